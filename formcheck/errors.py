@@ -1,0 +1,56 @@
+"""Errors users can hit, each with a one-line message and a distinct exit code for the CLI."""
+
+from __future__ import annotations
+
+
+class FormcheckError(Exception):
+    """Base class: ``str(err)`` is a one-line message fit to show a user."""
+
+    exit_code: int = 1
+
+
+class InputNotFound(FormcheckError):
+    exit_code = 3
+
+
+class NotAVideo(FormcheckError):
+    exit_code = 4
+
+
+class EmptyVideo(FormcheckError):
+    exit_code = 5
+
+
+class TruncatedVideo(FormcheckError):
+    exit_code = 6
+
+
+class NoPersonFound(FormcheckError):
+    exit_code = 7
+
+
+class ModelError(FormcheckError):
+    exit_code = 8
+
+
+class BadSettings(FormcheckError):
+    exit_code = 9
+
+
+class OutputError(FormcheckError):
+    exit_code = 10
+
+
+EXIT_CODES: dict[str, int] = {
+    cls.__name__: cls.exit_code
+    for cls in (
+        InputNotFound,
+        NotAVideo,
+        EmptyVideo,
+        TruncatedVideo,
+        NoPersonFound,
+        ModelError,
+        BadSettings,
+        OutputError,
+    )
+}

@@ -1,0 +1,182 @@
+"""The report's data types: what formcheck tells an athlete or coach about one clip.
+
+Plain frozen dataclasses; ``formcheck.report.serialize`` turns them into JSON (with a
+``schema_version``) and back, and ``formcheck/report/report.schema.json`` is generated from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+SCHEMA_VERSION = "1.0"
+
+
+class Status(str, Enum):
+    """A cue's verdict on one segment."""
+
+    PASS = "pass"
+    FAULT = "fault"
+    #: the camera view, visibility or the segment does not allow the check
+    NOT_MEASURABLE = "not_measurable"
+    #: the cue reports a measure without judging it (e.g. hold duration against marks)
+    INFO = "info"
+    #: a recommendation that was not followed; never counted as a fault
+    ADVICE = "advice"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeSpan:
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClipInfo:
+    path: str
+    name: str
+    content_hash: str = ""
+    width: int = 0
+    height: int = 0
+    fps: float = 0.0
+    duration_s: float = 0.0
+    frames: int = 0
+    rotation_deg: int = 0
+    codec: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Detection:
+    """How much of the clip had a person the pose model could follow."""
+
+    frames_total: int
+    frames_with_person: int
+    person_fraction: float
+    #: stretches of the clip with no person found (person out of frame, occluded, …)
+    missing: list[TimeSpan] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrillInfo:
+    id: str
+    name: str
+    #: "given" (chosen by the user) or "auto" (recognised from the pose)
+    source: str = "given"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ViewInfo:
+    """The camera view found from the track, and which cues it lets formcheck measure."""
+
+    name: str = "unknown"
+    confidence: float = 0.0
+    can_measure: list[str] = field(default_factory=list)
+    cannot_measure: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Phase:
+    #: "lift", "top", "lower" or "bottom"
+    name: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Segment:
+    """A rep, a hold, or a single-leg phase of a hold."""
+
+    index: int
+    #: "rep", "hold" or "single_leg"
+    kind: str
+    start_s: float
+    end_s: float
+    #: working side for single-leg work ("left"/"right"), else None
+    side: str | None = None
+    phases: list[Phase] = field(default_factory=list)
+    #: named measures, units in the names: peak_hip_extension_deg, top_pause_s, lift_s, lower_s…
+    measures: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CueResult:
+    cue_id: str
+    #: the segment judged, or None for a cue judged over the whole set
+    segment_index: int | None
+    status: Status
+    value: float | None = None
+    threshold: float | None = None
+    #: how value is compared with threshold: ">=", "<=", "within", "info"
+    comparison: str = ""
+    unit: str = ""
+    #: one line for the athlete: what was measured, against what, or why it was not measurable
+    message: str = ""
+    fault_spans: list[TimeSpan] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoachCheck:
+    """A key point the camera cannot judge: listed so the athlete sees the whole drill."""
+
+    cue_id: str
+    key_point: str
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldSummary:
+    segments: int = 0
+    longest_s: float = 0.0
+    total_s: float = 0.0
+    #: highest of the article's marks reached by the longest hold: "none", "10s", "20s", "2min"
+    mark_reached: str = "none"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SideSummary:
+    side: str
+    reps: int
+    peak_hip_extension_deg_mean: float | None = None
+    lower_s_mean: float | None = None
+    lift_s_mean: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Timings:
+    decode_s: float = 0.0
+    pose_s: float = 0.0
+    analysis_s: float = 0.0
+    total_s: float = 0.0
+    frames_per_s: float = 0.0
+    #: True when the pose track came from the cache and no inference ran
+    track_cached: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report:
+    clip: ClipInfo
+    detection: Detection
+    drill: DrillInfo | None = None
+    view: ViewInfo = field(default_factory=ViewInfo)
+    segments: list[Segment] = field(default_factory=list)
+    results: list[CueResult] = field(default_factory=list)
+    coach_checks: list[CoachCheck] = field(default_factory=list)
+    holds: HoldSummary | None = None
+    sides: list[SideSummary] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+    #: thresholds that differ from the drill's defaults, "cue.id.param" -> value
+    settings: dict[str, float] = field(default_factory=dict)
+    #: versions of formcheck, the pose backend and model, and key libraries
+    versions: dict[str, str] = field(default_factory=dict)
+    schema_version: str = SCHEMA_VERSION
+    created_utc: str = ""
+
+    @property
+    def reps(self) -> list[Segment]:
+        return [s for s in self.segments if s.kind == "rep"]
+
+    @property
+    def faults(self) -> list[CueResult]:
+        return [r for r in self.results if r.status is Status.FAULT]
