@@ -10,3 +10,15 @@ __version__ = "0.1.0"
 from formcheck.track import PoseTrack, TrackSource
 
 __all__ = ["PoseTrack", "TrackSource", "__version__"]
+
+
+def __getattr__(name: str):  # lazy: importing formcheck stays light
+    if name == "analyze":
+        from formcheck.pipeline import analyze
+
+        return analyze
+    if name == "analyze_track":
+        from formcheck.analysis import analyze_track
+
+        return analyze_track
+    raise AttributeError(f"module 'formcheck' has no attribute {name!r}")

@@ -1,0 +1,168 @@
+"""`formcheck analyze` and `formcheck track`: one clip in, a report (or a pose track) out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from formcheck.errors import InputNotFound
+
+
+class DrillChoice(str, Enum):
+    auto = "auto"
+    single_leg_bridge = "single-leg-bridge"
+    banded_bridge = "banded-bridge"
+    table_top = "table-top"
+
+
+BACKEND_HELP = "Pose backend: mediapipe-legacy (default, offline), mediapipe-tasks (needs --model)."
+FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
+    """A rich progress bar on stderr; yields a callback(done, total)."""
+    if not enabled:
+        yield None
+        return
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("frames"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _check_clip(clip: Path) -> None:
+    if not clip.exists():
+        raise InputNotFound(f"{clip}: no such file or folder")
+
+
+def _load_settings(set_: list[str], config: Path | None) -> Any:
+    if not set_ and config is None:
+        return None
+    from formcheck.settings import load_settings
+
+    return load_settings(overrides=set_, toml_path=config)
+
+
+def analyze_command(
+    clip: Path = typer.Argument(..., help="A video file (mp4/mov/m4v/avi/webm) or a folder of images."),
+    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", help="Which drill the clip shows; auto recognises it from the pose."),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the full report as JSON here ('-' for stdout)."),
+    html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here."),
+    video: Path | None = typer.Option(None, "--video", help="Write an annotated H.264 video here."),
+    csv: Path | None = typer.Option(None, "--csv", help="Write one CSV row per rep here."),
+    set_: list[str] = typer.Option([], "--set", help="Override a threshold: cue.id.param=value (repeatable). See `formcheck drills`."),
+    config: Path | None = typer.Option(None, "--config", help="A TOML file of threshold overrides."),
+    backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
+    model: Path | None = typer.Option(None, "--model", help="A .task model file for mediapipe-tasks."),
+    fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Run the pose model even if this clip's track is cached."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+) -> None:
+    """Check the form in one clip, rep by rep, and print what was met and what was missed.
+
+    [bold]Examples[/bold]
+
+      formcheck analyze sample_videos/single_leg_bridge_clean_side.mp4
+
+      formcheck analyze set1.mov --drill table-top --json set1.json --html set1.html
+
+      formcheck analyze set1.mp4 --set slgb.squeeze_top.min_top_pause_s=2
+
+    The pose track is cached by the clip's content, so a second run with other thresholds
+    skips the pose model and takes milliseconds.
+    """
+    from formcheck.pipeline import analyze
+    from formcheck.report.console import render_console
+    from formcheck.report.serialize import report_to_json, write_report_json
+
+    _check_clip(clip)
+    settings = _load_settings(set_, config)
+    with progress_bar("tracking", enabled=not quiet) as update:
+        result = analyze(
+            clip,
+            drill=drill.value,
+            backend=backend,
+            model=model,
+            fps=fps,
+            settings=settings,
+            use_cache=not no_cache,
+            progress=update,
+        )
+    report = result.report
+    if json_path is not None and str(json_path) == "-":
+        sys.stdout.write(report_to_json(report) + "\n")
+    elif json_path is not None:
+        write_report_json(report, json_path)
+    if html or video or csv:
+        from formcheck.report.outputs import write_outputs
+
+        write_outputs(result, html=html, video=video, csv=csv)
+    if not quiet and str(json_path) != "-":
+        render_console(report)
+
+
+def track_command(
+    clip: Path = typer.Argument(..., help="A video file or a folder of images."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the track (.npz)."),
+    backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
+    model: Path | None = typer.Option(None, "--model", help="A .task model file for mediapipe-tasks."),
+    fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Run only the pose model and save the PoseTrack (landmarks per frame) as .npz.
+
+    [bold]Example[/bold]
+
+      formcheck track set1.mp4 -o set1.npz
+
+    Load it in Python with `formcheck.PoseTrack.load("set1.npz")` and re-analyse it with
+    `formcheck.analyze_track(track)` without running the model again.
+    """
+    from formcheck.tracking import track_video
+
+    _check_clip(clip)
+    with progress_bar("tracking", enabled=not quiet) as update:
+        result = track_video(clip, backend=backend, model=model, fps=fps, progress=update)
+    result.track.save(output)
+    if not quiet:
+        found = float(result.track.detected.mean()) if len(result.track) else 0.0
+        summary = {
+            "track": str(output),
+            "frames": len(result.track),
+            "person_found": round(found, 3),
+            "cached": result.cached,
+        }
+        typer.echo(json.dumps(summary))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze_command)
+    app.command("track")(track_command)

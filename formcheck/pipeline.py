@@ -1,0 +1,104 @@
+"""The whole job on one clip: video → PoseTrack → analysis → Report.
+
+``analyze(path)`` is what ``formcheck analyze`` runs. Each stage is its own module; this file
+only joins them and records how long each took.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from formcheck.report.model import ClipInfo, Timings
+
+if TYPE_CHECKING:
+    from formcheck.analysis import Analysis
+    from formcheck.tracking import TrackResult
+
+ProgressFn = Callable[[int, "int | None"], None]
+
+
+def clip_info_from(result: TrackResult) -> ClipInfo:
+    """ClipInfo for the report from what tracking learnt of the video."""
+    info = result.info
+    track = result.track
+    return ClipInfo(
+        path=str(info.path),
+        name=Path(str(info.path)).name,
+        content_hash=track.source.content_hash,
+        width=int(info.width),
+        height=int(info.height),
+        fps=float(info.fps),
+        duration_s=float(info.duration_s or track.duration_s),
+        frames=len(track),
+        rotation_deg=int(info.rotation_deg),
+        codec=str(info.codec),
+    )
+
+
+def analyze(
+    path: str | Path,
+    *,
+    drill: str = "auto",
+    backend: str = "mediapipe-legacy",
+    model: Path | None = None,
+    fps: float | None = None,
+    settings: Any = None,
+    use_cache: bool = True,
+    cache_dir: Path | None = None,
+    progress: ProgressFn | None = None,
+) -> Analysis:
+    """Analyse one clip: track the body (or reuse the cached track), then judge every cue.
+
+    Example::
+
+        from formcheck import analyze
+        result = analyze("set1.mp4", drill="single-leg-bridge")
+        for cue in result.report.faults:
+            print(cue.cue_id, cue.message)
+    """
+    from formcheck.analysis import analyze_track
+    from formcheck.tracking import track_video
+
+    t0 = time.perf_counter()
+    tracked = track_video(
+        path,
+        backend=backend,
+        model=model,
+        fps=fps,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        progress=progress,
+    )
+    t1 = time.perf_counter()
+    analysis = analyze_track(
+        tracked.track, drill=drill, settings=settings, clip=clip_info_from(tracked)
+    )
+    t2 = time.perf_counter()
+    timings = replace(
+        tracked.timings,
+        analysis_s=t2 - t1,
+        total_s=t2 - t0,
+        track_cached=tracked.cached,
+    )
+    report = replace(
+        analysis.report,
+        timings=timings,
+        warnings=[*tracked.warnings, *analysis.report.warnings],
+        versions={**analysis.report.versions, **_versions(tracked)},
+    )
+    return replace(analysis, report=report)
+
+
+def _versions(tracked: TrackResult) -> dict[str, str]:
+    from formcheck import __version__
+
+    source = tracked.track.source
+    return {
+        "formcheck": __version__,
+        "pose_backend": source.backend,
+        "pose_model": source.model,
+    }

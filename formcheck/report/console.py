@@ -1,0 +1,156 @@
+"""The console summary `formcheck analyze` prints: what a coach would say, in a table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from formcheck.report.model import CueResult, Report, Segment, Status
+
+STATUS_MARK: dict[Status, tuple[str, str]] = {
+    Status.PASS: ("✓", "green"),
+    Status.FAULT: ("✗", "bold red"),
+    Status.NOT_MEASURABLE: ("–", "dim"),
+    Status.INFO: ("i", "cyan"),
+    Status.ADVICE: ("!", "yellow"),
+}
+
+
+def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}{unit}"
+
+
+def _header(report: Report) -> Text:
+    clip, det = report.clip, report.detection
+    text = Text()
+    text.append(f"{clip.name}", style="bold")
+    text.append(
+        f"  {clip.duration_s:.1f} s · {clip.width}×{clip.height} · {clip.fps:.0f} fps"
+        f" · {clip.frames} frames"
+    )
+    if clip.rotation_deg:
+        text.append(f" · rotated {clip.rotation_deg}°")
+    text.append(f"\nperson found in {det.person_fraction:.0%} of frames")
+    if det.missing:
+        spans = ", ".join(f"{m.start_s:.1f}–{m.end_s:.1f} s" for m in det.missing[:4])
+        more = f" (+{len(det.missing) - 4} more)" if len(det.missing) > 4 else ""
+        text.append(f" (missing {spans}{more})", style="yellow")
+    if report.drill:
+        how = "recognised" if report.drill.source == "auto" else "given"
+        text.append(f"\ndrill: {report.drill.name} ({how}")
+        if report.drill.source == "auto":
+            text.append(f", confidence {report.drill.confidence:.0%}")
+        text.append(")")
+    view = report.view
+    text.append(f"\ncamera view: {view.name} (confidence {view.confidence:.0%})")
+    if view.cannot_measure:
+        text.append(
+            f"\nthis view cannot measure: {', '.join(view.cannot_measure)}", style="dim"
+        )
+    return text
+
+
+def _segment_table(report: Report) -> Table | None:
+    if not report.segments:
+        return None
+    by_segment: dict[int | None, list[CueResult]] = defaultdict(list)
+    for result in report.results:
+        by_segment[result.segment_index].append(result)
+    cue_ids = sorted({r.cue_id for r in report.results if r.segment_index is not None})
+    table = Table(title="Reps and holds", show_lines=False, header_style="bold")
+    for col in ("#", "kind", "side", "time", "peak hip ext", "top pause", "lift", "lower"):
+        table.add_column(col, justify="right" if col != "kind" else "left")
+    for cue_id in cue_ids:
+        table.add_column(cue_id.split(".", 1)[-1], justify="center")
+    for seg in report.segments:
+        marks = {r.cue_id: r for r in by_segment.get(seg.index, [])}
+        table.add_row(*_segment_cells(seg), *(_mark(marks.get(c)) for c in cue_ids))
+    return table
+
+
+def _segment_cells(seg: Segment) -> list[str]:
+    m = seg.measures
+    return [
+        str(seg.index + 1),
+        seg.kind.replace("_", "-"),
+        seg.side or "",
+        f"{seg.start_s:.1f}–{seg.end_s:.1f} s",
+        _fmt(m.get("peak_hip_extension_deg"), "°"),
+        _fmt(m.get("top_pause_s"), " s"),
+        _fmt(m.get("lift_s"), " s"),
+        _fmt(m.get("lower_s"), " s"),
+    ]
+
+
+def _mark(result: CueResult | None) -> Text:
+    if result is None:
+        return Text("")
+    mark, style = STATUS_MARK[result.status]
+    return Text(mark, style=style)
+
+
+def _findings(report: Report) -> Text:
+    text = Text()
+    faults = [r for r in report.results if r.status in (Status.FAULT, Status.ADVICE)]
+    if not report.results:
+        text.append("No cue was checked.", style="yellow")
+    elif not faults:
+        text.append("Every measurable key point was met.", style="bold green")
+    for r in faults:
+        where = "whole set" if r.segment_index is None else f"rep {r.segment_index + 1}"
+        style = "red" if r.status is Status.FAULT else "yellow"
+        text.append(f"✗ {r.cue_id}", style=style)
+        text.append(f" ({where}): {r.message}\n")
+    unmeasured = sorted({r.cue_id for r in report.results if r.status is Status.NOT_MEASURABLE})
+    if unmeasured:
+        text.append(f"\nnot measurable here: {', '.join(unmeasured)}", style="dim")
+    return text
+
+
+def _extras(report: Report) -> Text:
+    text = Text()
+    if report.holds and report.holds.segments:
+        h = report.holds
+        text.append(
+            f"holds: {h.segments}, longest {h.longest_s:.1f} s, "
+            f"mark reached: {h.mark_reached} (article: 10–20 s, work up to 2 min)\n"
+        )
+    for side in report.sides:
+        text.append(
+            f"{side.side} leg: {side.reps} reps, peak extension "
+            f"{_fmt(side.peak_hip_extension_deg_mean, '°')}, lowering "
+            f"{_fmt(side.lower_s_mean, ' s')}\n"
+        )
+    if report.coach_checks:
+        text.append("coach checks (not judged by the camera): ", style="bold")
+        text.append("; ".join(c.key_point for c in report.coach_checks) + "\n")
+    for warning in report.warnings:
+        text.append(f"warning: {warning}\n", style="yellow")
+    t = report.timings
+    cached = " (pose track from cache)" if t.track_cached else ""
+    text.append(
+        f"time: {t.total_s:.1f} s total, pose {t.pose_s:.1f} s, analysis "
+        f"{t.analysis_s * 1000:.0f} ms{cached}",
+        style="dim",
+    )
+    return text
+
+
+def render_console(report: Report, console: Console | None = None) -> None:
+    """Print the report's summary to the terminal."""
+    console = console or Console()
+    parts: list = [_header(report)]
+    table = _segment_table(report)
+    if table is not None:
+        parts.append(table)
+    elif report.drill:
+        parts.append(Text("No reps or holds found.", style="yellow"))
+    parts.append(_findings(report))
+    parts.append(_extras(report))
+    console.print(Panel(Group(*parts), title="formcheck", expand=False))

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install formcheck into ./.venv, with the system libraries OpenCV needs.
+#   ./install.sh          the tool itself
+#   ./install.sh test     plus what the test suite needs (pytest, a headless Chromium, …)
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+extra="${1:-}"
+PYTHON="${PYTHON:-python3}"
+
+missing=()
+# mediapipe 0.10.21 pulls opencv-contrib-python, which needs libGL and GLib from the system.
+ldconfig -p | grep -q 'libGL.so.1' || missing+=(libgl1)
+ldconfig -p | grep -q 'libglib-2.0.so.0' || missing+=(libglib2.0-0)
+if [ "$extra" = "test" ]; then
+  # The HTML report is tested in a real headless browser.
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install.sh: installing system packages: ${missing[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "install.sh: please install these system packages first: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$extra" = "test" ]; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
