@@ -1,0 +1,395 @@
+"""From a clip to a ``PoseTrack``: decode, run the pose backend on every frame, cache the result.
+
+``track_video(path)`` decodes on a reader thread (see ``formcheck.video``) while the pose model
+runs here, so the two overlap. The finished track is saved as ``.npz`` in a cache keyed by the
+clip's content hash and everything that shapes the track (backend, model, fps, frame size), so
+a second run on the same clip skips decoding and inference entirely and says ``cached=True``.
+
+Cache folder: ``cache_dir`` argument, else ``$FORMCHECK_CACHE_DIR``, else
+``~/.cache/formcheck/tracks``. Webcams, image folders and the replay backend are not cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from formcheck.errors import NoPersonFound
+from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
+from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
+from formcheck.report.model import Timings
+from formcheck.track import TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
+from formcheck.video import Frame, VideoInfo, VideoSource, open_video
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, "int | None"], None]
+
+#: frames are scaled down so their longer side is at most this before inference; MediaPipe
+#: works on 224-256 px crops, and landmarks are normalised, so the track does not change
+DEFAULT_MAX_SIDE_PX = 1280
+#: hips moving more than this many torso lengths between frames < MAX_JUMP_GAP_S apart is not
+#: something a body does in a bridge drill: the model has jumped to someone else
+MAX_HIP_JUMP_TORSOS = 0.75
+MAX_JUMP_GAP_S = 0.15
+#: torso length changing by more than this factor between neighbouring frames: same reason
+MAX_TORSO_RATIO = 1.6
+#: fraction of frames with a person in which the backend saw two or more before warning
+MULTI_PERSON_FRACTION = 0.1
+_CHUNK_FRAMES = 1024
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackResult:
+    """A clip's track and how it was made. ``warnings`` are one-line notes for the report."""
+
+    track: PoseTrack
+    info: VideoInfo
+    timings: Timings
+    cached: bool
+    warnings: list[str] = field(default_factory=list)
+    #: seconds per stage: decode_thread (reader thread's work), wait (inference loop waiting
+    #: for frames), pose (inference), other (everything else in the loop), hash, total
+    stages_s: dict[str, float] = field(default_factory=dict)
+
+
+def default_cache_dir() -> Path:
+    """``$FORMCHECK_CACHE_DIR`` or ``~/.cache/formcheck/tracks``."""
+    env = os.environ.get("FORMCHECK_CACHE_DIR")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "formcheck" / "tracks"
+
+
+def cache_key(
+    clip_hash: str,
+    *,
+    backend: str,
+    model: str,
+    fps: float | None,
+    max_side: int | None,
+    opts: dict[str, Any] | None = None,
+) -> str:
+    """A short hash of everything that shapes a track besides the clip's bytes."""
+    parts = {
+        "clip": clip_hash,
+        "backend": backend,
+        "model": model,
+        "fps": fps,
+        "max_side": max_side,
+        "opts": opts or {},
+        "format": TRACK_FORMAT_VERSION,
+        "mediapipe": _mediapipe_version() if backend.startswith("mediapipe") else "",
+    }
+    blob = json.dumps(parts, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _mediapipe_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mediapipe")
+    except PackageNotFoundError:
+        return ""
+
+
+def _model_identity(model: Path | None) -> str:
+    if model is None:
+        return "bundled"
+    path = Path(model)
+    return f"{path.name}:{content_hash(path)}" if path.is_file() else str(path)
+
+
+# --------------------------------------------------------------------------------------------
+# the entry point
+
+
+def track_video(
+    path: str | Path | int,
+    *,
+    backend: str | PoseBackend = DEFAULT_BACKEND,
+    model: Path | None = None,
+    fps: float | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    progress: ProgressFn | None = None,
+    max_side: int | None = DEFAULT_MAX_SIDE_PX,
+    require_person: bool = False,
+    backend_opts: dict[str, Any] | None = None,
+) -> TrackResult:
+    """Track the body through a clip (file, image folder or webcam index).
+
+    ``backend`` is a registered name (see ``formcheck.pose.available_backends()``) or a ready
+    ``PoseBackend``. ``fps`` subsamples; ``max_side`` scales big frames down before inference.
+    ``require_person=True`` raises ``NoPersonFound`` when no frame had a person (otherwise the
+    track just has no detections and a warning says so).
+
+    Example::
+
+        result = track_video("set1.mp4")
+        print(result.cached, result.track.detected.mean(), result.warnings)
+    """
+    t_start = time.perf_counter()
+    is_file = not isinstance(path, int) and Path(path).is_file()
+    clip_hash = content_hash(path) if is_file else ""
+    hash_s = time.perf_counter() - t_start
+    backend_name = backend if isinstance(backend, str) else backend.name
+    cache_file: Path | None = None
+    if use_cache and clip_hash and backend_name != "replay":
+        model_id = _model_identity(model) if isinstance(backend, str) else backend.model_name
+        key = cache_key(
+            clip_hash,
+            backend=backend_name,
+            model=model_id,
+            fps=fps,
+            max_side=max_side,
+            opts=backend_opts,
+        )
+        cache_file = Path(cache_dir or default_cache_dir()) / f"{clip_hash}-{key}.npz"
+        hit = _from_cache(cache_file, t_start)
+        if hit is not None:
+            return _checked(hit, require_person)
+    with open_video(path, fps=fps, max_side=max_side) as video:
+        result = _run(video, backend, model, backend_opts, progress, clip_hash, t_start, hash_s)
+    if cache_file is not None:
+        _save(result, cache_file)
+    return _checked(result, require_person)
+
+
+def _checked(result: TrackResult, require_person: bool) -> TrackResult:
+    if require_person and not result.track.detected.any():
+        raise NoPersonFound(f"{result.info.path}: no person was found in any frame")
+    return result
+
+
+def _run(
+    video: VideoSource,
+    backend: str | PoseBackend,
+    model: Path | None,
+    backend_opts: dict[str, Any] | None,
+    progress: ProgressFn | None,
+    clip_hash: str,
+    t_start: float,
+    hash_s: float,
+) -> TrackResult:
+    # the backend is made after the video opened, so bad input fails before a model loads
+    pose = (
+        get_backend(backend, model, **(backend_opts or {})) if isinstance(backend, str) else backend
+    )
+    buffer = _TrackBuffer()
+    wait_s = pose_s = 0.0
+    loop_start = time.perf_counter()
+    total = video.info.frame_count or None
+    try:
+        frames: Iterator[Frame] = iter(video)
+        while True:
+            t0 = time.perf_counter()
+            frame = next(frames, None)
+            t1 = time.perf_counter()
+            wait_s += t1 - t0
+            if frame is None:
+                break
+            landmarks = pose.process(frame.image, frame.t)
+            pose_s += time.perf_counter() - t1
+            buffer.add(frame.t, landmarks)
+            if progress is not None:
+                progress(len(buffer), total)
+    finally:
+        if isinstance(backend, str):
+            pose.close()
+    loop_s = time.perf_counter() - loop_start
+    track = buffer.to_track(video.info, _source(video, pose, clip_hash))
+    warnings = [*video.warnings, *person_warnings(track, buffer.persons)]
+    total_s = time.perf_counter() - t_start
+    timings = Timings(
+        decode_s=video.decode_s,
+        pose_s=pose_s,
+        total_s=total_s,
+        frames_per_s=len(track) / total_s if total_s > 0 else 0.0,
+        track_cached=False,
+    )
+    stages = {
+        "decode_thread": video.decode_s,
+        "wait": wait_s,
+        "pose": pose_s,
+        "other": loop_s - wait_s - pose_s,
+        "hash": hash_s,
+        "total": total_s,
+    }
+    track = _with_extra(track, video.info, warnings)
+    return TrackResult(
+        track=track,
+        info=video.info,
+        timings=timings,
+        cached=False,
+        warnings=warnings,
+        stages_s=stages,
+    )
+
+
+def _source(video: VideoSource, pose: PoseBackend, clip_hash: str) -> TrackSource:
+    info = video.info
+    return TrackSource(
+        path=info.path,
+        content_hash=clip_hash,
+        backend=pose.name,
+        model=pose.model_name,
+        rotation_deg=info.rotation_deg,
+        fps_requested=info.fps_requested,
+        frames_decoded=video.frames_read,
+    )
+
+
+def _with_extra(track: PoseTrack, info: VideoInfo, warnings: list[str]) -> PoseTrack:
+    """Keep the video's facts and the warnings in the track, so a cache hit can give them."""
+    from dataclasses import replace
+
+    extra = {**track.source.extra, "video": asdict(info), "warnings": list(warnings)}
+    return replace(track, source=replace(track.source, extra=extra))
+
+
+# --------------------------------------------------------------------------------------------
+# cache
+
+
+def _from_cache(cache_file: Path, t_start: float) -> TrackResult | None:
+    if not cache_file.is_file():
+        return None
+    try:
+        track = PoseTrack.load(cache_file)
+        info = VideoInfo(**track.source.extra["video"])
+        warnings = [str(w) for w in track.source.extra.get("warnings", [])]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        log.warning("ignoring unreadable cached track %s (%s)", cache_file, err)
+        return None
+    total_s = time.perf_counter() - t_start
+    log.info("pose track from cache: %s", cache_file)
+    timings = Timings(total_s=total_s, track_cached=True)
+    return TrackResult(
+        track=track,
+        info=info,
+        timings=timings,
+        cached=True,
+        warnings=warnings,
+        stages_s={"total": total_s},
+    )
+
+
+def _save(result: TrackResult, cache_file: Path) -> None:
+    try:
+        result.track.save(cache_file)
+    except OSError as err:  # a read-only or full cache must not fail the analysis
+        log.warning("could not cache the track in %s (%s)", cache_file.parent, err)
+
+
+# --------------------------------------------------------------------------------------------
+# accumulating rows without holding per-frame objects
+
+
+class _TrackBuffer:
+    """Grows (N, 33, 4) arrays in chunks: memory is the track itself, ~1 KB per frame."""
+
+    def __init__(self) -> None:
+        self._t: list[np.ndarray] = []
+        self._image: list[np.ndarray] = []
+        self._world: list[np.ndarray] = []
+        self._persons: list[np.ndarray] = []
+        self._n_in_chunk = _CHUNK_FRAMES
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, t: float, landmarks: Landmarks | None) -> None:
+        if self._n_in_chunk == _CHUNK_FRAMES:
+            self._t.append(np.zeros(_CHUNK_FRAMES))
+            self._image.append(np.full((_CHUNK_FRAMES, NUM_LANDMARKS, 4), np.nan, np.float32))
+            self._world.append(np.full((_CHUNK_FRAMES, NUM_LANDMARKS, 4), np.nan, np.float32))
+            self._persons.append(np.zeros(_CHUNK_FRAMES, np.int16))
+            self._n_in_chunk = 0
+        i = self._n_in_chunk
+        self._t[-1][i] = t
+        if landmarks is not None:
+            self._image[-1][i] = landmarks.image
+            self._world[-1][i] = landmarks.world
+            self._persons[-1][i] = landmarks.persons
+        self._n_in_chunk += 1
+        self._count += 1
+
+    def _joined(self, chunks: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(chunks)[: self._count] if chunks else np.zeros(0)
+
+    @property
+    def persons(self) -> np.ndarray:
+        return self._joined(self._persons).astype(np.int16)
+
+    def to_track(self, info: VideoInfo, source: TrackSource) -> PoseTrack:
+        n = self._count
+        track_fps = min(info.fps, info.fps_requested) if info.fps_requested else info.fps
+        return PoseTrack(
+            t=self._joined(self._t),
+            image=self._joined(self._image).reshape(n, NUM_LANDMARKS, 4),
+            world=self._joined(self._world).reshape(n, NUM_LANDMARKS, 4),
+            size=(info.width, info.height),
+            fps=track_fps,
+            source=source,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# what the track says about the people in view
+
+
+def identity_jumps(track: PoseTrack) -> list[float]:
+    """Times (s) where the followed body jumps implausibly between neighbouring frames: the
+    hips' centre moves more than ``MAX_HIP_JUMP_TORSOS`` torso lengths, or the torso length
+    changes by more than ``MAX_TORSO_RATIO`` — the sign of the model switching people."""
+    if len(track) < 2:
+        return []
+    w, h = track.size
+    aspect = np.array([w, h], dtype=np.float64) / max(w, h, 1)
+    xy = track.image[:, :, :2].astype(np.float64) * aspect
+    hips = xy[:, [LEFT_HIP, RIGHT_HIP]].mean(axis=1)
+    shoulders = xy[:, [LEFT_SHOULDER, RIGHT_SHOULDER]].mean(axis=1)
+    torso = np.linalg.norm(shoulders - hips, axis=1)
+    ok = track.detected & np.isfinite(torso) & (torso > 1e-3)
+    a, b = np.arange(len(track) - 1), np.arange(1, len(track))
+    pair = ok[a] & ok[b] & (np.diff(track.t) <= MAX_JUMP_GAP_S)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moved = np.linalg.norm(hips[b] - hips[a], axis=1) / torso[a]
+        ratio = torso[b] / torso[a]
+    jump = pair & (
+        (moved > MAX_HIP_JUMP_TORSOS) | (ratio > MAX_TORSO_RATIO) | (ratio < 1 / MAX_TORSO_RATIO)
+    )
+    return [float(track.t[i]) for i in b[jump]]
+
+
+def person_warnings(track: PoseTrack, persons: np.ndarray | None = None) -> list[str]:
+    """One-line warnings about who is in view: nobody, several people, a switch of person."""
+    detected = track.detected
+    if len(track) and not detected.any():
+        return ["no person was found in any frame"]
+    warnings: list[str] = []
+    if persons is not None and detected.any():
+        several = float(np.mean(persons[detected] >= 2))
+        if several >= MULTI_PERSON_FRACTION:
+            warnings.append(
+                f"two or more people were in view in {several:.0%} of the frames with a person;"
+                " formcheck follows one (the one it found first)"
+            )
+    jumps = identity_jumps(track)
+    if jumps:
+        at = ", ".join(f"{t:.2f} s" for t in jumps[:5]) + (" …" if len(jumps) > 5 else "")
+        warnings.append(
+            f"the tracked body jumped suddenly at {at}: another person may be in view"
+            " (formcheck follows one person); film one person at a time"
+        )
+    return warnings
