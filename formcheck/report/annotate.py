@@ -1,0 +1,413 @@
+"""The annotated video: skeleton, live angles, rep counter, hold timer and faults on screen.
+
+Overlays share one tiny interface, ``annotate(frame, state) -> frame`` (an `Annotator`), so
+they compose: `Compose` runs several in order. `FrameStates` turns an analysis into the
+per-frame `FrameState` the overlays read; `write_annotated_video` streams the source clip
+through them into an H.264 mp4 (PyAV's libx264, yuv420p, even dimensions) that plays in a
+browser, at the source's size and rotation-corrected orientation. Frames are processed one at
+a time, so memory stays flat with clip length.
+
+Frames are RGB (as `formcheck.video` yields them); colours here are RGB tuples.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+
+from formcheck.errors import OutputError
+from formcheck.landmarks import SKELETON
+from formcheck.report.model import Report, Status
+from formcheck.report.words import cue_words
+
+log = logging.getLogger(__name__)
+
+Color = tuple[int, int, int]
+WHITE: Color = (255, 255, 255)
+GREEN: Color = (60, 220, 120)
+AMBER: Color = (255, 190, 40)
+RED: Color = (235, 50, 50)
+DARK: Color = (20, 20, 20)
+#: landmarks below this visibility are not drawn
+MIN_VISIBILITY = 0.3
+#: a frame takes the landmarks of the nearest track row within this many track frame steps
+MATCH_TOLERANCE_STEPS = 0.75
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrameState:
+    """What the overlays show on one frame."""
+
+    index: int
+    t: float
+    #: (33, 3) pixel x, y and visibility of the frame's landmarks, or None when nobody is found
+    landmarks_px: np.ndarray | None = None
+    hip_extension_deg: float | None = None
+    head_neck_deg: float | None = None
+    reps_done: int = 0
+    reps_total: int = 0
+    #: seconds into the hold under way, or None when not holding
+    hold_s: float | None = None
+    longest_hold_s: float = 0.0
+    #: plain-words fault lines active at this moment
+    faults: tuple[str, ...] = ()
+
+
+class Annotator(Protocol):
+    def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray: ...
+
+
+def _scale(frame: np.ndarray) -> float:
+    return max(frame.shape[0], frame.shape[1]) / 1280.0
+
+
+def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, color: Color) -> None:
+    """Text with a dark outline so it reads on any background."""
+    size = max(0.35, 0.8 * scale)
+    thick = max(1, round(2 * scale))
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, DARK, thick + 2, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, color, thick, cv2.LINE_AA)
+
+
+def _line_height(scale: float) -> int:
+    return max(12, round(34 * scale))
+
+
+def draw_skeleton(
+    img: np.ndarray, pts: np.ndarray, *, color: Color = GREEN, scale: float = 1.0
+) -> np.ndarray:
+    """Draw bones and joints of (33, 3) pixel landmarks (x, y, visibility) onto ``img``."""
+    thick = max(1, round(3 * scale))
+    ok = np.isfinite(pts).all(axis=1) & (np.nan_to_num(pts[:, 2]) >= MIN_VISIBILITY)
+    for a, b in SKELETON:
+        if ok[a] and ok[b]:
+            pa = (int(pts[a, 0]), int(pts[a, 1]))
+            pb = (int(pts[b, 0]), int(pts[b, 1]))
+            cv2.line(img, pa, pb, color, thick, cv2.LINE_AA)
+    for i in np.flatnonzero(ok):
+        cv2.circle(img, (int(pts[i, 0]), int(pts[i, 1])), thick + 1, WHITE, -1, cv2.LINE_AA)
+    return img
+
+
+class SkeletonAnnotator:
+    """The pose skeleton, red while a fault is on."""
+
+    def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
+        if state.landmarks_px is not None:
+            color = RED if state.faults else GREEN
+            draw_skeleton(frame, state.landmarks_px, color=color, scale=_scale(frame))
+        return frame
+
+
+class AngleAnnotator:
+    """Live hip extension and head–neck angles, top left."""
+
+    def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
+        s = _scale(frame)
+        lh = _line_height(s)
+        x, y = round(12 * s) + 4, lh
+        for label, value in (("Hip", state.hip_extension_deg), ("Head", state.head_neck_deg)):
+            shown = "--" if value is None else f"{value:.0f} deg"
+            _text(frame, f"{label}: {shown}", (x, y), s, WHITE)
+            y += lh
+        return frame
+
+
+class CounterAnnotator:
+    """Rep counter and hold timer, top right."""
+
+    def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
+        s = _scale(frame)
+        lh = _line_height(s)
+        lines = [f"Reps: {state.reps_done}/{state.reps_total}"]
+        if state.hold_s is not None:
+            lines.append(f"Hold: {state.hold_s:4.1f} s")
+        elif state.longest_hold_s > 0:
+            lines.append(f"Best hold: {state.longest_hold_s:.1f} s")
+        y = lh
+        for line in lines:
+            (w, _), _ = cv2.getTextSize(
+                line, cv2.FONT_HERSHEY_SIMPLEX, max(0.35, 0.8 * s), max(1, round(2 * s))
+            )
+            _text(frame, line, (frame.shape[1] - w - round(12 * s) - 4, y), s, WHITE)
+            y += lh
+        return frame
+
+
+class FaultAnnotator:
+    """Each fault under way, in plain words, on a red band at the bottom."""
+
+    def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
+        if not state.faults:
+            return frame
+        s = _scale(frame)
+        lh = _line_height(s)
+        h = frame.shape[0]
+        top = max(0, h - lh * len(state.faults) - round(10 * s))
+        band = frame[top:h]
+        band[:] = (band.astype(np.uint16) * 2 // 5 + np.array(RED, np.uint16) * 3 // 5).astype(
+            np.uint8
+        )
+        y = top + lh - round(8 * s)
+        for text in state.faults:
+            _text(frame, text, (round(12 * s) + 4, y), s, WHITE)
+            y += lh
+        return frame
+
+
+class Compose:
+    """Several annotators applied in order: itself an annotator."""
+
+    def __init__(self, annotators: Sequence[Annotator]) -> None:
+        self.annotators = list(annotators)
+
+    def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
+        for a in self.annotators:
+            frame = a.annotate(frame, state)
+        return frame
+
+
+def default_annotator() -> Compose:
+    return Compose([SkeletonAnnotator(), AngleAnnotator(), CounterAnnotator(), FaultAnnotator()])
+
+
+# -- per-frame state from an analysis ------------------------------------------------------------
+
+
+def _signal(signals: Any, name: str) -> np.ndarray | None:
+    try:
+        arr = signals[name]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return None if arr is None else np.asarray(arr, dtype=np.float64)
+
+
+def _fault_spans(report: Report) -> list[tuple[float, float, str]]:
+    """(start_s, end_s, words) for every fault: its spans, else its segment's time."""
+    by_index = {s.index: s for s in report.segments}
+    spans: list[tuple[float, float, str]] = []
+    for r in report.results:
+        if r.status is not Status.FAULT:
+            continue
+        words = cue_words(r.cue_id).fault
+        if r.fault_spans:
+            spans += [(fs.start_s, fs.end_s, words) for fs in r.fault_spans]
+        elif r.segment_index is not None and r.segment_index in by_index:
+            seg = by_index[r.segment_index]
+            spans.append((seg.start_s, seg.end_s, words))
+    return spans
+
+
+class FrameStates:
+    """Looks up the `FrameState` of a frame at time ``t`` from an analysis."""
+
+    def __init__(self, analysis: Any) -> None:
+        self.report: Report = analysis.report
+        self.track = analysis.track
+        self.hip = _signal(analysis.signals, "hip_extension_deg")
+        self.head = _signal(analysis.signals, "head_neck_deg")
+        self.sig_t = np.asarray(getattr(analysis.signals, "t", self.track.t), dtype=np.float64)
+        reps = sorted(self.report.reps, key=lambda s: s.end_s)
+        self.rep_ends = np.array([s.end_s for s in reps])
+        self.holds = [(s.start_s, s.end_s) for s in self.report.segments if s.kind == "hold"]
+        self.faults = _fault_spans(self.report)
+        dt = np.diff(self.track.t)
+        step = float(np.median(dt)) if dt.size else 1.0 / max(self.track.fps, 1.0)
+        self.tolerance_s = MATCH_TOLERANCE_STEPS * step + 1e-6
+
+    def _nearest(self, times: np.ndarray, t: float) -> int | None:
+        if times.size == 0:
+            return None
+        i = int(np.clip(np.searchsorted(times, t), 1, times.size - 1)) if times.size > 1 else 0
+        if times.size > 1 and abs(times[i - 1] - t) <= abs(times[i] - t):
+            i -= 1
+        return i if abs(times[i] - t) <= self.tolerance_s else None
+
+    def _value(self, arr: np.ndarray | None, i: int | None) -> float | None:
+        if arr is None or i is None or i >= arr.size or not np.isfinite(arr[i]):
+            return None
+        return float(arr[i])
+
+    def _landmarks(self, i: int | None, size: tuple[int, int]) -> np.ndarray | None:
+        if i is None:
+            return None
+        row = self.track.image[i]
+        if not np.isfinite(row[:, :2]).any():
+            return None
+        w, h = size
+        return np.stack([row[:, 0] * w, row[:, 1] * h, row[:, 3]], axis=1)
+
+    def _hold(self, t: float) -> tuple[float | None, float]:
+        current, longest = None, 0.0
+        for start, end in self.holds:
+            if start <= t < end:
+                current = t - start
+            if end <= t:
+                longest = max(longest, end - start)
+        return current, max(longest, current or 0.0)
+
+    def at(self, index: int, t: float, size: tuple[int, int]) -> FrameState:
+        """The state of frame ``index`` at ``t`` seconds; ``size`` is the frame's (w, h)."""
+        ti = self._nearest(self.track.t, t)
+        si = self._nearest(self.sig_t, t)
+        hold, longest = self._hold(t)
+        faults = tuple(dict.fromkeys(w for s, e, w in self.faults if s <= t < e))
+        return FrameState(
+            index=index,
+            t=t,
+            landmarks_px=self._landmarks(ti, size),
+            hip_extension_deg=self._value(self.hip, si),
+            head_neck_deg=self._value(self.head, si),
+            reps_done=int(np.searchsorted(self.rep_ends, t, side="right")),
+            reps_total=int(self.rep_ends.size),
+            hold_s=hold,
+            longest_hold_s=longest,
+            faults=faults,
+        )
+
+
+# -- H.264 writing -------------------------------------------------------------------------------
+
+
+class VideoSink:
+    """An H.264 (libx264, yuv420p) mp4 written frame by frame, atomically on close.
+
+    Odd widths or heights are padded by one pixel (yuv420p needs even sizes). Frames are
+    timed by their ``t`` (seconds), so a variable-frame-rate source keeps its timing.
+    """
+
+    TIME_BASE = Fraction(1, 90000)
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        fps: float,
+        width: int | None = None,
+        height: int | None = None,
+        crf: int = 23,
+    ) -> None:
+        self.path = Path(path)
+        self.fps = fps if fps and fps > 0 else 30.0
+        self.crf = crf
+        self.width = 0 if width is None else width + width % 2
+        self.height = 0 if height is None else height + height % 2
+        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+        self._container: Any = None
+        self._stream: Any = None
+        self._last_pts = -1
+        self.frames = 0
+
+    def __enter__(self) -> VideoSink:
+        import av
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._container = av.open(
+                str(self._tmp), "w", format="mp4", options={"movflags": "+faststart"}
+            )
+        except (OSError, av.FFmpegError) as err:
+            raise OutputError(f"cannot write video {self.path}: {err}") from err
+        return self
+
+    def _open_stream(self, w: int, h: int) -> None:
+        """The stream is made at the first frame, so its size is the frames' own (rotated) size."""
+        if not self.width:
+            self.width, self.height = w + w % 2, h + h % 2
+        rate = Fraction(round(self.fps * 1000), 1000)
+        stream = self._container.add_stream("libx264", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = self.width, self.height, "yuv420p"
+        stream.codec_context.time_base = self.TIME_BASE
+        stream.options = {"crf": str(self.crf), "preset": "veryfast"}
+        self._stream = stream
+
+    def write(self, rgb: np.ndarray, t: float | None = None) -> None:
+        import av
+
+        h, w = rgb.shape[:2]
+        if self._stream is None:
+            self._open_stream(w, h)
+        if w > self.width or h > self.height:
+            rgb = cv2.resize(
+                rgb, (min(w, self.width), min(h, self.height)), interpolation=cv2.INTER_AREA
+            )
+            h, w = rgb.shape[:2]
+        if (w, h) != (self.width, self.height):
+            rgb = cv2.copyMakeBorder(
+                rgb, 0, self.height - h, 0, self.width - w, cv2.BORDER_REPLICATE
+            )
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+        t = self.frames / self.fps if t is None else t
+        pts = max(self._last_pts + 1, round(t / self.TIME_BASE))
+        frame.pts, frame.time_base = pts, self.TIME_BASE
+        self._last_pts = pts
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+        self.frames += 1
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None and self._stream is not None:
+                for packet in self._stream.encode():
+                    self._container.mux(packet)
+        finally:
+            self._container.close()
+        if exc_type is None and self.frames > 0:
+            self._tmp.replace(self.path)
+        else:
+            self._tmp.unlink(missing_ok=True)
+            if exc_type is None:
+                raise OutputError(f"no frames to write to {self.path}")
+
+
+def annotate_frames(
+    frames: Iterable[Any], analysis: Any, annotator: Annotator | None = None
+) -> Iterable[tuple[Any, np.ndarray]]:
+    """Yield (frame, annotated RGB image) for each `formcheck.video.Frame`."""
+    states = FrameStates(analysis)
+    annotator = annotator or default_annotator()
+    for frame in frames:
+        img = np.array(frame.image, copy=True)
+        state = states.at(frame.index, frame.t, (img.shape[1], img.shape[0]))
+        yield frame, annotator.annotate(img, state)
+
+
+def write_annotated_video(
+    analysis: Any,
+    out_path: str | Path,
+    *,
+    clip_path: str | Path | None = None,
+    annotator: Annotator | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Path:
+    """Render the analysed clip with overlays to ``out_path`` (H.264 mp4); returns the path.
+
+    ``clip_path`` defaults to the clip the report names. Raises `OutputError` when the file
+    cannot be written; a half-written video never replaces an existing one.
+    """
+    from formcheck.video import open_video
+
+    clip = Path(clip_path or analysis.report.clip.path)
+    with open_video(clip) as source:
+        info = source.info
+        with VideoSink(out_path, fps=info.fps) as sink:
+            for i, (frame, img) in enumerate(annotate_frames(source, analysis, annotator)):
+                sink.write(img, frame.t)
+                if progress is not None:
+                    progress(i + 1, info.frame_count or None)
+    log.info("annotated video: %s (%d frames)", out_path, sink.frames)
+    return Path(out_path)

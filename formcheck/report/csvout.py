@@ -1,0 +1,161 @@
+"""CSV: one row per rep (or hold) with every measure and verdict; one row per clip for batches.
+
+Per-rep columns: the clip and segment, every measure of the segments, then for every cue
+``<cue_id>.status``, ``<cue_id>.value`` and ``<cue_id>.threshold``, and the rep's fault count
+and verdict. Cues judged over the whole set go on one extra row of kind ``set``. Numbers are
+written in plain units (the unit is in the column name); an empty cell is "not measured".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from formcheck.report.atomic import write_text_atomic
+from formcheck.report.model import CueResult, Report, Status
+
+REP_COLUMNS_HEAD = (
+    "clip",
+    "athlete",
+    "drill",
+    "view",
+    "segment",
+    "kind",
+    "side",
+    "start_s",
+    "end_s",
+)
+REP_COLUMNS_TAIL = ("faults", "fault_cues", "verdict")
+#: the columns of a batch's summary.csv, one row per clip
+CLIP_COLUMNS = (
+    "athlete", "clip", "status", "error", "drill", "drill_source", "view", "reps", "holds",
+    "longest_hold_s", "hold_mark", "faults", "fault_cues", "not_measurable", "person_fraction",
+    "duration_s", "report_html", "report_json", "reps_csv", "video",
+)  # fmt: skip
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return "" if not math.isfinite(v) else round(v, 3)
+    if isinstance(v, Status):
+        return v.value
+    return v
+
+
+def _verdict(results: Sequence[CueResult]) -> str:
+    judged = [r for r in results if r.status in (Status.PASS, Status.FAULT)]
+    if any(r.status is Status.FAULT for r in results):
+        return "fault"
+    return "pass" if judged else "not_judged"
+
+
+def _cue_ids(report: Report) -> list[str]:
+    return list(dict.fromkeys(r.cue_id for r in report.results))
+
+
+def _measure_names(report: Report) -> list[str]:
+    return list(dict.fromkeys(k for s in report.segments for k in s.measures))
+
+
+def rep_columns(report: Report) -> list[str]:
+    cues = [f"{c}.{part}" for c in _cue_ids(report) for part in ("status", "value", "threshold")]
+    return [*REP_COLUMNS_HEAD, *_measure_names(report), *cues, *REP_COLUMNS_TAIL]
+
+
+def _row(
+    report: Report, athlete: str, base: dict[str, Any], results: Sequence[CueResult]
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "clip": report.clip.name,
+        "athlete": athlete,
+        "drill": report.drill.id if report.drill else "",
+        "view": report.view.name,
+        **base,
+    }
+    for r in results:
+        row[f"{r.cue_id}.status"] = r.status.value
+        row[f"{r.cue_id}.value"] = r.value
+        row[f"{r.cue_id}.threshold"] = r.threshold
+    faults = [r.cue_id for r in results if r.status is Status.FAULT]
+    row.update(faults=len(faults), fault_cues=";".join(faults), verdict=_verdict(results))
+    return {k: _cell(v) for k, v in row.items()}
+
+
+def rep_rows(report: Report, *, athlete: str = "") -> list[dict[str, Any]]:
+    """One dict per segment (rep, hold, single-leg phase), plus one for whole-set cues."""
+    rows = []
+    for seg in report.segments:
+        base = {
+            "segment": seg.index + 1,
+            "kind": seg.kind,
+            "side": seg.side or "",
+            "start_s": seg.start_s,
+            "end_s": seg.end_s,
+            **seg.measures,
+        }
+        rows.append(
+            _row(report, athlete, base, [r for r in report.results if r.segment_index == seg.index])
+        )
+    whole = [r for r in report.results if r.segment_index is None]
+    if whole:
+        rows.append(_row(report, athlete, {"segment": "", "kind": "set"}, whole))
+    return rows
+
+
+def clip_row(
+    report: Report, *, athlete: str = "", clip: str = "", links: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The summary row of one analysed clip (``links``: report_html, report_json, … paths)."""
+    holds = report.holds
+    faults = report.faults
+    row = {
+        "athlete": athlete,
+        "clip": clip or report.clip.name,
+        "status": "ok",
+        "drill": report.drill.id if report.drill else "",
+        "drill_source": report.drill.source if report.drill else "",
+        "view": report.view.name,
+        "reps": len(report.reps),
+        "holds": sum(1 for s in report.segments if s.kind == "hold"),
+        "longest_hold_s": holds.longest_s if holds else None,
+        "hold_mark": holds.mark_reached if holds else "",
+        "faults": len(faults),
+        "fault_cues": ";".join(dict.fromkeys(r.cue_id for r in faults)),
+        "not_measurable": sum(1 for r in report.results if r.status is Status.NOT_MEASURABLE),
+        "person_fraction": report.detection.person_fraction,
+        "duration_s": report.clip.duration_s,
+        **(links or {}),
+    }
+    return {k: _cell(v) for k, v in row.items()}
+
+
+def error_row(*, clip: str, athlete: str = "", error: str) -> dict[str, Any]:
+    """The summary row of a clip that could not be analysed."""
+    return {"athlete": athlete, "clip": clip, "status": "error", "error": error}
+
+
+def rows_to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(
+        buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def write_csv(path: str | Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Path:
+    """Write rows atomically (temporary file, then rename)."""
+    return write_text_atomic(path, rows_to_csv(rows, columns))
+
+
+def write_rep_csv(report: Report, path: str | Path, *, athlete: str = "") -> Path:
+    """The per-rep CSV of one report."""
+    return write_csv(path, rep_rows(report, athlete=athlete), rep_columns(report))

@@ -1,0 +1,116 @@
+"""Key-frame thumbnails: the frame at each rep's top (or each hold's middle), skeleton drawn.
+
+The frames are decoded again from the clip with `formcheck.video` in one pass, and only the
+frame nearest each wanted time is kept, so memory does not grow with clip length.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from formcheck.errors import FormcheckError
+from formcheck.report.annotate import FrameStates, draw_skeleton
+from formcheck.report.model import Segment
+
+log = logging.getLogger(__name__)
+
+THUMB_WIDTH_PX = 360
+JPEG_QUALITY = 80
+#: at most this many thumbnails in one report (a very long set keeps the page small)
+MAX_THUMBNAILS = 60
+#: a thumbnail is taken from a frame at most this far from the wanted time
+SEARCH_WINDOW_S = 0.5
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyFrame:
+    segment_index: int
+    t: float
+    #: ``data:image/jpeg;base64,…``
+    data_uri: str
+
+
+def key_time(segment: Segment, t: np.ndarray, height: np.ndarray | None) -> float:
+    """The moment to show: the middle of the top phase, else the highest point, else the middle."""
+    tops = [p for p in segment.phases if p.name == "top"]
+    if tops:
+        return (tops[0].start_s + tops[0].end_s) / 2
+    if height is not None and height.size == t.size:
+        inside = (t >= segment.start_s) & (t < segment.end_s) & np.isfinite(height)
+        if inside.any():
+            return float(t[inside][np.argmax(height[inside])])
+    return (segment.start_s + segment.end_s) / 2
+
+
+def _encode(rgb: np.ndarray, width: int = THUMB_WIDTH_PX) -> str:
+    h, w = rgb.shape[:2]
+    if w > width:
+        rgb = cv2.resize(rgb, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+    ok, buf = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]
+    )
+    if not ok:
+        raise ValueError("JPEG encoding failed")
+    return "data:image/jpeg;base64," + base64.b64encode(buf.tobytes()).decode("ascii")
+
+
+def _wanted(analysis: Any) -> list[tuple[int, float]]:
+    from formcheck.report.annotate import _signal
+
+    segs = [s for s in analysis.report.segments if s.kind in ("rep", "hold")][:MAX_THUMBNAILS]
+    height = _signal(analysis.signals, "bridge_height")
+    t = np.asarray(getattr(analysis.signals, "t", analysis.track.t), dtype=np.float64)
+    return [(s.index, key_time(s, t, height)) for s in segs]
+
+
+def _thumbnail(states: FrameStates, frame: Any, idx: int) -> KeyFrame:
+    img = np.array(frame.image, copy=True)
+    state = states.at(frame.index, frame.t, (img.shape[1], img.shape[0]))
+    if state.landmarks_px is not None:
+        draw_skeleton(img, state.landmarks_px, scale=max(img.shape[:2]) / 720)
+    return KeyFrame(segment_index=idx, t=float(frame.t), data_uri=_encode(img))
+
+
+def key_frames(analysis: Any, clip_path: str | Path | None = None) -> dict[int, KeyFrame]:
+    """Thumbnails by segment index; empty (with a log line) when the clip cannot be read.
+
+    Only frames within `SEARCH_WINDOW_S` of a wanted time are held, and each thumbnail is made
+    as soon as the decoder has passed its window.
+    """
+    pending = dict(_wanted(analysis))
+    if not pending:
+        return {}
+    import av
+
+    from formcheck.video import open_video
+
+    clip = Path(clip_path or analysis.report.clip.path)
+    states = FrameStates(analysis)
+    best: dict[int, tuple[float, Any]] = {}
+    out: dict[int, KeyFrame] = {}
+    try:
+        with open_video(clip) as source:
+            for frame in source:
+                for idx, tt in list(pending.items()):
+                    gap = abs(frame.t - tt)
+                    if gap <= SEARCH_WINDOW_S and (idx not in best or gap < best[idx][0]):
+                        best[idx] = (gap, frame)
+                    elif frame.t - tt > SEARCH_WINDOW_S:
+                        del pending[idx]
+                        if idx in best:
+                            out[idx] = _thumbnail(states, best.pop(idx)[1], idx)
+                if not pending:
+                    break
+    except (FormcheckError, OSError, av.FFmpegError) as err:
+        log.warning("no key frames from %s: %s", clip, err)
+        return {}
+    for idx, (_, frame) in best.items():
+        out[idx] = _thumbnail(states, frame, idx)
+    return out

@@ -1,0 +1,196 @@
+"""The annotated video: browser-playable H.264, overlays at the right moments, atomic writes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import report_fakes as rf
+
+from formcheck.report.annotate import (
+    Compose,
+    FrameState,
+    FrameStates,
+    VideoSink,
+    default_annotator,
+    write_annotated_video,
+)
+from formcheck.report.model import Segment
+
+rf.ensure_video_module()
+
+
+@pytest.fixture(scope="module")
+def clip_and_analysis(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    folder = tmp_path_factory.mktemp("annotate")
+    clip = folder / "bridge.mp4"
+    analysis = rf.fake_analysis(clip_path=str(clip))
+    rf.render_clip(analysis.track, clip)
+    return clip, analysis
+
+
+def _decode(path: Path) -> tuple[dict[str, object], list[tuple[float, np.ndarray]]]:
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        meta = {
+            "codec": s.codec_context.name,
+            "pix_fmt": s.codec_context.pix_fmt,
+            "size": (s.width, s.height),
+        }
+        frames = [(float(f.time), f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+    return meta, frames
+
+
+def test_video_is_h264_yuv420p_at_source_size_with_source_timing(
+    tmp_path: Path, clip_and_analysis
+) -> None:
+    clip, analysis = clip_and_analysis
+    out = write_annotated_video(analysis, tmp_path / "out.mp4")
+    meta, frames = _decode(out)
+    assert meta == {"codec": "h264", "pix_fmt": "yuv420p", "size": (320, 240)}
+    _, source = _decode(clip)
+    assert len(frames) == len(source)
+    assert frames[-1][0] == pytest.approx(source[-1][0], abs=0.02)
+    data = out.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat"), (
+        "moov atom first (faststart) so browsers stream it"
+    )
+    assert not list(tmp_path.glob(".*part")), "no temporary file left behind"
+
+
+def _red_band(img: np.ndarray) -> bool:
+    band = img[-8:, :, :].reshape(-1, 3).astype(float).mean(axis=0)
+    return band[0] > band[1] + 60 and band[0] > band[2] + 60
+
+
+def test_fault_is_flagged_while_it_happens_only(tmp_path: Path, clip_and_analysis) -> None:
+    _, analysis = clip_and_analysis
+    (fault,) = analysis.report.faults
+    span = fault.fault_spans[0]
+    out = write_annotated_video(analysis, tmp_path / "out.mp4")
+    _, frames = _decode(out)
+    inside = [img for t, img in frames if span.start_s + 0.05 < t < span.end_s - 0.05]
+    outside = [img for t, img in frames if t < span.start_s - 0.05 or t > span.end_s + 0.05]
+    assert inside and outside
+    assert all(_red_band(img) for img in inside)
+    assert not any(_red_band(img) for img in outside)
+
+
+def test_odd_source_size_is_padded_to_even(tmp_path: Path) -> None:
+    analysis = rf.fake_analysis(reps=1, size=(321, 241), clip_path=str(tmp_path / "odd.mp4"))
+    rf.render_clip(analysis.track, tmp_path / "odd.mp4", pix_fmt="yuv444p")
+    meta, frames = _decode(write_annotated_video(analysis, tmp_path / "out.mp4"))
+    assert meta["size"] == (322, 242) and meta["pix_fmt"] == "yuv420p"
+    assert len(frames) == len(analysis.track)
+
+
+def test_frame_states_follow_the_report() -> None:
+    analysis = rf.fake_analysis(reps=3, gap=(2.0, 2.5))
+    report = analysis.report
+    hold = Segment(index=9, kind="hold", start_s=7.0, end_s=9.0)
+    analysis = replace(analysis, report=replace(report, segments=[*report.segments, hold]))
+    states = FrameStates(analysis)
+    size = (320, 240)
+    first_end = report.reps[0].end_s
+    assert states.at(0, first_end - 0.1, size).reps_done == 0
+    assert states.at(0, first_end + 0.1, size).reps_done == 1
+    assert states.at(0, 9.9, size).reps_done == 3
+    assert states.at(0, 2.2, size).landmarks_px is None, "nobody found in the gap"
+    assert states.at(0, 2.2, size).hip_extension_deg is None
+    state = states.at(0, 1.2, size)
+    assert state.landmarks_px is not None and state.landmarks_px.shape == (33, 3)
+    assert state.hip_extension_deg == pytest.approx(
+        float(analysis.signals["hip_extension_deg"][36]), abs=1e-6
+    )
+    assert states.at(0, 8.0, size).hold_s == pytest.approx(1.0)
+    assert states.at(0, 9.5, size).hold_s is None and states.at(
+        0, 9.5, size
+    ).longest_hold_s == pytest.approx(2.0)
+    span = report.faults[0].fault_spans[0]
+    assert states.at(0, (span.start_s + span.end_s) / 2, size).faults == ("Lower slower",)
+    assert states.at(0, span.end_s + 0.1, size).faults == ()
+
+
+def test_annotators_compose_in_order() -> None:
+    calls: list[str] = []
+
+    class Mark:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
+            calls.append(self.name)
+            frame[0, 0] = (len(calls), 0, 0)
+            return frame
+
+    img = np.zeros((10, 10, 3), np.uint8)
+    out = Compose([Mark("a"), Mark("b"), Compose([Mark("c")])]).annotate(
+        img, FrameState(index=0, t=0.0)
+    )
+    assert calls == ["a", "b", "c"] and out[0, 0, 0] == 3
+
+
+def test_default_overlays_draw_something_and_keep_shape() -> None:
+    img = np.zeros((240, 320, 3), np.uint8)
+    pts = np.column_stack([np.linspace(50, 250, 33), np.full(33, 120.0), np.ones(33)])
+    state = FrameState(
+        index=0,
+        t=0.0,
+        landmarks_px=pts,
+        hip_extension_deg=170.0,
+        reps_done=1,
+        reps_total=3,
+        faults=("Lower slower",),
+    )
+    out = default_annotator().annotate(img.copy(), state)
+    assert out.shape == img.shape and out.dtype == np.uint8
+    assert out.any()
+    assert _red_band(out)
+
+
+def test_a_failed_render_leaves_the_previous_video_whole(tmp_path: Path, clip_and_analysis) -> None:
+    _, analysis = clip_and_analysis
+    out = tmp_path / "out.mp4"
+    out.write_bytes(b"previous finished video")
+
+    class Boom:
+        def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
+            if state.index == 20:
+                raise RuntimeError("disk on fire")
+            return frame
+
+    with pytest.raises(RuntimeError):
+        write_annotated_video(analysis, out, annotator=Boom())
+    assert out.read_bytes() == b"previous finished video"
+    assert not list(tmp_path.glob(".*part"))
+
+
+def test_sink_times_frames_by_their_timestamps(tmp_path: Path) -> None:
+    times = [0.0, 0.1, 0.15, 0.5, 0.6]  # variable frame rate
+    with VideoSink(tmp_path / "vfr.mp4", fps=10) as sink:
+        for t in times:
+            sink.write(np.full((64, 64, 3), 128, np.uint8), t)
+    _, frames = _decode(tmp_path / "vfr.mp4")
+    assert [round(t, 2) for t, _ in frames] == times
+
+
+def test_real_clip_end_to_end(tmp_path: Path) -> None:
+    from formcheck.testing import REAL_CLIPS, real_clips_available
+
+    if not real_clips_available():
+        pytest.skip(f"real clips not found at {REAL_CLIPS}")
+    try:
+        import formcheck.analysis  # noqa: F401
+
+        import formcheck.tracking  # noqa: F401
+        from formcheck.pipeline import analyze
+    except ImportError as err:
+        pytest.skip(f"pipeline stage not available yet: {err}")
+    clip = REAL_CLIPS / "physioplus_glute_bridge_side.mp4"
+    analysis = analyze(clip, cache_dir=tmp_path / "cache")
+    meta, frames = _decode(write_annotated_video(analysis, tmp_path / "real.mp4"))
+    assert meta["codec"] == "h264" and meta["size"] == (640, 480)
+    assert len(frames) == len(analysis.track)
