@@ -60,9 +60,13 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
         return [lo] if math.isfinite(lo) else []
     raw = (hi - lo) / max(1, count - 1)
     mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    first = math.ceil(lo / step - 1e-9) * step
-    return [round(first + i * step, 10) for i in range(int((hi - first) / step + 1e-9) + 1)]
+
+    def ticks(step: float) -> list[float]:
+        first = math.ceil(lo / step - 1e-9) * step
+        return [round(first + i * step, 10) for i in range(int((hi - first) / step + 1e-9) + 1)]
+
+    options = [ticks(m * mag) for m in (1, 2, 2.5, 5, 10)]
+    return min(options, key=lambda ts: (abs(len(ts) - count), -len(ts)))
 
 
 def _fmt(v: float) -> str:

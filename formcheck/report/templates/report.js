@@ -38,4 +38,5 @@
   }
   var plots = document.querySelectorAll("svg.plot[data-points]");
   for (var i = 0; i < plots.length; i++) { setup(plots[i]); }
+  document.documentElement.setAttribute("data-plots-ready", String(plots.length));
 })();

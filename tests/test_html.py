@@ -1,0 +1,237 @@
+"""The HTML report: self-contained, says everything CUES.md asks, and loads in a real browser."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import report_fakes as rf
+
+from formcheck.report.html import render_html, write_html
+from formcheck.report.model import HoldSummary, Report, Segment
+from formcheck.report.svgplot import PlotSpec, decimate, nice_ticks, svg_plot
+
+rf.ensure_video_module()
+
+
+@pytest.fixture(scope="module")
+def analysis(tmp_path_factory: pytest.TempPathFactory):
+    clip = tmp_path_factory.mktemp("html") / "bridge.mp4"
+    a = rf.fake_analysis(clip_path=str(clip))
+    rf.render_clip(a.track, clip)
+    return a
+
+
+@pytest.fixture(scope="module")
+def page(analysis) -> str:
+    return render_html(analysis)
+
+
+def test_page_is_self_contained(page: str) -> None:
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "no network references"
+    assert '<link rel="stylesheet"' not in page and "<script src" not in page
+    for src in re.findall(r'src="([^"]*)"', page):
+        assert src.startswith("data:"), src
+    assert "<style>" in page and "<script>" in page
+
+
+def test_verdict_drill_view_and_what_cannot_be_measured(page: str) -> None:
+    assert "1 fault in 3 reps" in page
+    assert "Single Leg Glute Bridge" in page and "side-left" in page
+    view = page[page.index('id="view"') :]
+    view = view[: view.index("</section>")]
+    assert "Not measurable from this view" in view and "Hips stay level on one leg" in view
+
+
+def test_every_cue_of_every_rep_with_value_threshold_and_status(page: str, analysis) -> None:
+    reps = page[page.index('id="reps"') :]
+    cards = reps.split('class="card rep-card"')[1:]
+    assert len(cards) == 3
+    for card, seg in zip(cards, analysis.report.reps, strict=True):
+        results = [r for r in analysis.report.results if r.segment_index == seg.index]
+        assert card.count("<tr") == len(results) + 1
+        for r in results:
+            assert r.cue_id in card
+        assert f"{seg.measures['peak_hip_extension_deg']:.1f}°" in card
+        assert "≥ 165.0°" in card and "≤ 10.0°" in card
+    assert cards[1].count("badge fault") == 1 and cards[0].count("badge fault") == 0
+    assert page.count("badge not_measurable") == 3
+    assert "Slow on the way down" in cards[1]
+
+
+def test_plots_with_reps_faults_and_thresholds(page: str, analysis) -> None:
+    svgs = re.findall(r"<svg class=\"plot\".*?</svg>", page, flags=re.S)
+    assert len(svgs) == 4
+    titles = ["Bridge height", "Hip extension", "Pelvic tilt", "Head–neck"]
+    for svg, title in zip(svgs, titles, strict=True):
+        assert title in svg
+        assert svg.count('class="rep"') == 3 and svg.count('class="bound"') == 6
+    assert svgs[0].count('class="fault"') == 1, "the slow-down fault is shaded on bridge height"
+    assert 'class="thr"' in svgs[1], "the 165° threshold on hip extension"
+    assert "not measurable in this clip" in svgs[2] and "<polyline" not in svgs[2]
+    assert svgs[1].count("<polyline") == 1
+
+
+def test_key_frames_are_jpegs_with_the_skeleton(page: str) -> None:
+    uris = re.findall(r'<img src="data:image/jpeg;base64,([^"]+)"', page)
+    assert len(uris) == 3
+    img = cv2.imdecode(np.frombuffer(base64.b64decode(uris[0]), np.uint8), cv2.IMREAD_COLOR)
+    assert img is not None and img.shape[1] == 320
+    b, g, r = (img[:, :, i].astype(int) for i in range(3))
+    assert ((g > 150) & (g > r + 60) & (g > b + 30)).sum() > 50, "green skeleton drawn"
+    assert "frame at 1.60 s" in page, "rep 1's top phase is 1.1–2.1 s"
+
+
+def test_coach_checks_warnings_escaped(page: str) -> None:
+    coach = page[page.index('id="coach"') :]
+    assert "Shoes off" in coach and "Drive toe down into the kettlebell" in coach
+    assert "&lt;b&gt;escaped&lt;/b&gt;" in page and "<b>escaped</b>" not in page
+
+
+def test_hold_progression_marks(analysis) -> None:
+    report = replace(
+        analysis.report,
+        holds=HoldSummary(segments=2, longest_s=25.0, total_s=40.0, mark_reached="20s"),
+    )
+    html = render_html(replace(analysis, report=report), thumbnails=False)
+    holds = html[html.index('id="holds"') :]
+    assert holds.count('class="mark reached"') == 2 and holds.count('class="mark"') == 1
+    assert "25.0 s" in holds and "20s" in holds
+
+
+def test_unreadable_clip_still_gives_a_page(analysis, tmp_path: Path) -> None:
+    html = render_html(analysis, clip_path=tmp_path / "gone.mp4")
+    assert "key frame unavailable" in html and "data:image/jpeg" not in html
+
+
+def test_nothing_found(analysis) -> None:
+    empty: Report = replace(analysis.report, segments=[], results=[])
+    html = render_html(replace(analysis, report=empty), thumbnails=False)
+    assert "No reps or holds found" in html
+
+
+def test_hold_segments_are_shaded(analysis) -> None:
+    report = replace(
+        analysis.report,
+        segments=[Segment(index=0, kind="hold", start_s=1.0, end_s=8.0)],
+        results=[],
+    )
+    html = render_html(replace(analysis, report=report), thumbnails=False)
+    assert "Hold 1" in html and html.count('class="rep"') == 4
+
+
+def test_write_html_is_atomic(analysis, tmp_path: Path) -> None:
+    out = write_html(analysis, tmp_path / "sub" / "r.html", thumbnails=False)
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert not list(out.parent.glob(".*part"))
+
+
+# -- plots ---------------------------------------------------------------------------------------
+
+
+def test_decimate_keeps_extremes_and_bounds_size() -> None:
+    t = np.linspace(0, 3600, 108_000)
+    y = np.sin(t)
+    y[50_000] = 9.0
+    y[60_000:60_100] = np.nan
+    td, yd = decimate(t, y, 1600)
+    assert td.size <= 1600 and np.all(np.diff(td) > 0)
+    assert np.nanmax(yd) == 9.0 and np.nanmin(yd) == pytest.approx(-1.0, abs=1e-3)
+
+
+def test_nice_ticks() -> None:
+    assert nice_ticks(0, 10, 5) == [0, 2.5, 5, 7.5, 10]
+    assert nice_ticks(121.3, 179.2, 5) == [130, 140, 150, 160, 170]
+    assert nice_ticks(1, 1) == [1]
+
+
+def test_nan_gaps_break_the_line() -> None:
+    y = np.array([1.0, 2.0, np.nan, np.nan, 3.0, 4.0, np.nan, 5.0])
+    svg = svg_plot(PlotSpec(title="x", unit="", t=np.arange(8.0), y=y))
+    assert svg.count("<polyline") == 3
+
+
+# -- a real browser ------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian package 'chromium' not installed (apt-get install chromium)"
+)
+#: dispatched after the report's own script: hover each plot and log the readout
+PROBE = """<script>
+var svgs = document.querySelectorAll("svg.plot");
+for (var i = 0; i < svgs.length; i++) {
+  var r = svgs[i].getBoundingClientRect();
+  svgs[i].dispatchEvent(new MouseEvent("mousemove", {clientX: r.left + r.width * 0.3, clientY: r.top + 20, bubbles: true}));
+  console.log("PROBE " + i + " " + svgs[i].querySelector(".readout").textContent);
+}
+</script>"""
+
+
+def _chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    args = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+        f"--user-data-dir={tmp / 'chromium-profile'}", "--enable-logging=stderr", "--v=0", *extra,
+        page.as_uri(),
+    ]  # fmt: skip
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+
+
+def _console(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+@needs_chromium
+def test_console_check_catches_errors(tmp_path: Path) -> None:
+    """The browser harness itself: a page with a script error is caught."""
+    bad = tmp_path / "bad.html"
+    bad.write_text("<!DOCTYPE html><link rel=icon href='data:,'><script>nope();</script>")
+    assert any(
+        "ReferenceError" in line for line in _console(_chromium(bad, tmp_path, "--dump-dom").stderr)
+    )
+
+
+@needs_chromium
+def test_report_loads_in_chromium_without_console_errors(analysis, tmp_path: Path) -> None:
+    path = write_html(analysis, tmp_path / "report.html")
+    probed = tmp_path / "probed.html"
+    probed.write_text(
+        path.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8"
+    )
+    run = _chromium(probed, tmp_path, "--dump-dom")
+    console = _console(run.stderr)
+    assert 'data-plots-ready="4"' in run.stdout, "the report's script ran to its end"
+    probes = [line for line in console if "PROBE" in line]
+    assert len(probes) == 4 and all("t = " in line for line in probes)
+    assert [line for line in console if "PROBE" not in line] == []
+
+
+@needs_chromium
+def test_screenshot_shows_summary_and_plots(analysis, tmp_path: Path) -> None:
+    path = write_html(analysis, tmp_path / "report.html")
+    shot = tmp_path / "report.png"
+    run = _chromium(path, tmp_path, f"--screenshot={shot}", "--window-size=1200,1500")
+    assert shot.is_file(), run.stderr[-2000:]
+    if os.environ.get("FORMCHECK_SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(os.environ["FORMCHECK_SCREENSHOT_DIR"]) / "html_report.png")
+    img = cv2.imread(str(shot))
+    assert img.shape[:2] == (1500, 1200)
+
+    def has(rgb: tuple[int, int, int], region: np.ndarray, min_px: int) -> bool:
+        target = np.array(rgb[::-1])
+        return int((np.abs(region.astype(int) - target).max(axis=2) < 30).sum()) >= min_px
+
+    assert has((198, 40, 40), img[:400], 100), "the verdict card's fault border at the top"
+    assert has((31, 95, 168), img[500:], 400), "plot lines below the summary"
+    assert has((198, 40, 40), img[500:], 50) or has((236, 169, 169), img[500:], 200), (
+        "fault span shaded"
+    )
