@@ -1,0 +1,104 @@
+"""The types drills are declared with: a `Cue` per key point, a `Drill` holding them.
+
+A cue names its check (a function in ``formcheck.cues.CHECKS``), its thresholds as data with the
+unit in every name, the signals it needs (the view decides whether it can be judged), the
+segments it applies to, and its kind: a ``fault`` check, ``advice`` (a recommendation never
+counted as a fault), ``info`` (a measure reported without judgement) or ``coach`` (a key point
+the camera cannot see, listed in every report and never judged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+KINDS = ("fault", "advice", "info", "coach")
+APPLIES = ("rep", "hold", "single_leg", "set")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cue:
+    """One key point of a drill and how formcheck checks it."""
+
+    id: str
+    #: the article's words
+    key_point: str
+    #: what is measured, in one line (CUES.md's "check" column)
+    check_text: str
+    #: name of the check function in ``formcheck.cues.CHECKS`` ("" for coach checks)
+    check: str = ""
+    params: Mapping[str, float] = field(default_factory=dict)
+    #: signals the check needs; ``needs_any``: one of them is enough
+    needs: tuple[str, ...] = ()
+    needs_any: bool = False
+    kind: str = "fault"
+    applies_to: str = "rep"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.id}: kind {self.kind!r} not in {KINDS}")
+        if self.applies_to not in APPLIES:
+            raise ValueError(f"{self.id}: applies_to {self.applies_to!r} not in {APPLIES}")
+        if self.kind != "coach" and not self.check:
+            raise ValueError(f"{self.id}: a judged cue needs a check")
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    @property
+    def coach_check(self) -> bool:
+        return self.kind == "coach"
+
+    @property
+    def views_needed(self) -> tuple[str, ...]:
+        """The camera views that can judge this cue (empty for coach checks)."""
+        from formcheck.view import MEASURABLE, VIEWS
+
+        if not self.needs:
+            return () if self.coach_check else VIEWS
+        pick = any if self.needs_any else all
+        return tuple(v for v in VIEWS if pick(s in MEASURABLE[v] for s in self.needs))
+
+    def with_params(self, **values: float) -> Cue:
+        unknown = set(values) - set(self.params)
+        if unknown:
+            raise KeyError(f"{self.id} has no parameter {', '.join(sorted(unknown))}")
+        return replace(self, params={**self.params, **values})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Drill:
+    """A drill: its name, how its set is segmented, and its cues."""
+
+    id: str
+    name: str
+    #: "reps" or "holds"
+    segments: str
+    #: the drill is done on one leg (reps carry the working side)
+    single_leg: bool = False
+    cues: tuple[Cue, ...] = ()
+    description: str = ""
+
+    def cue(self, cue_id: str) -> Cue:
+        for c in self.cues:
+            if c.id == cue_id:
+                return c
+        raise KeyError(f"{self.id} has no cue {cue_id!r}")
+
+    def param(self, cue_id: str, name: str) -> float:
+        return float(self.cue(cue_id).params[name])
+
+    @property
+    def judged(self) -> tuple[Cue, ...]:
+        return tuple(c for c in self.cues if not c.coach_check)
+
+    @property
+    def coach_checks(self) -> tuple[Cue, ...]:
+        return tuple(c for c in self.cues if c.coach_check)
+
+    def with_overrides(self, overrides: Mapping[str, float]) -> Drill:
+        """A copy with thresholds replaced: keys ``"cue.id.param"`` of this drill's cues."""
+        cues = []
+        for c in self.cues:
+            mine = {k[len(c.id) + 1 :]: v for k, v in overrides.items() if k.startswith(c.id + ".")}
+            cues.append(c.with_params(**mine) if mine else c)
+        return replace(self, cues=tuple(cues))

@@ -1,0 +1,93 @@
+"""Single Leg Glute Bridge (foot on a kettlebell, arms crossed) — CUES.md's first drill."""
+
+from __future__ import annotations
+
+from formcheck.drills.base import Cue, Drill
+
+DRILL = Drill(
+    id="single-leg-bridge",
+    name="Single Leg Glute Bridge",
+    segments="reps",
+    single_leg=True,
+    description="One foot on a kettlebell, the other leg off the floor, arms crossed.",
+    cues=(
+        Cue(
+            id="slgb.hips_up",
+            key_point="Drive hips up to bridge position",
+            check_text="peak hip extension of the rep ≥ 165°",
+            check="peak_hip_extension",
+            params={"min_peak_hip_extension_deg": 165.0},
+            needs=("hip_extension_deg",),
+        ),
+        Cue(
+            id="slgb.squeeze_top",
+            key_point="Squeeze glute at top",
+            check_text="time within 5° of the rep's peak ≥ 1.0 s",
+            check="top_pause",
+            params={"min_top_pause_s": 1.0},
+            needs=("hip_extension_deg",),
+        ),
+        Cue(
+            id="slgb.slow_down",
+            key_point="Slow on the way down",
+            check_text="lowering time ≥ 1.5 s and ≥ lifting time",
+            check="slow_lowering",
+            params={"min_lower_s": 1.5, "min_lower_to_lift_ratio": 1.0},
+            needs=("bridge_height",),
+        ),
+        Cue(
+            id="slgb.touch_ground",
+            key_point="touch your butt on the ground",
+            check_text="bridge height at the bottom returns to ≤ 15 % of the rep's range",
+            check="bottom_return",
+            params={"max_bottom_fraction": 0.15, "max_ground_level_thigh": 0.15},
+            needs=("bridge_height",),
+        ),
+        Cue(
+            id="slgb.not_your_bone",
+            key_point="but not your bone",
+            check_text=(
+                "no drop: downward hip speed in the last 0.2 s before contact ≤ 0.5 thigh "
+                "lengths/s, and no resting: time on the ground between reps ≤ 1.0 s"
+            ),
+            check="no_drop_no_rest",
+            params={
+                "max_contact_speed_thigh_per_s": 0.5,
+                "contact_window_s": 0.2,
+                "max_ground_rest_s": 1.0,
+            },
+            needs=("bridge_height",),
+        ),
+        Cue(
+            id="slgb.hips_level",
+            key_point="hips stay level on one leg",
+            check_text="pelvic tilt ≤ 10° through the rep",
+            check="pelvic_tilt",
+            params={"max_pelvic_tilt_deg": 10.0},
+            needs=("pelvic_tilt_deg",),
+        ),
+        Cue(
+            id="slgb.arms_crossed",
+            key_point="Arms crossed",
+            check_text="arms-crossed signal true for ≥ 90 % of the rep",
+            check="arms_crossed",
+            params={"min_fraction": 0.9},
+            needs=("arms_crossed",),
+        ),
+        Cue(
+            id="slgb.force_down",
+            key_point="force … pushed straight down (the kettlebell not moving)",
+            check_text="support-foot drift ≤ 0.15 shin lengths per rep",
+            check="support_drift",
+            params={"max_support_drift_shin": 0.15},
+            needs=("support_drift",),
+        ),
+        Cue(id="slgb.shoes_off", key_point="Shoes off", check_text="coach check", kind="coach"),
+        Cue(
+            id="slgb.drive_toe",
+            key_point="Drive toe down into the kettlebell",
+            check_text="coach check",
+            kind="coach",
+        ),
+    ),
+)

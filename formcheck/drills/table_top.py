@@ -1,0 +1,103 @@
+"""Table Top Holds (shoulders on a bench, feet flat) — CUES.md's third drill."""
+
+from __future__ import annotations
+
+from formcheck.drills.base import Cue, Drill
+
+DRILL = Drill(
+    id="table-top",
+    name="Table Top Holds",
+    segments="holds",
+    description="Shoulders on a bench, feet flat, hips held up level with the knees.",
+    cues=(
+        Cue(
+            id="tth.setup",
+            key_point="Shoulders on bench, feet flat on ground",
+            check_text=(
+                "shoulders above the feet's floor level by ≥ 0.5 trunk lengths; both heels down "
+                "unless the toe variant is chosen"
+            ),
+            check="setup",
+            params={"min_shoulder_height_trunk": 0.5, "max_heel_above_toe_cm": 2.0},
+            needs=("shoulder_height",),
+            applies_to="set",
+        ),
+        Cue(
+            id="tth.head_neutral",
+            key_point="Keep the head NEUTRAL",
+            check_text="head–neck alignment within ±20° of the trunk line for ≥ 90 % of the hold",
+            check="head_neutral",
+            params={"max_head_neck_deg": 20.0, "min_fraction": 0.9},
+            needs=("head_neck_deg",),
+            applies_to="hold",
+        ),
+        Cue(
+            id="tth.hold_top",
+            key_point="Hold the bridge position while squeezing glutes at the top",
+            check_text=(
+                "hip extension ≥ 165° and knee angle 80°–110°; a dip below 160° for ≥ 0.5 s "
+                "ends a hold segment"
+            ),
+            check="hold_top",
+            params={
+                "min_hip_extension_deg": 165.0,
+                "min_knee_angle_deg": 80.0,
+                "max_knee_angle_deg": 110.0,
+                "dip_below_deg": 160.0,
+                "min_dip_s": 0.5,
+            },
+            needs=("hip_extension_deg",),
+            applies_to="hold",
+        ),
+        Cue(
+            id="tth.duration",
+            key_point="10–20 seconds. Work up to 2 minutes",
+            check_text="longest continuous hold, reported against the 10 s / 20 s / 120 s marks",
+            check="hold_duration",
+            params={"mark_1_s": 10.0, "mark_2_s": 20.0, "mark_3_s": 120.0},
+            kind="info",
+            applies_to="set",
+        ),
+        Cue(
+            id="tth.ball_squeeze",
+            key_point="Hold med ball between knees … constantly squeezing",
+            check_text="knee gap steady as in sbb.ball_squeeze",
+            check="knee_gap_steady",
+            params={"max_knee_gap_range": 0.15},
+            needs=("knee_gap",),
+            applies_to="hold",
+        ),
+        Cue(
+            id="tth.leg_lift",
+            key_point="Lift one leg an inch off the ground",
+            check_text="a foot lifted ≥ 2.5 cm is a single-leg phase; report its side and duration",
+            check="leg_lift",
+            params={"min_foot_lift_cm": 2.5},
+            needs=("foot_lift_left_cm",),
+            kind="info",
+            applies_to="single_leg",
+        ),
+        Cue(
+            id="tth.hips_stay_up",
+            key_point="making sure hips stay up",
+            check_text=(
+                "during a single-leg phase, hip extension falls ≤ 5° below the two-leg level and "
+                "pelvic tilt ≤ 10°"
+            ),
+            check="hips_stay_up",
+            params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
+            needs=("hip_extension_deg", "pelvic_tilt_deg"),
+            needs_any=True,
+            applies_to="single_leg",
+        ),
+        Cue(
+            id="tth.heel_up",
+            key_point="come up on the toe … heel off the ground (hardest variant)",
+            check_text="stance heel above the toe line for the whole single-leg phase",
+            check="heel_up",
+            params={"toe_variant": 0.0, "min_heel_above_toe_cm": 1.0, "min_fraction": 0.9},
+            needs=("foot_lift_left_cm",),
+            applies_to="single_leg",
+        ),
+    ),
+)

@@ -1,0 +1,165 @@
+"""Settings: every threshold's default in one place, and the user's overrides.
+
+Keys are ``"<section>.<param>"``: a cue's threshold is ``"<cue id>.<param>"`` (e.g.
+``slgb.hips_up.min_peak_hip_extension_deg``); signal cleaning is ``signals.<param>`` and
+segmentation ``segment.<param>``. Defaults come from the drills' data (`formcheck.drills`) and
+the `SignalParams` / `SegmentParams` dataclasses — nowhere else.
+
+Overrides come from ``--set key=value`` strings and from a TOML file, e.g.::
+
+    ["slgb.hips_up"]
+    min_peak_hip_extension_deg = 160
+
+    [signals]
+    visibility_floor = 0.4
+
+An unknown key raises `BadSettings` listing the valid keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from formcheck.drills import DRILLS, Drill
+from formcheck.errors import BadSettings
+from formcheck.segment import SegmentParams
+from formcheck.signals import SignalParams
+
+
+def defaults() -> dict[str, float]:
+    """Every settable key with its default value."""
+    out: dict[str, float] = {}
+    for drill in DRILLS.values():
+        for cue in drill.cues:
+            for name, value in cue.params.items():
+                out[f"{cue.id}.{name}"] = float(value)
+    for section, params in (("signals", SignalParams()), ("segment", SegmentParams())):
+        for f in dataclasses.fields(params):
+            out[f"{section}.{f.name}"] = float(getattr(params, f.name))
+    return out
+
+
+def valid_keys() -> list[str]:
+    return sorted(defaults())
+
+
+def _unknown(key: str) -> BadSettings:
+    keys = valid_keys()
+    close = difflib.get_close_matches(key, keys, n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    return BadSettings(f"unknown setting {key!r}.{hint} Valid keys: {', '.join(keys)}")
+
+
+def _number(key: str, raw: Any) -> float:
+    if isinstance(raw, bool):
+        return 1.0 if raw else 0.0
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise BadSettings(f"setting {key!r}: {raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise BadSettings(f"setting {key!r}: {raw!r} is not a finite number")
+    return value
+
+
+def parse_override(text: str) -> tuple[str, float]:
+    """``"cue.id.param=value"`` → (key, value); `BadSettings` on a malformed or unknown key."""
+    if "=" not in text:
+        raise BadSettings(
+            f"setting {text!r} must look like key=value, e.g. slgb.hips_up.min_peak_hip_extension_deg=160"
+        )
+    key, raw = (s.strip() for s in text.split("=", 1))
+    if key not in defaults():
+        raise _unknown(key)
+    return key, _number(key, raw)
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in table.items():
+        key = f"{prefix}.{k}" if prefix else str(k)
+        if isinstance(v, Mapping):
+            out.update(_flatten(v, key))
+        else:
+            out[key] = v
+    return out
+
+
+def read_toml(path: str | Path) -> dict[str, float]:
+    """Overrides from a TOML file (tables are key prefixes)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadSettings(f"settings file not found: {path}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise BadSettings(f"settings file {path} is not valid TOML: {err}") from None
+    known = defaults()
+    out = {}
+    for key, raw in _flatten(data).items():
+        if key not in known:
+            raise _unknown(key)
+        out[key] = _number(key, raw)
+    return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The user's overrides over the defaults (only keys that were set)."""
+
+    overrides: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        known = defaults()
+        for key, value in self.overrides.items():
+            if key not in known:
+                raise _unknown(key)
+            _number(key, value)
+
+    @classmethod
+    def load(
+        cls, overrides: Iterable[str] | Mapping[str, float] = (), toml: str | Path | None = None
+    ) -> Settings:
+        """Settings from a TOML file, then ``key=value`` overrides (which win)."""
+        values: dict[str, float] = read_toml(toml) if toml else {}
+        if isinstance(overrides, Mapping):
+            values.update({k: _number(k, v) for k, v in overrides.items()})
+        else:
+            values.update(dict(parse_override(o) for o in overrides))
+        return cls(overrides=values)
+
+    def get(self, key: str) -> float:
+        if key in self.overrides:
+            return float(self.overrides[key])
+        try:
+            return defaults()[key]
+        except KeyError:
+            raise _unknown(key) from None
+
+    def _section(self, section: str, cls: type) -> Any:
+        prefix = section + "."
+        mine = {k[len(prefix) :]: v for k, v in self.overrides.items() if k.startswith(prefix)}
+        return cls(**mine)
+
+    def signal_params(self) -> SignalParams:
+        return self._section("signals", SignalParams)
+
+    def segment_params(self) -> SegmentParams:
+        return self._section("segment", SegmentParams)
+
+    def drill(self, drill: Drill) -> Drill:
+        """The drill with this settings' thresholds applied."""
+        return drill.with_overrides(self.overrides)
+
+    def changed(self) -> dict[str, float]:
+        """Overrides whose value differs from the default (for the report)."""
+        known = defaults()
+        return {k: v for k, v in sorted(self.overrides.items()) if known.get(k) != v}

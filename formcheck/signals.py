@@ -1,0 +1,370 @@
+"""Per-frame signals of a pose track: the measurements every cue is judged on.
+
+Every signal is an (N,) float64 array, NaN where it is not measurable (landmarks not visible
+enough, person missing, or a camera view that cannot show it). Units are in the names; lengths
+are scale-free, in the athlete's own thigh, shin or trunk lengths (medians over the clip), so
+nothing depends on resolution or distance to the camera.
+
+Geometry: a side view is measured in the image plane (pixels, aspect-correct, y up), where
+MediaPipe is most accurate; other views use MediaPipe's world landmarks (metres, 3-D), whose
+angles do not depend on the camera's yaw. "Up" is the floor's normal: for the image, the
+perpendicular to the clip's floor line (shoulder → heel direction, a camera roll of up to 25°
+is corrected); for world landmarks, −y.
+
+Signals (see CUES.md): ``hip_extension_deg`` (+ ``_left``/``_right``; 180° = shoulder, hip and
+knee in line), ``knee_angle_deg`` (180° = straight leg), ``bridge_height`` (mid-hip above the
+shoulders' floor line, thigh lengths), ``pelvic_tilt_deg`` (hip line against the shoulder line),
+``head_neck_deg`` (neck line mid-shoulder→mid-ear against trunk line mid-hip→mid-shoulder,
+0° = in line), ``knee_gap`` (knee distance / hip distance), ``foot_lift_left_cm`` /
+``foot_lift_right_cm`` (foot above its resting level), ``foot_height_left`` / ``_right``
+(foot above the shoulders' level, thigh lengths), ``heel_height_left_cm`` / ``_right_cm``
+(heel above the toe), ``support_drift`` (+ per side; foot's travel along the floor, shin lengths,
+about its median), ``shoulder_height`` (shoulders above the lower heel, trunk lengths),
+``arms_crossed`` and ``hands_on_glutes`` (1/0), and ``hip_lift`` (bridge height in any view,
+used to find reps).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck import kinematics as kin
+from formcheck.landmarks import SIDE
+from formcheck.smoothing import fill_gaps, gate_visibility, one_euro, smooth_zero_phase
+from formcheck.track import PoseTrack
+from formcheck.view import View, detect_view
+
+log = logging.getLogger(__name__)
+
+#: landmarks the signals use (the rest are never cleaned, to save time)
+USED = (0, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32)
+_POS = {lm: i for i, lm in enumerate(USED)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignalParams:
+    """How landmarks are cleaned before signals are computed (settings section ``signals``)."""
+
+    visibility_floor: float = 0.3
+    max_gap_s: float = 0.35
+    smooth_window_s: float = 0.15
+    one_euro_min_cutoff_hz: float = 1.5
+    one_euro_beta: float = 0.02
+    #: thigh length assumed for centimetre figures (about a quarter of a 1.70 m body height)
+    thigh_length_cm: float = 42.0
+    arms_crossed_max_trunk: float = 0.5
+    hands_on_glutes_max_trunk: float = 0.35
+    max_floor_roll_deg: float = 25.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Signals:
+    """Named per-frame signals of one track, with the view they were measured in."""
+
+    t: np.ndarray
+    values: dict[str, np.ndarray]
+    view: View
+    fps: float
+    #: the athlete's segment lengths in the geometry's units (px or m): thigh, shin, trunk
+    lengths: dict[str, float] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[name]
+
+    def __len__(self) -> int:
+        return int(self.t.shape[0])
+
+    def valid(self, name: str) -> np.ndarray:
+        """(N,) bool: frames where the signal was measurable."""
+        return np.isfinite(self.values[name])
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Geo:
+    """Cleaned landmark positions in one geometry, with its up direction and lengths."""
+
+    p: np.ndarray  # (N, len(USED), D)
+    up: np.ndarray  # (D,)
+    along: np.ndarray  # (D,) floor direction (head → feet sense not guaranteed)
+    thigh: float
+    shin: float
+    trunk: float
+
+    def __call__(self, landmark: int) -> np.ndarray:
+        return self.p[:, _POS[landmark]]
+
+    def mid(self, a: int, b: int) -> np.ndarray:
+        return np.nanmean(np.stack((self(a), self(b))), axis=0)
+
+
+def _clean(
+    xyz: np.ndarray, vis: np.ndarray, t: np.ndarray, fps: float, params: SignalParams, causal: bool
+) -> np.ndarray:
+    """Gate by visibility, fill short gaps, smooth (zero-phase offline, One Euro live)."""
+    x = gate_visibility(xyz[:, USED], vis[:, USED], params.visibility_floor)
+    x = fill_gaps(x, t, params.max_gap_s)
+    if causal:
+        n = x.shape[0]
+        flat = one_euro(x.reshape(n, -1), t, params.one_euro_min_cutoff_hz, params.one_euro_beta)
+        return flat.reshape(x.shape)
+    return smooth_zero_phase(x, fps, params.smooth_window_s)
+
+
+def _lengths(p: np.ndarray) -> tuple[float, float, float]:
+    """Robust thigh, shin and trunk lengths (medians over frames; both sides pooled)."""
+    L, R = SIDE["left"], SIDE["right"]
+
+    def seg(a: str, b: str) -> float:
+        both = np.concatenate([kin.distance(p[:, _POS[S[a]]], p[:, _POS[S[b]]]) for S in (L, R)])
+        return kin.robust_length(both)
+
+    mid_h = (p[:, _POS[L["hip"]]] + p[:, _POS[R["hip"]]]) / 2
+    mid_s = (p[:, _POS[L["shoulder"]]] + p[:, _POS[R["shoulder"]]]) / 2
+    return seg("hip", "knee"), seg("knee", "ankle"), kin.robust_length(kin.distance(mid_h, mid_s))
+
+
+def _floor_2d(p: np.ndarray, max_roll_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Floor direction and up (unit, y up) in the image from the shoulder → heel line."""
+    L, R = SIDE["left"], SIDE["right"]
+    sh = (p[:, _POS[L["shoulder"]]] + p[:, _POS[R["shoulder"]]]) / 2
+    heel = (p[:, _POS[L["heel"]]] + p[:, _POS[R["heel"]]]) / 2
+    d = heel - sh
+    d = d * np.sign(d[:, :1])  # point rightwards so angles are comparable
+    ang = np.degrees(np.arctan2(d[:, 1], d[:, 0]))
+    ang = ang[np.isfinite(ang)]
+    roll = float(np.median(ang)) if ang.size else 0.0
+    if abs(roll) > max_roll_deg:
+        roll = 0.0
+    r = np.radians(roll)
+    along = np.array([np.cos(r), np.sin(r)])
+    up = np.array([-np.sin(r), np.cos(r)])
+    return along, up
+
+
+def _geometry(track: PoseTrack, view: View, params: SignalParams, causal: bool) -> _Geo:
+    """Cleaned positions in the view's geometry (image for side views, world otherwise)."""
+    vis = track.image[:, :, 3]
+    if view.is_side or view.name == "unknown":
+        xyz = track.image_px[:, :, :2].astype(np.float64)
+        xyz[..., 1] *= -1.0
+        p = _clean(xyz, vis, track.t, track.fps, params, causal)
+        along, up = _floor_2d(p, params.max_floor_roll_deg)
+    else:
+        xyz = track.world[:, :, :3].astype(np.float64)
+        xyz[..., 1] *= -1.0
+        p = _clean(xyz, vis, track.t, track.fps, params, causal)
+        up = np.array([0.0, 1.0, 0.0])
+        along = np.array([1.0, 0.0, 0.0])
+    thigh, shin, trunk = _lengths(p)
+    return _Geo(p=p, up=up, along=along, thigh=thigh, shin=shin, trunk=trunk)
+
+
+def _image_2d(track: PoseTrack, params: SignalParams, causal: bool) -> np.ndarray:
+    """Cleaned image positions (px, y up) — for front-view measures in the image plane."""
+    xyz = track.image_px[:, :, :2].astype(np.float64)
+    xyz[..., 1] *= -1.0
+    return _clean(xyz, track.image[:, :, 3], track.t, track.fps, params, causal)
+
+
+def _per_side(g: _Geo, view: View, a: str, b: str, c: str) -> dict[str, np.ndarray]:
+    """Joint angle a–b–c per side (180° = straight), plus the mean of the sides."""
+    out: dict[str, np.ndarray] = {}
+    lateral = g(SIDE["right"]["hip"]) - g(SIDE["left"]["hip"])
+    for side in ("left", "right"):
+        S = SIDE[side]
+        if view.is_side or g.p.shape[-1] == 2:
+            out[side] = kin.joint_angle_deg(g(S[a]), g(S[b]), g(S[c]))
+        else:  # 3-D: measured in the sagittal plane, free of the camera's yaw
+            out[side] = kin.sagittal_joint_angle_deg(g(S[a]), g(S[b]), g(S[c]), lateral)
+    out["both"] = _nanmean2(out["left"], out["right"])
+    return out
+
+
+def _nanmean2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    s = np.where(np.isfinite(a), a, 0.0) + np.where(np.isfinite(b), b, 0.0)
+    n = np.isfinite(a).astype(float) + np.isfinite(b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, s / n, np.nan)
+
+
+def _height(g: _Geo, point: np.ndarray, ref: np.ndarray, unit: float) -> np.ndarray:
+    return kin.height_along(point, ref, g.up) / unit
+
+
+def _feet(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
+    """Foot heights, lifts, heel-over-toe heights and support drift, per side."""
+    out: dict[str, np.ndarray] = {}
+    sh = g.mid(SIDE["left"]["shoulder"], SIDE["right"]["shoulder"])
+    heights = {}
+    for side in ("left", "right"):
+        S = SIDE[side]
+        foot = kin.midpoint(g(S["heel"]), g(S["toe"]))
+        heights[side] = _height(g, foot, sh, g.thigh)
+        out[f"heel_height_{side}_cm"] = (
+            _height(g, g(S["heel"]), g(S["toe"]), g.thigh) * params.thigh_length_cm
+        )
+        pos = np.sum(foot * g.along, axis=-1) / g.shin
+        out[f"support_drift_{side}"] = pos - _nanmedian(pos)
+    rest = {s: _nanpercentile(h, 5.0) for s, h in heights.items()}
+    floor = (
+        np.nanmin([rest["left"], rest["right"]])
+        if any(np.isfinite(list(rest.values())))
+        else np.nan
+    )
+    for side, h in heights.items():
+        out[f"foot_height_{side}"] = h
+        own = rest[side] if np.isfinite(rest[side]) else floor
+        out[f"foot_lift_{side}_cm"] = (h - own) * params.thigh_length_cm
+    lower_left = heights["left"] <= heights["right"]
+    out["support_drift"] = np.where(
+        lower_left | ~np.isfinite(heights["right"]),
+        out["support_drift_left"],
+        out["support_drift_right"],
+    )
+    return out
+
+
+def _nanmedian(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def _nanpercentile(x: np.ndarray, q: float) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.percentile(x, q)) if x.size else float("nan")
+
+
+def _arms(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
+    """Arms crossed (wrists at the opposite shoulders, elbows off the floor), hands on glutes.
+
+    A wrist that is not visible is left out; a frame with neither wrist visible is NaN.
+    """
+    L, R = SIDE["left"], SIDE["right"]
+    sh = g.mid(L["shoulder"], R["shoulder"])
+    crossed, glutes, seen = [], [], []
+    for me, other in ((L, R), (R, L)):
+        wrist = g(me["wrist"])
+        ok = np.isfinite(wrist).all(axis=-1)
+        d_sh = kin.distance(wrist, g(other["shoulder"])) / g.trunk
+        elbow_up = _height(g, g(me["elbow"]), sh, g.trunk) >= -0.1
+        elbow_up |= ~np.isfinite(g(me["elbow"])).all(axis=-1)
+        d_hip = np.fmin(kin.distance(wrist, g(L["hip"])), kin.distance(wrist, g(R["hip"])))
+        crossed.append(~ok | ((d_sh <= params.arms_crossed_max_trunk) & elbow_up))
+        glutes.append(~ok | (d_hip / g.trunk <= params.hands_on_glutes_max_trunk))
+        seen.append(ok)
+    any_seen = seen[0] | seen[1]
+    return {
+        "arms_crossed": np.where(any_seen, (crossed[0] & crossed[1]).astype(float), np.nan),
+        "hands_on_glutes": np.where(any_seen, (glutes[0] & glutes[1]).astype(float), np.nan),
+    }
+
+
+def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
+    """Signals of the trunk, head and pelvis."""
+    L, R = SIDE["left"], SIDE["right"]
+    hip, sh = g.mid(L["hip"], R["hip"]), g.mid(L["shoulder"], R["shoulder"])
+    ear = g.mid(L["ear"], R["ear"])
+    hip_line = g(R["hip"]) - g(L["hip"])
+    sh_line = g(R["shoulder"]) - g(L["shoulder"])
+    if g.p.shape[-1] == 2:  # image plane: no shoulder line → the image horizontal
+        sh_line = np.where(np.isfinite(sh_line), sh_line, np.array([1.0, 0.0]))
+    lower_heel = np.fmin(_height(g, g(L["heel"]), sh, 1.0), _height(g, g(R["heel"]), sh, 1.0))
+    return {
+        "hip_lift": _height(g, hip, sh, g.thigh),
+        "pelvic_tilt_deg": kin.line_angle_deg(hip_line, sh_line),
+        "head_neck_deg": kin.vector_angle_deg(ear - sh, sh - hip),
+        "knee_gap": kin.distance(g(L["knee"]), g(R["knee"]))
+        / kin.distance(g(L["hip"]), g(R["hip"])),
+        "shoulder_height": -lower_heel / g.trunk,
+    }
+
+
+#: signals reported per view only where ``View.measurable`` says the view shows them
+_GATED = {
+    "hip_extension_deg": ("hip_extension_left_deg", "hip_extension_right_deg"),
+    "knee_angle_deg": ("knee_angle_left_deg", "knee_angle_right_deg"),
+    "bridge_height": (),
+    "pelvic_tilt_deg": (),
+    "head_neck_deg": (),
+    "knee_gap": (),
+    "foot_lift_left_cm": ("heel_height_left_cm",),
+    "foot_lift_right_cm": ("heel_height_right_cm",),
+    "support_drift": ("support_drift_left", "support_drift_right"),
+    "arms_crossed": (),
+    "hands_on_glutes": (),
+    "shoulder_height": (),
+}
+
+
+def _gate_by_view(values: dict[str, np.ndarray], view: View) -> None:
+    """Blank (NaN) every signal, and its per-side variants, that the view cannot measure."""
+    for name, extra in _GATED.items():
+        if not view.can_measure(name):
+            for key in (name, *extra):
+                if key in values:
+                    values[key] = np.full_like(values[key], np.nan)
+
+
+def compute_signals(
+    track: PoseTrack,
+    *,
+    causal: bool = False,
+    view: View | None = None,
+    params: SignalParams | None = None,
+) -> Signals:
+    """All signals of ``track``: pure, vectorised, NaN where not measurable.
+
+    ``causal=True`` smooths with a One Euro filter (no look-ahead, for live use) instead of
+    the zero-phase smoother. ``view`` defaults to ``detect_view(track)``.
+    """
+    params = params or SignalParams()
+    view = view or detect_view(track)
+    n = len(track)
+    if n == 0 or not track.detected.any():
+        return _empty_signals(track, view)
+    g = _geometry(track, view, params, causal)
+    values: dict[str, np.ndarray] = {}
+    hip = _per_side(g, view, "shoulder", "hip", "knee")
+    knee = _per_side(g, view, "hip", "knee", "ankle")
+    values["hip_extension_deg"] = hip["both"]
+    values["hip_extension_left_deg"], values["hip_extension_right_deg"] = hip["left"], hip["right"]
+    values["knee_angle_deg"] = knee["both"]
+    values["knee_angle_left_deg"], values["knee_angle_right_deg"] = knee["left"], knee["right"]
+    values.update(_body(g, view))
+    values["bridge_height"] = values["hip_lift"].copy()
+    if view.name.startswith("front"):  # pelvis and knees read best in the image plane
+        img = _Geo(
+            p=_image_2d(track, params, causal),
+            up=np.array([0.0, 1.0]),
+            along=np.array([1.0, 0.0]),
+            thigh=g.thigh,
+            shin=g.shin,
+            trunk=g.trunk,
+        )
+        front = _body(img, view)
+        values["pelvic_tilt_deg"], values["knee_gap"] = front["pelvic_tilt_deg"], front["knee_gap"]
+    values.update(_feet(g, params))
+    values.update(_arms(g, params))
+    _gate_by_view(values, view)
+    lengths = {"thigh": g.thigh, "shin": g.shin, "trunk": g.trunk}
+    return Signals(t=track.t.copy(), values=values, view=view, fps=track.fps, lengths=lengths)
+
+
+SIGNAL_NAMES: tuple[str, ...] = (
+    "hip_extension_deg", "hip_extension_left_deg", "hip_extension_right_deg",
+    "knee_angle_deg", "knee_angle_left_deg", "knee_angle_right_deg",
+    "bridge_height", "hip_lift", "pelvic_tilt_deg", "head_neck_deg", "knee_gap",
+    "foot_lift_left_cm", "foot_lift_right_cm", "foot_height_left", "foot_height_right",
+    "heel_height_left_cm", "heel_height_right_cm",
+    "support_drift", "support_drift_left", "support_drift_right",
+    "shoulder_height", "arms_crossed", "hands_on_glutes",
+)  # fmt: skip
+
+
+def _empty_signals(track: PoseTrack, view: View) -> Signals:
+    n = len(track)
+    values = {name: np.full(n, np.nan) for name in SIGNAL_NAMES}
+    return Signals(t=track.t.copy(), values=values, view=view, fps=track.fps)
