@@ -22,6 +22,19 @@ from formcheck.pose.base import QUIET_FRAMES, Landmarks
 log = logging.getLogger(__name__)
 
 
+class MillisecondClock:
+    """Strictly increasing integer-millisecond stamps for frame times in seconds, as
+    PoseLandmarker's video mode demands (frames < 1 ms apart, or repeated, still advance)."""
+
+    def __init__(self) -> None:
+        self.last_ms = -1
+
+    def __call__(self, t: float) -> int:
+        ms = max(int(round(t * 1000.0)), self.last_ms + 1)
+        self.last_ms = ms
+        return ms
+
+
 class MediapipeTasksBackend:
     """PoseLandmarker (lite, full or heavy, whichever ``.task`` is given) in video mode."""
 
@@ -53,16 +66,10 @@ class MediapipeTasksBackend:
             min_tracking_confidence=min_tracking_confidence,
         )
         self._mp = import_mediapipe()
-        self._last_ms = -1
+        self.timestamp_ms = MillisecondClock()
         #: frames with a person still to run with native logging silenced (see quiet_native_stderr)
         self._quiet_left = QUIET_FRAMES
         self._last_hips: np.ndarray | None = None
-
-    def timestamp_ms(self, t: float) -> int:
-        """A strictly increasing integer millisecond stamp for time ``t`` (seconds)."""
-        ms = max(int(round(t * 1000.0)), self._last_ms + 1)
-        self._last_ms = ms
-        return ms
 
     def process(self, frame_rgb: np.ndarray, t: float) -> Landmarks | None:
         mp = self._mp

@@ -1,0 +1,6 @@
+"""Shared pytest fixtures. Helpers live in their own modules (fixtures_video, report_fakes);
+fixtures that several test files use are imported here."""
+
+from __future__ import annotations
+
+from fixtures_video import clip_dir  # noqa: F401
