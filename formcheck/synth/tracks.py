@@ -1,0 +1,107 @@
+"""`generate(spec)`: a synthetic `PoseTrack` as a pose model would give it, with its ground truth.
+
+Pipeline: `plan_motion` (the athlete's motion) → BlazePose-33 scene points → a phone camera for
+the view → normalised image landmarks (+ MediaPipe-like visibility) and world landmarks
+(metres about the hips' centre, camera-aligned, y down) → temporally correlated jitter → NaN
+frames where the "model" lost the person.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.landmarks import INDEX, NAMES
+from formcheck.synth.blazepose import landmark_sides, scene_landmarks
+from formcheck.synth.camera import Camera, place_camera, visibility
+from formcheck.synth.motion import MotionPlan, plan_motion
+from formcheck.synth.spec import SynthSpec
+from formcheck.synth.truth import GroundTruth, ground_truth
+from formcheck.track import PoseTrack, TrackSource
+
+log = logging.getLogger(__name__)
+
+JITTER_TAU_S = 0.12  # correlation time of the landmark jitter
+FAR_NOISE = 1.6  # far-side landmarks wobble more
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynthClip:
+    spec: SynthSpec
+    track: PoseTrack
+    truth: GroundTruth
+    plan: MotionPlan
+    camera: Camera
+    #: (N, 33, 3) noiseless landmarks in the scene frame
+    scene: np.ndarray
+
+
+def correlated_noise(rng: np.random.Generator, shape: tuple[int, ...], fps: float) -> np.ndarray:
+    """Unit-variance AR(1) noise along axis 0 with correlation time ``JITTER_TAU_S``."""
+    rho = float(np.exp(-1.0 / (fps * JITTER_TAU_S)))
+    eps = rng.standard_normal(shape)
+    out = np.empty(shape)
+    out[0] = eps[0]
+    scale = np.sqrt(1.0 - rho**2)
+    for i in range(1, shape[0]):
+        out[i] = rho * out[i - 1] + scale * eps[i]
+    return out
+
+
+def dropout_mask(rng: np.random.Generator, n: int, rate: float) -> np.ndarray:
+    """(n,) bool, True where the person is lost: short runs (1–6 frames) totalling ``rate``."""
+    lost = np.zeros(n, dtype=bool)
+    want = int(round(rate * n))
+    while lost.sum() < want:
+        run = min(int(rng.geometric(0.45)), 6)
+        start = int(rng.integers(0, max(n - run, 1)))
+        lost[start:start + run] = True
+    return lost
+
+
+def _image(spec: SynthSpec, cam: Camera, scene: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    w, h = spec.resolution
+    px, depth = cam.project(scene)
+    hips = 0.5 * (depth[:, INDEX["left_hip"]] + depth[:, INDEX["right_hip"]])
+    sides = landmark_sides()
+    lateral_far = visibility(cam, sides, NAMES) < 0.8
+    body_px = np.median(np.ptp(px, axis=1).max(axis=1))
+    sigma = spec.noise * body_px * np.where(lateral_far, FAR_NOISE, 1.0)[None, :, None]
+    px = px + sigma * (correlated_noise(rng, px.shape, spec.fps)
+                       + 0.3 * rng.standard_normal(px.shape))
+    z = (depth - hips[:, None]) / hips[:, None] * cam.focal_px / w
+    vis = visibility(cam, sides, NAMES)[None, :] + 0.04 * correlated_noise(
+        rng, depth.shape, spec.fps)
+    return np.stack([px[..., 0] / w, px[..., 1] / h, z, np.clip(vis, 0.0, 1.0)], axis=-1)
+
+
+def _world(spec: SynthSpec, cam: Camera, scene: np.ndarray, plan: MotionPlan,
+           vis: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    centre = 0.5 * (scene[:, INDEX["left_hip"]] + scene[:, INDEX["right_hip"]])
+    world = (scene - centre[:, None, :]) @ cam.rotation.T
+    sigma = spec.noise * plan.body.height_m * np.array([1.0, 1.0, 2.0])
+    world = world + sigma * correlated_noise(rng, world.shape, spec.fps)
+    return np.concatenate([world, vis[..., None]], axis=-1)
+
+
+def generate(spec: SynthSpec) -> SynthClip:
+    """A synthetic clip for ``spec``: deterministic for a given ``spec.seed``."""
+    plan = plan_motion(spec)
+    rng = np.random.default_rng([spec.seed, 1])
+    scene = scene_landmarks(plan)
+    cam = place_camera(spec, scene, rng)
+    image = _image(spec, cam, scene, rng)
+    world = _world(spec, cam, scene, plan, image[..., 3], rng)
+    lost = dropout_mask(rng, len(plan), spec.dropout)
+    image[lost] = np.nan
+    world[lost] = np.nan
+    source = TrackSource(path=f"synth:{spec.drill}:{spec.camera}:{spec.seed}", backend="synth",
+                         model="formcheck.synth", fps_requested=spec.fps,
+                         frames_decoded=len(plan))
+    track = PoseTrack(t=plan.t, image=image, world=world, size=spec.resolution, fps=spec.fps,
+                      source=source)
+    log.debug("generated %d frames of %s from %s", len(plan), spec.drill, spec.camera)
+    return SynthClip(spec=spec, track=track, truth=ground_truth(spec, plan, scene), plan=plan,
+                     camera=cam, scene=scene)

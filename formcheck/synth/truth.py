@@ -1,0 +1,224 @@
+"""`GroundTruth`: the segments of a generated clip and what every cue of its drill should say.
+
+Verdicts come from the true motion (the noiseless 3D landmarks the faults produced) measured
+as CUES.md defines each check, against CUES.md's default thresholds — never from the engine.
+A cue the camera view cannot measure (CUES.md's "needs view") is expected `not_measurable`.
+
+Every verdict also says whether it is *clear*: the true value sits well past the threshold
+(a fault clearly over, a pass clearly under, margins in `MARGINS`). The randomised benchmark
+uses clear clips only, so its figure measures the engine, not coin flips at a threshold.
+
+Conventions that CUES.md leaves open, chosen here:
+- a rep runs from the start of its lift to the end of its lowering (contact); its bottom
+  phase is the rest after it, and "resting too long" is charged to the rep before the rest;
+  the rest after the last rep is not "between reps";
+- table-top holds are the hold split at dips below 160° lasting ≥ 0.5 s (a hold whose median
+  is under 160° stays one segment, judged too low by tth.hold_top); single-leg phases are the
+  runs with a foot ≥ 2.5 cm above its resting level; ``side`` is the lifted foot;
+- tth.hips_stay_up judges what the view shows: hip sag from the side, pelvic tilt from the
+  front, both when oblique; without a side or oblique view no single-leg phase is found;
+- tth.heel_up has an expectation only when the spec asks for the toe variant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck.synth.checks import (
+    DROP_WINDOW_S,
+    EVALUATORS,
+    HOLD_DIP_DEG,
+    HOLD_DIP_S,
+    MIN_FOOT_LIFT_CM,
+    TOP_BAND_DEG,
+    Context,
+)
+from formcheck.synth.motion import MotionPlan
+from formcheck.synth.schedule import PlannedPhase
+from formcheck.synth.spec import SynthSpec
+from formcheck.synth.true_signals import floor_bridge_height, true_signals
+
+SO, FO, S, ANY = ("side", "oblique"), ("front", "oblique"), ("side",), ("side", "oblique", "front")
+#: which view classes can measure each cue (CUES.md "needs view" of the signals it uses)
+VIEWS: dict[str, tuple[str, ...]] = {
+    "hips_up": SO, "squeeze_top": SO, "intent": SO, "slow_down": SO, "touch_ground": SO,
+    "not_your_bone": SO, "hips_level": FO, "arms_crossed": ANY, "force_down": S,
+    "grab_glutes": ANY, "knees_out": ("front",), "ball_squeeze": ("front",), "setup": SO,
+    "head_neutral": S, "hold_top": SO, "duration": SO, "leg_lift": SO, "hips_stay_up": SO,
+    "heel_up": SO,
+}
+CUES: dict[str, dict[str, tuple[str, ...]]] = {
+    "single-leg-bridge": {"rep": ("slgb.hips_up", "slgb.squeeze_top", "slgb.slow_down",
+                                  "slgb.touch_ground", "slgb.not_your_bone", "slgb.hips_level",
+                                  "slgb.arms_crossed", "slgb.force_down")},
+    "banded-bridge": {"rep": ("sbb.hips_up", "sbb.intent", "sbb.knees_out", "sbb.ball_squeeze"),
+                      "set": ("sbb.grab_glutes",)},
+    "table-top": {"hold": ("tth.setup", "tth.head_neutral", "tth.hold_top", "tth.ball_squeeze"),
+                  "single_leg": ("tth.leg_lift", "tth.hips_stay_up", "tth.heel_up"),
+                  "set": ("tth.duration",)},
+}
+@dataclass(frozen=True, kw_only=True)
+class SegmentTruth:
+    index: int
+    #: "rep", "hold", "single_leg", or "partial" (the unfinished rep of a clip starting at top)
+    kind: str
+    start_s: float
+    end_s: float
+    side: str | None = None
+    phases: tuple[PlannedPhase, ...] = ()
+    measures: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CueTruth:
+    cue_id: str
+    #: index into GroundTruth.segments, or None for a cue judged over the whole set
+    segment: int | None
+    #: "pass", "fault", "advice", "info" or "not_measurable"
+    expected: str
+    value: float | None
+    clear: bool
+    #: view classes that can measure the cue
+    views: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroundTruth:
+    drill: str
+    camera: str
+    view_class: str
+    t: np.ndarray
+    segments: tuple[SegmentTruth, ...]
+    cues: tuple[CueTruth, ...]
+    #: per-frame true signals (see `formcheck.synth.true_signals`)
+    signals: dict[str, np.ndarray]
+
+    @property
+    def reps(self) -> list[SegmentTruth]:
+        return [s for s in self.segments if s.kind == "rep"]
+
+    @property
+    def clear(self) -> bool:
+        return all(c.clear for c in self.cues)
+
+    @property
+    def longest_hold_s(self) -> float:
+        holds = [s.end_s - s.start_s for s in self.segments if s.kind == "hold"]
+        return max(holds, default=0.0)
+
+    def expected(self, cue_id: str, segment: int | None = None) -> str | None:
+        for c in self.cues:
+            if c.cue_id == cue_id and c.segment == segment:
+                return c.expected
+        return None
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) index pairs of the True runs of a boolean array."""
+    d = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
+
+
+def _rep_measures(ctx: Context, seg: SegmentTruth, last: bool) -> dict[str, float]:
+    plan, sig = ctx.plan, ctx.sig
+    m = ctx.mask(seg.start_s, seg.end_s)
+    ext, bh = sig["hip_extension_deg"][m], sig["bridge_height"][m]
+    dt = 1.0 / plan.fps
+    phase = {p.name: p.end_s - p.start_s for p in seg.phases}
+    peak = float(ext.max())
+    floor = floor_bridge_height(ctx.scene, plan, float(np.interp(seg.end_s, plan.t,
+                                                                 plan.pelvis_m[:, 0])))
+    bottom = ctx.at("bridge_height", seg.end_s)
+    return {
+        "peak_hip_extension_deg": peak,
+        "top_pause_s": float(np.sum(ext >= peak - TOP_BAND_DEG) * dt),
+        "lift_s": phase["lift"], "lower_s": phase["lower"],
+        "bottom_rest_s": 0.0 if last else phase["bottom"],
+        "bottom_frac": (bottom - floor) / max(float(bh.max()) - floor, 1e-6),
+        "drop_speed_thigh_s": (ctx.at("bridge_height", seg.end_s - DROP_WINDOW_S) - bottom)
+        / DROP_WINDOW_S,
+    }
+
+
+def _rep_segments(ctx: Context) -> list[SegmentTruth]:
+    out: list[SegmentTruth] = []
+    reps = [s for s in ctx.plan.segments if s.kind == "rep"]
+    for p in ctx.plan.segments:
+        seg = SegmentTruth(index=len(out), kind=p.kind, start_s=p.start_s, end_s=p.end_s,
+                           side=p.side, phases=p.phases)
+        if p.kind == "rep":
+            seg = SegmentTruth(**{**seg.__dict__, "measures": _rep_measures(
+                ctx, seg, last=p is reps[-1])})
+        out.append(seg)
+    return out
+
+
+def _tth_segments(ctx: Context) -> list[SegmentTruth]:
+    plan, sig = ctx.plan, ctx.sig
+    hold = plan.segments[0]
+    m = ctx.mask(hold.start_s, hold.end_s)
+    idx = np.flatnonzero(m)
+    ext = sig["hip_extension_deg"]
+    low = m & (ext < HOLD_DIP_DEG)
+    if np.median(ext[m]) < HOLD_DIP_DEG:
+        low[:] = False
+    dips = [(a, b) for a, b in _runs(low) if (b - a) / plan.fps >= HOLD_DIP_S]
+    cuts = [int(idx[0])] + [v for a, b in dips for v in (a, b)] + [int(idx[-1]) + 1]
+    out: list[SegmentTruth] = []
+    level = float(np.median(ext[m & ~ctx.single_leg]))
+    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+        if b > a:
+            out.append(SegmentTruth(index=len(out), kind="hold", start_s=float(plan.t[a]),
+                                    end_s=float(plan.t[b - 1]) + 1.0 / plan.fps))
+    for side in ("left", "right"):
+        for a, b in _runs(m & (sig[f"foot_lift_{side}_cm"] >= MIN_FOOT_LIFT_CM)):
+            t0, t1 = float(plan.t[a]), float(plan.t[b - 1]) + 1.0 / plan.fps
+            out.append(SegmentTruth(index=len(out), kind="single_leg", start_s=t0, end_s=t1,
+                                    side=side, measures={
+                                        "duration_s": t1 - t0,
+                                        "hip_sag_deg": level - float(ext[a:b].min())}))
+    return out
+
+
+def _single_leg_mask(spec: SynthSpec, plan: MotionPlan, sig: dict[str, np.ndarray]) -> np.ndarray:
+    if spec.drill != "table-top":
+        return np.zeros(len(plan), dtype=bool)
+    lifted = np.maximum(sig["foot_lift_left_cm"], sig["foot_lift_right_cm"])
+    return lifted >= MIN_FOOT_LIFT_CM
+
+
+def _cue_truths(ctx: Context) -> list[CueTruth]:
+    spec = ctx.spec
+    out: list[CueTruth] = []
+    for kind, cue_ids in CUES[spec.drill].items():
+        targets: list[SegmentTruth | None] = (
+            [None] if kind == "set" else [s for s in ctx.segments if s.kind == kind])
+        for cue_id in cue_ids:
+            key = cue_id.split(".", 1)[1]
+            if key == "heel_up" and not spec.toe_variant:
+                continue
+            views = VIEWS[key]
+            for seg in targets:
+                index = None if seg is None else seg.index
+                if spec.view_class not in views:
+                    out.append(CueTruth(cue_id=cue_id, segment=index, expected="not_measurable",
+                                        value=None, clear=True, views=views))
+                    continue
+                check = EVALUATORS[key](ctx, seg)  # type: ignore[arg-type]
+                out.append(CueTruth(cue_id=cue_id, segment=index, expected=check.verdict,
+                                    value=check.value, clear=check.clear, views=views))
+    return out
+
+
+def ground_truth(spec: SynthSpec, plan: MotionPlan, scene: np.ndarray) -> GroundTruth:
+    """Segments and expected verdicts of a generated clip (see the module's conventions)."""
+    sig = true_signals(scene, plan)
+    ctx = Context(spec, plan, scene, sig, (), _single_leg_mask(spec, plan, sig))
+    segments = _tth_segments(ctx) if spec.drill == "table-top" else _rep_segments(ctx)
+    ctx = Context(spec, plan, scene, sig, tuple(segments), ctx.single_leg)
+    return GroundTruth(drill=spec.drill, camera=spec.camera, view_class=spec.view_class,
+                       t=plan.t, segments=tuple(segments), cues=tuple(_cue_truths(ctx)),
+                       signals=sig)
