@@ -28,7 +28,7 @@ from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HI
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
 from formcheck.report.model import Timings
 from formcheck.track import TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
-from formcheck.video import Frame, VideoInfo, VideoSource, open_video
+from formcheck.video import Frame, FrameGrid, VideoInfo, VideoSource, open_video
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ MAX_JUMP_GAP_S = 0.15
 MAX_TORSO_RATIO = 1.6
 #: fraction of frames with a person in which the backend saw two or more before warning
 MULTI_PERSON_FRACTION = 0.1
+#: the second-person check runs PoseLandmarker on one frame per this many seconds
+PEOPLE_CHECK_EVERY_S = 1.0
 _CHUNK_FRAMES = 1024
 
 
@@ -124,13 +126,17 @@ def track_video(
     max_side: int | None = DEFAULT_MAX_SIDE_PX,
     require_person: bool = False,
     backend_opts: dict[str, Any] | None = None,
+    count_people_with: Path | None = None,
 ) -> TrackResult:
     """Track the body through a clip (file, image folder or webcam index).
 
     ``backend`` is a registered name (see ``formcheck.pose.available_backends()``) or a ready
     ``PoseBackend``. ``fps`` subsamples; ``max_side`` scales big frames down before inference.
     ``require_person=True`` raises ``NoPersonFound`` when no frame had a person (otherwise the
-    track just has no detections and a warning says so).
+    track just has no detections and a warning says so). ``count_people_with``: a pose
+    landmarker ``.task`` (e.g. ``models/pose_landmarker_full.task``) run on one frame a second
+    to count the people in view, since the default backend follows only one; a warning says
+    when there were several.
 
     Example::
 
@@ -151,14 +157,22 @@ def track_video(
             model=model_id,
             fps=fps,
             max_side=max_side,
-            opts=backend_opts,
+            opts={**(backend_opts or {}), "people": _model_identity(count_people_with)}
+            if count_people_with
+            else backend_opts,
         )
         cache_file = Path(cache_dir or default_cache_dir()) / f"{clip_hash}-{key}.npz"
         hit = _from_cache(cache_file, t_start)
         if hit is not None:
             return _checked(hit, require_person)
     with open_video(path, fps=fps, max_side=max_side) as video:
-        result = _run(video, backend, model, backend_opts, progress, clip_hash, t_start, hash_s)
+        people = PeopleCounter(count_people_with) if count_people_with else None
+        try:
+            result = _run(video, backend, model, backend_opts, progress, people, clip_hash)
+        finally:
+            if people is not None:
+                people.close()
+    result = _with_setup_time(result, t_start, hash_s)
     if cache_file is not None:
         _save(result, cache_file)
     return _checked(result, require_person)
@@ -176,16 +190,15 @@ def _run(
     model: Path | None,
     backend_opts: dict[str, Any] | None,
     progress: ProgressFn | None,
+    people: PeopleCounter | None,
     clip_hash: str,
-    t_start: float,
-    hash_s: float,
 ) -> TrackResult:
     # the backend is made after the video opened, so bad input fails before a model loads
     pose = (
         get_backend(backend, model, **(backend_opts or {})) if isinstance(backend, str) else backend
     )
     buffer = _TrackBuffer()
-    wait_s = pose_s = 0.0
+    wait_s = pose_s = people_s = 0.0
     loop_start = time.perf_counter()
     total = video.info.frame_count or None
     try:
@@ -198,7 +211,11 @@ def _run(
             if frame is None:
                 break
             landmarks = pose.process(frame.image, frame.t)
-            pose_s += time.perf_counter() - t1
+            t2 = time.perf_counter()
+            pose_s += t2 - t1
+            if people is not None:
+                people.observe(frame)
+                people_s += time.perf_counter() - t2
             buffer.add(frame.t, landmarks)
             if progress is not None:
                 progress(len(buffer), total)
@@ -208,21 +225,15 @@ def _run(
     loop_s = time.perf_counter() - loop_start
     track = buffer.to_track(video.info, _source(video, pose, clip_hash))
     warnings = [*video.warnings, *person_warnings(track, buffer.persons)]
-    total_s = time.perf_counter() - t_start
-    timings = Timings(
-        decode_s=video.decode_s,
-        pose_s=pose_s,
-        total_s=total_s,
-        frames_per_s=len(track) / total_s if total_s > 0 else 0.0,
-        track_cached=False,
-    )
+    if people is not None and (several := people.warning()):
+        warnings.append(several)
+    timings = Timings(decode_s=video.decode_s, pose_s=pose_s, track_cached=False)
     stages = {
         "decode_thread": video.decode_s,
         "wait": wait_s,
         "pose": pose_s,
-        "other": loop_s - wait_s - pose_s,
-        "hash": hash_s,
-        "total": total_s,
+        "people": people_s,
+        "other": loop_s - wait_s - pose_s - people_s,
     }
     track = _with_extra(track, video.info, warnings)
     return TrackResult(
@@ -233,6 +244,18 @@ def _run(
         warnings=warnings,
         stages_s=stages,
     )
+
+
+def _with_setup_time(result: TrackResult, t_start: float, hash_s: float) -> TrackResult:
+    from dataclasses import replace
+
+    total_s = time.perf_counter() - t_start
+    n = len(result.track)
+    timings = replace(
+        result.timings, total_s=total_s, frames_per_s=n / total_s if total_s > 0 else 0.0
+    )
+    stages = {**result.stages_s, "hash": hash_s, "total": total_s}
+    return replace(result, timings=timings, stages_s=stages)
 
 
 def _source(video: VideoSource, pose: PoseBackend, clip_hash: str) -> TrackSource:
@@ -346,6 +369,39 @@ class _TrackBuffer:
 
 # --------------------------------------------------------------------------------------------
 # what the track says about the people in view
+
+
+class PeopleCounter:
+    """Counts people in view on a sparse grid of frames with a model that can see several
+    (PoseLandmarker with ``num_poses=2``), alongside a backend that follows only one."""
+
+    def __init__(self, model: Path, every_s: float = PEOPLE_CHECK_EVERY_S) -> None:
+        self._backend = get_backend("mediapipe-tasks", model, num_poses=2)
+        self._grid = FrameGrid(1.0 / every_s)
+        self.frames_checked = 0
+        self.frames_with_several = 0
+
+    def observe(self, frame: Frame) -> None:
+        if not self._grid.keep(frame.t):
+            return
+        found = self._backend.process(frame.image, frame.t)
+        self.frames_checked += 1
+        if found is not None and found.persons >= 2:
+            self.frames_with_several += 1
+
+    def warning(self) -> str | None:
+        if not self.frames_checked:
+            return None
+        share = self.frames_with_several / self.frames_checked
+        if share < MULTI_PERSON_FRACTION:
+            return None
+        return (
+            f"two or more people were in view in {share:.0%} of the frames checked;"
+            " formcheck follows one, and may have followed the wrong one at times"
+        )
+
+    def close(self) -> None:
+        self._backend.close()
 
 
 def identity_jumps(track: PoseTrack) -> list[float]:

@@ -243,7 +243,9 @@ def open_video(
 
     Raises ``InputNotFound``, ``NotAVideo``, ``EmptyVideo`` or ``TruncatedVideo``.
     """
-    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
+    if isinstance(source, int) or (
+        isinstance(source, str) and source.isdigit() and not Path(source).exists()
+    ):
         from formcheck.video_sources import open_webcam
 
         return open_webcam(int(source), fps=fps, max_side=max_side)

@@ -45,6 +45,9 @@ _CONTAINER_MAGIC: tuple[tuple[int, bytes], ...] = (
 )
 #: FFmpeg demuxers that will "open" almost any text file: never a phone video
 _TEXT_FORMATS = {"tty", "ansi", "txt"}
+#: swscale filter for scaling big frames down: the cheapest one (4K → 1280 px in ~7 ms on one
+#: core, against ~16 ms for AREA); the pose model resamples to 256 px crops anyway
+SCALE_INTERPOLATION = "FAST_BILINEAR"
 
 
 def looks_like_container(path: Path) -> bool:
@@ -220,7 +223,7 @@ def _file_frames(
         state.last_t = t
         if (frame.width, frame.height) == (stored_w, stored_h) and info.scale < 1.0:
             image = frame.to_ndarray(
-                format="rgb24", width=out_w, height=out_h, interpolation="AREA"
+                format="rgb24", width=out_w, height=out_h, interpolation=SCALE_INTERPOLATION
             )
         elif (frame.width, frame.height) != (stored_w, stored_h):
             image = frame.to_ndarray(format="rgb24", width=out_w, height=out_h)

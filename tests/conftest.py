@@ -3,4 +3,4 @@ fixtures that several test files use are imported here."""
 
 from __future__ import annotations
 
-from fixtures_video import clip_dir  # noqa: F401
+from fixtures_video import clip_dir, full_task  # noqa: F401

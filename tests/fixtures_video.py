@@ -105,6 +105,14 @@ def real_frames(name: str = REAL_BRIDGE, n: int = 20) -> tuple[list[np.ndarray],
     return frames, rate
 
 
+@pytest.fixture(scope="session")
+def full_task(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pose_landmarker_full.task built offline once per test session (about 1 s)."""
+    from formcheck.pose.models import build_full_task
+
+    return build_full_task(tmp_path_factory.mktemp("models"))
+
+
 @pytest.fixture
 def clip_dir(tmp_path: Path) -> Path:
     """A folder for clips made by one test (never inside the repository)."""

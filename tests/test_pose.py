@@ -151,13 +151,6 @@ def test_millisecond_clock_strictly_increases() -> None:
 # -- the offline full-model .task --------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def full_task(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from formcheck.pose.models import build_full_task
-
-    return build_full_task(tmp_path_factory.mktemp("models"))
-
-
 def test_full_task_bundles_both_models_uncompressed_and_aligned(full_task: Path) -> None:
     with zipfile.ZipFile(full_task) as bundle:
         infos = {i.filename: i for i in bundle.infolist()}

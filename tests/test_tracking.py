@@ -230,6 +230,20 @@ def test_several_people_seen_by_the_backend_give_a_warning() -> None:
     assert person_warnings(track, np.ones(20, np.int16)) == []
 
 
+def test_a_second_person_is_counted_with_the_task_model(
+    clip_dir: Path, counting, cache, full_task: Path
+) -> None:
+    frames, fps = real_frames(n=40)
+    twins = [np.ascontiguousarray(np.concatenate([f, f], axis=1)) for f in frames]
+    clip = write_clip(clip_dir / "two.mp4", twins, rate=round(fps))
+    result = track_video(clip, backend="counting", cache_dir=cache, count_people_with=full_task)
+    assert any("two or more people" in w for w in result.warnings), result.warnings
+    assert result.stages_s["people"] > 0
+    alone = write_clip(clip_dir / "one.mp4", frames, rate=round(fps))
+    single = track_video(alone, backend="counting", cache_dir=cache, count_people_with=full_task)
+    assert single.warnings == []
+
+
 # -- bad input --------------------------------------------------------------------------------
 
 
