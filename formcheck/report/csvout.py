@@ -34,7 +34,7 @@ REP_COLUMNS_TAIL = ("faults", "fault_cues", "verdict")
 CLIP_COLUMNS = (
     "athlete", "clip", "status", "error", "drill", "drill_source", "view", "reps", "holds",
     "longest_hold_s", "hold_mark", "faults", "fault_cues", "not_measurable", "person_fraction",
-    "duration_s", "report_html", "report_json", "reps_csv", "video",
+    "duration_s", "report_html", "report_json", "reps_csv", "video", "warnings",
 )  # fmt: skip
 
 

@@ -1,0 +1,176 @@
+"""`formcheck batch DIR -o OUT`: every clip of a session folder, one table for the coach."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from formcheck.cli.analyze import BACKEND_HELP, FPS_HELP, DrillChoice, _load_settings
+
+#: exit code when the batch ran but at least one clip failed (the summary says which)
+EXIT_SOME_FAILED = 11
+
+
+class ExecutorChoice(str, Enum):
+    local = "local"
+    serial = "serial"
+    dask = "dask"
+
+
+@contextmanager
+def _progress(enabled: bool, console: Console) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("clips"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("analysing", total=None)
+
+        def update(done: int, total: int, outcome: Any) -> None:
+            bar.update(task, completed=done, total=total)
+            if outcome.status == "error":
+                bar.console.print(
+                    f"[red]failed[/red] {outcome.rel}: {outcome.error}", highlight=False
+                )
+
+        yield update
+
+
+def batch_command(
+    folder: Annotated[
+        Path, typer.Argument(help="The session folder; clips are found in it and its sub-folders.")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Where the reports, index.html and summary.csv go."),
+    ],
+    name_pattern: Annotated[
+        str | None,
+        typer.Option(
+            "--name-pattern",
+            help="Regex on the clip's path under FOLDER giving the athlete: group 'athlete' or group 1 "
+            "(default: the first sub-folder's name).",
+        ),
+    ] = None,
+    executor: Annotated[
+        ExecutorChoice, typer.Option("--executor", help="local (process pool), serial, or dask.")
+    ] = ExecutorChoice.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler address (tcp://host:8786) for --executor dask."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-j", min=1, help="Worker processes (default: one per core)."),
+    ] = None,
+    video: Annotated[
+        bool, typer.Option("--video", help="Also write each clip's annotated video (slower).")
+    ] = False,
+    drill: Annotated[
+        DrillChoice,
+        typer.Option("--drill", "-d", help="The drill of every clip; auto recognises each."),
+    ] = DrillChoice.auto,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a threshold: cue.id.param=value (repeatable)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="A TOML file of threshold overrides.")
+    ] = None,
+    backend: Annotated[str, typer.Option("--backend", help=BACKEND_HELP)] = "mediapipe-legacy",
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A .task model file for mediapipe-tasks.")
+    ] = None,
+    fps: Annotated[float | None, typer.Option("--fps", min=1.0, help=FPS_HELP)] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo every clip, even those whose report is current.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar; only the final lines.")
+    ] = False,
+) -> None:
+    """Review a whole session: analyse every clip under FOLDER on all cores.
+
+    Writes OUT/<clip>/report.html, report.json, reps.csv (and annotated.mp4 with --video),
+    OUT/index.html (a sortable table: athlete, drill, reps, faults, longest hold, links) and
+    OUT/summary.csv. A second run skips clips whose report is current (same content and
+    settings), so an interrupted batch picks up where it stopped. A clip that fails is listed
+    with its error and the batch goes on; the exit code is 11 when any clip failed.
+
+    [bold]Examples[/bold]
+
+      formcheck batch sessions/2024-05-02 -o review
+
+      formcheck batch clips -o review --name-pattern '(?P<athlete>\\w+)_set\\d+'
+
+      formcheck batch clips -o review --executor dask --scheduler tcp://10.0.0.5:8786
+    """
+    from formcheck.batch import BatchOptions, run_batch
+
+    console = Console(stderr=True)
+    options = BatchOptions(
+        drill=drill.value,
+        video=video,
+        backend=backend,
+        model=model,
+        fps=fps,
+        settings=_load_settings(set_ or [], config),
+    )
+    with _progress(not quiet, console) as update:
+        result = run_batch(
+            folder,
+            output,
+            options=options,
+            name_pattern=name_pattern,
+            executor=executor.value,
+            workers=workers,
+            scheduler=scheduler,
+            force=force,
+            progress=update,
+        )
+    _print_summary(result, console, quiet)
+    if result.failed:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _print_summary(result: Any, console: Console, quiet: bool) -> None:
+    n = len(result.outcomes)
+    line = (
+        f"{n} clip{'s' * (n != 1)}: {len(result.analysed)} analysed, {len(result.skipped)} kept from "
+        f"before (current), {len(result.failed)} failed"
+    )
+    if result.ignored:
+        line += f"; {len(result.ignored)} non-video file(s) left alone"
+    console.print(line, highlight=False)
+    if quiet:
+        for o in result.failed:
+            console.print(f"failed {o.rel}: {o.error}", highlight=False)
+    typer.echo(f"index: {result.index_html}")
+    typer.echo(f"summary: {result.summary_csv}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("batch")(batch_command)
