@@ -109,3 +109,20 @@ def robust_length(lengths: np.ndarray, weights: np.ndarray | None = None) -> flo
     if not ok.any():
         return float("nan")
     return float(np.median(x[ok]))
+
+
+def nan_percentile(x: np.ndarray, q: float) -> float:
+    """Percentile ``q`` (0..100, linear interpolation) of the finite values; NaN if none.
+
+    Same result as ``np.percentile`` on the finite values, but far cheaper for the many short
+    slices the cue checks take (no ufunc machinery).
+    """
+    v = np.asarray(x, dtype=np.float64).ravel()
+    v = np.sort(v[np.isfinite(v)])
+    n = v.size
+    if n == 0:
+        return float("nan")
+    pos = (n - 1) * min(max(q, 0.0), 100.0) / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, n - 1)
+    return float(v[lo] + (v[hi] - v[lo]) * (pos - lo))

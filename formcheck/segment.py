@@ -34,7 +34,7 @@ class SegmentParams:
     min_amplitude_thigh: float = 0.2
     up_fraction: float = 0.55
     down_fraction: float = 0.3
-    bottom_fraction: float = 0.12
+    bottom_fraction: float = 0.04
     top_band_deg: float = 5.0
     min_top_gap_s: float = 0.15
     hold_min_deg: float = 140.0
@@ -225,13 +225,13 @@ def frame_time(t: np.ndarray, i: int) -> float:
 
 
 def _split_on_dips(
-    ext: np.ndarray, t: np.ndarray, a: int, b: int, p: SegmentParams
+    ext: np.ndarray, t: np.ndarray, a: int, b: int, p: SegmentParams, dt: float
 ) -> list[tuple[int, int]]:
     """Split hold [a, b) where the extension dips below the dip level for ``dip_min_s``."""
     x = ext[a:b]
     level = min(p.dip_deg, float(np.nanmedian(x)) - p.dip_margin_deg)
     dip = ~(x >= level)
-    cuts = [(a + s, a + e) for s, e in runs(dip) if t[a + e - 1] - t[a + s] + _dt(t) >= p.dip_min_s]
+    cuts = [(a + s, a + e) for s, e in runs(dip) if t[a + e - 1] - t[a + s] + dt >= p.dip_min_s]
     pieces, cur = [], a
     for s, e in cuts:
         pieces.append((cur, s))
@@ -261,7 +261,8 @@ def find_holds(
         return []
     if np.isfinite(ext).sum() >= 3:
         up = close_gaps(ext >= p.hold_min_deg, t, p.dip_min_s)
-        pieces = [piece for s, e in runs(up) for piece in _split_on_dips(ext, t, s, e, p)]
+        dt = _dt(t)
+        pieces = [piece for s, e in runs(up) for piece in _split_on_dips(ext, t, s, e, p, dt)]
     elif pos is not None and (levels := _levels(pos, p)) is not None:
         lo, hi = levels
         state = _hysteresis(pos, lo + p.down_fraction * (hi - lo), lo + p.up_fraction * (hi - lo))

@@ -162,13 +162,6 @@ def _geometry(track: PoseTrack, view: View, params: SignalParams, causal: bool) 
     return _Geo(p=p, up=up, along=along, thigh=thigh, shin=shin, trunk=trunk)
 
 
-def _image_2d(track: PoseTrack, params: SignalParams, causal: bool) -> np.ndarray:
-    """Cleaned image positions (px, y up) — for front-view measures in the image plane."""
-    xyz = track.image_px[:, :, :2].astype(np.float64)
-    xyz[..., 1] *= -1.0
-    return _clean(xyz, track.image[:, :, 3], track.t, track.fps, params, causal)
-
-
 def _per_side(g: _Geo, view: View, a: str, b: str, c: str) -> dict[str, np.ndarray]:
     """Joint angle a–b–c per side (180° = straight), plus the mean of the sides."""
     out: dict[str, np.ndarray] = {}
@@ -335,17 +328,6 @@ def compute_signals(
     values["knee_angle_left_deg"], values["knee_angle_right_deg"] = knee["left"], knee["right"]
     values.update(_body(g, view))
     values["bridge_height"] = values["hip_lift"].copy()
-    if view.name.startswith("front"):  # pelvis and knees read best in the image plane
-        img = _Geo(
-            p=_image_2d(track, params, causal),
-            up=np.array([0.0, 1.0]),
-            along=np.array([1.0, 0.0]),
-            thigh=g.thigh,
-            shin=g.shin,
-            trunk=g.trunk,
-        )
-        front = _body(img, view)
-        values["pelvic_tilt_deg"], values["knee_gap"] = front["pelvic_tilt_deg"], front["knee_gap"]
     values.update(_feet(g, params))
     values.update(_arms(g, params))
     _gate_by_view(values, view)

@@ -32,6 +32,8 @@ VIEWS: tuple[str, ...] = ("side-left", "side-right", "front-feet", "front-head",
 #: yaw (degrees off a pure side view) below which a view is "side", above which "front"
 SIDE_MAX_YAW_DEG = 30.0
 FRONT_MIN_YAW_DEG = 60.0
+#: frames looked at to find the view (an even sample of a long clip)
+MAX_VIEW_FRAMES = 3000
 
 _SIDE = frozenset(
     {
@@ -131,7 +133,11 @@ def detect_view(track: PoseTrack) -> View:
     det = track.detected
     if len(track) == 0 or not det.any():
         return View(name="unknown", confidence=0.0, measurable=MEASURABLE["unknown"])
-    yaw_frames = np.nanmean(_yaw_series(track[det]), axis=1)
+    idx = np.flatnonzero(det)
+    if idx.size > MAX_VIEW_FRAMES:  # a long clip: an even sample is as good and much faster
+        idx = idx[np.linspace(0, idx.size - 1, MAX_VIEW_FRAMES).astype(int)]
+    sample = track[idx]
+    yaw_frames = np.nanmean(_yaw_series(sample), axis=1)
     yaw_frames = yaw_frames[np.isfinite(yaw_frames)]
     if yaw_frames.size == 0:
         return View(name="unknown", confidence=0.0, measurable=MEASURABLE["unknown"])
@@ -139,14 +145,14 @@ def detect_view(track: PoseTrack) -> View:
     margin = min(abs(yaw - SIDE_MAX_YAW_DEG), abs(yaw - FRONT_MIN_YAW_DEG))
     confidence = float(np.clip(0.5 + margin / 30.0, 0.0, 1.0)) * float(det.mean())
     left_nearer = _nearer(
-        _depth(track, (LEFT_HIP, LEFT_SHOULDER)), _depth(track, (RIGHT_HIP, RIGHT_SHOULDER))
+        _depth(sample, (LEFT_HIP, LEFT_SHOULDER)), _depth(sample, (RIGHT_HIP, RIGHT_SHOULDER))
     )
     facing = "left" if left_nearer >= 0.5 else "right"
     if yaw < SIDE_MAX_YAW_DEG:
         name = f"side-{facing}"
     elif yaw > FRONT_MIN_YAW_DEG:
         feet_nearer = _nearer(
-            _depth(track, (LEFT_HIP, RIGHT_HIP)), _depth(track, (LEFT_SHOULDER, RIGHT_SHOULDER))
+            _depth(sample, (LEFT_HIP, RIGHT_HIP)), _depth(sample, (LEFT_SHOULDER, RIGHT_SHOULDER))
         )
         name = "front-feet" if feet_nearer >= 0.5 else "front-head"
         facing = None

@@ -1,7 +1,7 @@
 """`--drill auto`: recognise the drill from the pose.
 
 Looked at only while the hips are up (the top third of the clip's hip-lift range, or the whole
-clip when the hips never move):
+clip when the hips never move but are extended, as in a hold filmed from the top):
 
 - shoulders on a bench: the shoulders sit ≥ ``TABLE_TOP_MIN_SHOULDER_TRUNK`` trunk lengths above
   the lower heel → table top;
@@ -21,16 +21,21 @@ TABLE_TOP_MIN_SHOULDER_TRUNK = 0.3
 RAISED_FOOT_MIN_THIGH = 0.3
 LIFTED_FOOT_MIN_THIGH = 0.4
 MIN_HIP_RANGE_THIGH = 0.2
+STILL_MIN_HIP_EXTENSION_DEG = 150.0
 
 
 def _hips_up(sig: Signals) -> np.ndarray:
+    """Frames with the hips up: the top third of the hip-lift range, or all frames when the
+    hips stay still (a hold filmed from the start); none when nothing is measurable."""
     lift = sig["hip_lift"]
     ok = np.isfinite(lift)
     if ok.sum() < 3:
-        return ok
+        return np.zeros_like(ok)
     lo, hi = np.percentile(lift[ok], [3.0, 97.0])
-    if hi - lo < MIN_HIP_RANGE_THIGH:
-        return ok
+    if hi - lo < MIN_HIP_RANGE_THIGH:  # still hips: up only if the hips are extended
+        ext = sig["hip_extension_deg"]
+        still_up = ok & np.isfinite(ext) & (ext >= STILL_MIN_HIP_EXTENSION_DEG)
+        return still_up if still_up.sum() >= 0.5 * ok.sum() else np.zeros_like(ok)
     return ok & (lift >= lo + (hi - lo) * 2.0 / 3.0)
 
 

@@ -1,0 +1,374 @@
+"""From a `PoseTrack` to the full `Report`: signals → view → drill → segments → cue verdicts.
+
+Pure and fast (no pose model): a saved track can be re-analysed with new thresholds in
+milliseconds. ``analyze_track(track, drill="auto", settings=None, clip=None)`` is the entry point.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+import numpy as np
+
+from formcheck import __version__
+from formcheck.cues import CueContext, judge, mark_reached
+from formcheck.drills import Drill, get_drill
+from formcheck.drills.recognize import recognize_drill
+from formcheck.kinematics import nan_percentile
+from formcheck.report.model import (
+    ClipInfo,
+    CoachCheck,
+    CueResult,
+    Detection,
+    DrillInfo,
+    HoldSummary,
+    Phase,
+    Report,
+    Segment,
+    SideSummary,
+    TimeSpan,
+    Timings,
+    ViewInfo,
+)
+from formcheck.segment import (
+    SegmentParams,
+    Span,
+    find_holds,
+    find_reps,
+    find_single_leg,
+    frame_time,
+    runs,
+)
+from formcheck.settings import Settings
+from formcheck.signals import Signals, compute_signals
+from formcheck.track import PoseTrack
+from formcheck.view import detect_view
+
+log = logging.getLogger(__name__)
+
+#: warn when the person is missing from at least this fraction of frames
+MISSING_WARN_FRACTION = 0.1
+#: slgb: the feet must differ by this many thigh lengths to name the working side
+SIDE_MIN_FOOT_DIFF_THIGH = 0.1
+
+
+@dataclass(frozen=True, kw_only=True)
+class Analysis:
+    """The report with what it was computed from; ``spans[i]`` is ``report.segments[i]``."""
+
+    report: Report
+    track: PoseTrack
+    signals: Signals
+    spans: tuple[Span, ...] = ()
+
+
+def _resolve_drill(drill: str, sig: Signals) -> tuple[Drill, DrillInfo]:
+    if drill == "auto":
+        found, conf = recognize_drill(sig)
+        d = get_drill(found)
+        return d, DrillInfo(id=d.id, name=d.name, source="auto", confidence=conf)
+    d = get_drill(drill)
+    return d, DrillInfo(id=d.id, name=d.name, source="given", confidence=1.0)
+
+
+def _segment_params(drill: Drill, base: SegmentParams) -> SegmentParams:
+    """Segmentation thresholds that the drill's data owns (hold dips, leg-lift height)."""
+    if drill.id != "table-top":
+        return base
+    return replace(
+        base,
+        dip_deg=drill.param("tth.hold_top", "dip_below_deg"),
+        dip_min_s=drill.param("tth.hold_top", "min_dip_s"),
+        min_foot_lift_cm=drill.param("tth.leg_lift", "min_foot_lift_cm"),
+    )
+
+
+def _working_side(sig: Signals, span: Span) -> str | None:
+    """The leg whose foot stays down (on the support) at the top of a single-leg rep."""
+    a, b = span.phase("top") or (span.start, span.end)
+    fl = sig["foot_height_left"][a:b]
+    fr = sig["foot_height_right"][a:b]
+    ok = np.isfinite(fl) & np.isfinite(fr)
+    if not ok.any():
+        return None
+    diff = float(np.median(fl[ok] - fr[ok]))
+    if abs(diff) < SIDE_MIN_FOOT_DIFF_THIGH:
+        return None
+    return "right" if diff > 0 else "left"
+
+
+def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
+    """Reps (with an opening partial) or holds with their single-leg phases, in report order."""
+    ext = sig["hip_extension_deg"]
+    ext = ext if np.isfinite(ext).any() else None
+    if drill.segments == "reps":
+        reps = find_reps(sig.t, sig["hip_lift"], ext, params)
+        if drill.single_leg:
+            reps = [replace(r, side=_working_side(sig, r)) for r in reps]
+        return reps
+    holds = find_holds(sig.t, sig["hip_extension_deg"], sig["hip_lift"], params)
+    legs = find_single_leg(
+        sig.t, sig["foot_lift_left_cm"], sig["foot_lift_right_cm"], holds, params
+    )
+    return holds + legs
+
+
+def _pct(x: np.ndarray, q: float) -> float | None:
+    v = nan_percentile(x, q)
+    return round(v, 3) if np.isfinite(v) else None
+
+
+def _measures(sig: Signals, span: Span) -> dict[str, float | None]:
+    """Named measures of a segment, units in the names."""
+    t = sig.t
+
+    def dur(name: str) -> float | None:
+        ph = span.phase(name)
+        return None if ph is None else round(frame_time(t, ph[1]) - frame_time(t, ph[0]), 3)
+
+    out: dict[str, float | None] = {
+        "duration_s": round(frame_time(t, span.end) - frame_time(t, span.start), 3)
+    }
+    ext_name = f"hip_extension_{span.side}_deg" if span.side else "hip_extension_deg"
+    ext = (
+        sig[ext_name]
+        if np.isfinite(sig[ext_name][span.start : span.end]).any()
+        else sig["hip_extension_deg"]
+    )
+    if span.kind in ("rep", "partial"):
+        top = span.phase("top") or (span.start, span.end)
+        out["peak_hip_extension_deg"] = _pct(ext[top[0] : top[1]], 90.0)
+        out["top_pause_s"] = dur("top")
+        out["lift_s"] = dur("lift")
+        out["lower_s"] = dur("lower") if span.complete else None
+        out["bottom_s"] = dur("bottom")
+        out["peak_bridge_height"] = _pct(sig["bridge_height"][span.start : span.end], 99.0)
+    elif span.kind == "hold":
+        out["median_hip_extension_deg"] = _pct(ext[span.start : span.end], 50.0)
+        out["median_knee_angle_deg"] = _pct(sig["knee_angle_deg"][span.start : span.end], 50.0)
+    else:
+        lifted = "left" if span.side == "right" else "right"
+        out["foot_lift_cm"] = _pct(sig[f"foot_lift_{lifted}_cm"][span.start : span.end], 90.0)
+        out["median_hip_extension_deg"] = _pct(ext[span.start : span.end], 50.0)
+    return out
+
+
+def _report_segment(sig: Signals, span: Span, index: int) -> Segment:
+    t = sig.t
+    phases = [
+        Phase(name=n, start_s=round(frame_time(t, a), 3), end_s=round(frame_time(t, b), 3))
+        for n, a, b in span.phases
+    ]
+    return Segment(
+        index=index,
+        kind=span.kind,
+        start_s=round(frame_time(t, span.start), 3),
+        end_s=round(frame_time(t, span.end), 3),
+        side=span.side,
+        phases=phases,
+        measures=_measures(sig, span),
+    )
+
+
+def _containing(spans: tuple[Span, ...], starts: list[int], frame: int) -> Span | None:
+    """The span of ``spans`` (sorted by start) that contains ``frame``, if any."""
+    i = bisect.bisect_right(starts, frame) - 1
+    return spans[i] if i >= 0 and spans[i].start <= frame < spans[i].end else None
+
+
+def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, CueContext]]:
+    """One context per (segment kind, segment), plus the set as a whole."""
+    lift = sig["hip_lift"]
+    ground = float(np.percentile(lift[np.isfinite(lift)], 2.0)) if np.isfinite(lift).any() else 0.0
+    main = tuple(s for s in spans if s.kind in ("rep", "hold"))
+    legs = tuple(s for s in spans if s.kind == "single_leg")
+    extra = {"single_leg_spans": legs, "toe_variant": 0.0}
+    if drill.id == "table-top":
+        extra["toe_variant"] = drill.param("tth.heel_up", "toe_variant")
+    out: list[tuple[str, CueContext]] = []
+    starts = [h.start for h in main]
+    for i, s in enumerate(spans):
+        if s.kind == "partial":
+            continue
+        parent = _containing(main, starts, s.start)
+        out.append(
+            (
+                s.kind,
+                CueContext(
+                    signals=sig,
+                    span=s,
+                    index=i,
+                    spans=legs if s.kind == "single_leg" else main,
+                    ground_level=ground,
+                    parent=parent,
+                    extra=extra,
+                ),
+            )
+        )
+    out.append(
+        (
+            "set",
+            CueContext(
+                signals=sig, span=None, index=None, spans=main, ground_level=ground, extra=extra
+            ),
+        )
+    )
+    return out
+
+
+def _judge_all(drill: Drill, sig: Signals, spans: list[Span]) -> list[CueResult]:
+    results: list[CueResult] = []
+    contexts = _contexts(drill, sig, spans)
+    for cue in drill.judged:
+        for kind, ctx in contexts:
+            if kind == cue.applies_to:
+                results.append(judge(cue, ctx))
+    results.sort(key=lambda r: (r.segment_index is None, r.segment_index or 0))
+    return results
+
+
+def _detection(track: PoseTrack) -> Detection:
+    n = len(track)
+    det = track.detected
+    missing = [
+        TimeSpan(start_s=round(frame_time(track.t, a), 3), end_s=round(frame_time(track.t, b), 3))
+        for a, b in runs(~det)
+    ]
+    return Detection(
+        frames_total=n,
+        frames_with_person=int(det.sum()),
+        person_fraction=round(float(det.mean()), 4) if n else 0.0,
+        missing=missing,
+    )
+
+
+def _view_info(sig: Signals, drill: Drill) -> ViewInfo:
+    """The view with the judged cues of this drill it can and cannot measure."""
+    can, cannot = [], []
+    for cue in drill.judged:
+        (can if sig.view.name in cue.views_needed else cannot).append(cue.id)
+    return ViewInfo(
+        name=sig.view.name, confidence=sig.view.confidence, can_measure=can, cannot_measure=cannot
+    )
+
+
+def _holds(drill: Drill, segments: list[Segment]) -> HoldSummary | None:
+    if drill.segments != "holds":
+        return None
+    durations = [s.end_s - s.start_s for s in segments if s.kind == "hold"]
+    longest = max(durations, default=0.0)
+    marks = tuple(drill.param("tth.duration", k) for k in ("mark_1_s", "mark_2_s", "mark_3_s"))
+    return HoldSummary(
+        segments=len(durations),
+        longest_s=round(longest, 3),
+        total_s=round(sum(durations), 3),
+        mark_reached=mark_reached(longest, marks),  # type: ignore[arg-type]
+    )
+
+
+def _mean(values: list[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return round(float(np.mean(vals)), 3) if vals else None
+
+
+def _sides(drill: Drill, segments: list[Segment]) -> list[SideSummary]:
+    """Per-side rep counts and means for single-leg drills (left and right counted apart)."""
+    if not drill.single_leg:
+        return []
+    out = []
+    for side in ("left", "right"):
+        reps = [s for s in segments if s.kind == "rep" and s.side == side]
+        out.append(
+            SideSummary(
+                side=side,
+                reps=len(reps),
+                peak_hip_extension_deg_mean=_mean(
+                    [r.measures.get("peak_hip_extension_deg") for r in reps]
+                ),
+                lower_s_mean=_mean([r.measures.get("lower_s") for r in reps]),
+                lift_s_mean=_mean([r.measures.get("lift_s") for r in reps]),
+            )
+        )
+    return out
+
+
+def _warnings(
+    track: PoseTrack, sig: Signals, info: DrillInfo, drill: Drill, segs: list[Segment]
+) -> list[str]:
+    out = []
+    n = len(track)
+    if n == 0:
+        return ["the track has no frames"]
+    missing = 1.0 - float(track.detected.mean())
+    if missing >= MISSING_WARN_FRACTION:
+        out.append(f"no person in {100 * missing:.0f}% of frames")
+    if sig.view.name == "unknown":
+        out.append("camera view unknown: no cue could be measured")
+    elif sig.view.confidence < 0.6:
+        out.append(f"camera view uncertain ({sig.view.name}, confidence {sig.view.confidence:.2f})")
+    if info.source == "auto" and info.confidence < 0.6:
+        out.append(
+            f"drill recognised with low confidence ({info.id}, {info.confidence:.2f}); choose it with --drill"
+        )
+    kind = "rep" if drill.segments == "reps" else "hold"
+    if not any(s.kind == kind for s in segs):
+        out.append(f"no {kind} found")
+    if drill.single_leg and any(s.kind == "rep" and s.side is None for s in segs):
+        out.append("working side not found for some reps (feet at the same height)")
+    return out
+
+
+def analyze_track(
+    track: PoseTrack,
+    *,
+    drill: str = "auto",
+    settings: Settings | None = None,
+    clip: ClipInfo | None = None,
+) -> Analysis:
+    """Analyse a pose track: the full report, with the signals and segments behind it."""
+    t0 = time.perf_counter()
+    settings = settings or Settings()
+    view = detect_view(track)
+    sig = compute_signals(track, view=view, params=settings.signal_params())
+    base, info = _resolve_drill(drill, sig)
+    d = settings.drill(base)
+    spans = _segments(sig, d, _segment_params(d, settings.segment_params()))
+    segments = [_report_segment(sig, s, i) for i, s in enumerate(spans)]
+    results = _judge_all(d, sig, spans)
+    report = Report(
+        clip=clip
+        or ClipInfo(
+            path=track.source.path,
+            name=track.source.path.rsplit("/", 1)[-1],
+            content_hash=track.source.content_hash,
+            width=track.size[0],
+            height=track.size[1],
+            fps=track.fps,
+            duration_s=track.duration_s,
+            frames=len(track),
+        ),
+        detection=_detection(track),
+        drill=info,
+        view=_view_info(sig, d),
+        segments=segments,
+        results=results,
+        coach_checks=[
+            CoachCheck(
+                cue_id=c.id, key_point=c.key_point, note="not judged from video: a coach's eye"
+            )
+            for c in d.coach_checks
+        ],
+        holds=_holds(d, segments),
+        sides=_sides(d, segments),
+        warnings=_warnings(track, sig, info, d, segments),
+        timings=Timings(analysis_s=round(time.perf_counter() - t0, 4)),
+        settings=settings.changed(),
+        versions={"formcheck": __version__, "numpy": np.__version__},
+        created_utc=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    log.debug("analysed %d frames in %.3f s", len(track), report.timings.analysis_s)
+    return Analysis(report=report, track=track, signals=sig, spans=tuple(spans))

@@ -1,0 +1,549 @@
+"""The cue checks: small named functions over `Signals` and a `Span` → `CueResult`.
+
+`judge(cue, ctx)` first asks whether the view can show the signals the cue needs and whether
+they were visible enough in the segment; if not, the result is ``not_measurable`` with the
+reason, and nothing is judged. Otherwise the cue's check (``CHECKS[cue.check]``) measures one
+value and compares it with the cue's threshold. Thresholds come from the cue's params only.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from formcheck.drills.base import Cue
+from formcheck.kinematics import nan_percentile
+from formcheck.report.model import CueResult, Status, TimeSpan
+from formcheck.segment import Span, frame_time, runs
+from formcheck.signals import Signals
+
+#: a segment whose needed signal is finite in less than this fraction of frames is not judged
+MIN_VALID_FRACTION = 0.5
+
+
+@dataclass(frozen=True, kw_only=True)
+class CueContext:
+    """What a check sees: the signals, the segment judged and the rest of the set."""
+
+    signals: Signals
+    span: Span | None
+    #: the segment's index in the report (None for set-level cues)
+    index: int | None
+    #: every rep / hold of the set, in time order
+    spans: tuple[Span, ...] = ()
+    #: the hips-on-the-ground level of ``hip_lift`` for this clip (thigh lengths)
+    ground_level: float = 0.0
+    #: for a single-leg phase, the hold it belongs to
+    parent: Span | None = None
+    #: drill-level facts a check needs (toe_variant, single_leg_spans)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def seg(self, name: str, span: Span | None = None) -> np.ndarray:
+        sp = span or self.span
+        x = self.signals[name]
+        return x if sp is None else x[sp.start : sp.end]
+
+    def time(self, i: int) -> float:
+        return frame_time(self.signals.t, i)
+
+    def duration(self, a: int, b: int) -> float:
+        return max(0.0, self.time(b) - self.time(a))
+
+
+Check = Callable[[Cue, CueContext], CueResult]
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str) -> Callable[[Check], Check]:
+    """Register a check function under ``name`` (the name drills refer to)."""
+
+    def deco(fn: Check) -> Check:
+        CHECKS[name] = fn
+        return fn
+
+    return deco
+
+
+# -- result helpers -------------------------------------------------------------------------
+
+
+def result(
+    cue: Cue,
+    ctx: CueContext,
+    ok: bool,
+    value: float | None,
+    threshold: float | None,
+    comparison: str,
+    unit: str,
+    message: str,
+    fault_spans: list[TimeSpan] | None = None,
+) -> CueResult:
+    """A judged result: pass when ``ok``; else fault (or advice for an advice cue)."""
+    bad = Status.ADVICE if cue.kind == "advice" else Status.FAULT
+    return CueResult(
+        cue_id=cue.id,
+        segment_index=ctx.index,
+        status=Status.PASS if ok else bad,
+        value=_round(value),
+        threshold=threshold,
+        comparison=comparison,
+        unit=unit,
+        message=message,
+        fault_spans=[] if ok else (fault_spans or []),
+    )
+
+
+def info(cue: Cue, ctx: CueContext, value: float | None, unit: str, message: str) -> CueResult:
+    return CueResult(
+        cue_id=cue.id,
+        segment_index=ctx.index,
+        status=Status.INFO,
+        value=_round(value),
+        comparison="info",
+        unit=unit,
+        message=message,
+    )
+
+
+def not_measurable(cue: Cue, ctx: CueContext, why: str) -> CueResult:
+    return CueResult(
+        cue_id=cue.id, segment_index=ctx.index, status=Status.NOT_MEASURABLE, message=why
+    )
+
+
+def _round(v: float | None, nd: int = 3) -> float | None:
+    if v is None or not math.isfinite(float(v)):
+        return None
+    return round(float(v), nd)
+
+
+def span_time(ctx: CueContext, a: int, b: int) -> TimeSpan:
+    return TimeSpan(start_s=round(ctx.time(a), 3), end_s=round(ctx.time(b), 3))
+
+
+def mask_spans(ctx: CueContext, mask: np.ndarray, offset: int) -> list[TimeSpan]:
+    """Time spans of the True runs of ``mask`` (indices relative to ``offset``)."""
+    return [span_time(ctx, offset + a, offset + b) for a, b in runs(mask)]
+
+
+def finite_fraction(x: np.ndarray) -> float:
+    return float(np.isfinite(x).mean()) if x.size else 0.0
+
+
+# -- measurability --------------------------------------------------------------------------
+
+
+def measurability(cue: Cue, ctx: CueContext) -> str | None:
+    """Why the cue cannot be judged here, or None when it can."""
+    view = ctx.signals.view
+    if not cue.needs:
+        return None
+    shown = [s for s in cue.needs if view.can_measure(s)]
+    if (cue.needs_any and not shown) or (not cue.needs_any and len(shown) < len(cue.needs)):
+        missing = ", ".join(s for s in cue.needs if s not in shown)
+        return f"not measurable from a {view.name} view (needs {missing})"
+    if ctx.span is not None:
+        seen = [finite_fraction(ctx.seg(s)) for s in shown]
+        if max(seen) < MIN_VALID_FRACTION:
+            return "not measurable: the landmarks it needs were not visible enough"
+    return None
+
+
+def judge(cue: Cue, ctx: CueContext) -> CueResult:
+    """The cue's verdict on the context's segment (or the whole set)."""
+    why = measurability(cue, ctx)
+    if why is not None:
+        return not_measurable(cue, ctx, why)
+    return CHECKS[cue.check](cue, ctx)
+
+
+# -- signal pickers -------------------------------------------------------------------------
+
+
+def extension(ctx: CueContext, span: Span | None = None) -> np.ndarray:
+    """Hip extension over the segment: the working side's for single-leg work, else both."""
+    sp = span or ctx.span
+    if sp is not None and sp.side in ("left", "right"):
+        own = ctx.seg(f"hip_extension_{sp.side}_deg", sp)
+        if finite_fraction(own) >= MIN_VALID_FRACTION:
+            return own
+    return ctx.seg("hip_extension_deg", sp)
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    return nan_percentile(x, q)
+
+
+def _phase_len(ctx: CueContext, name: str) -> float | None:
+    ph = ctx.span.phase(name) if ctx.span else None
+    return None if ph is None else ctx.duration(*ph)
+
+
+# -- reps: height and tempo -----------------------------------------------------------------
+
+
+@check("peak_hip_extension")
+def peak_hip_extension(cue: Cue, ctx: CueContext) -> CueResult:
+    """Peak hip extension of the rep (90th percentile over its top phase) ≥ threshold."""
+    top = ctx.span.phase("top") or (ctx.span.start, ctx.span.end)
+    x = extension(ctx)[top[0] - ctx.span.start : top[1] - ctx.span.start]
+    peak = _pct(x, 90.0)
+    if not math.isfinite(peak):
+        return not_measurable(cue, ctx, "not measurable: hip extension not visible at the top")
+    lim = cue.params["min_peak_hip_extension_deg"]
+    ok = peak >= lim
+    msg = f"peak hip extension {peak:.0f}° (needs ≥ {lim:.0f}°)"
+    return result(cue, ctx, ok, peak, lim, ">=", "deg", msg, [span_time(ctx, *top)])
+
+
+@check("top_pause")
+def top_pause(cue: Cue, ctx: CueContext) -> CueResult:
+    """Time the rep stays within the top band of its peak ≥ threshold."""
+    top = ctx.span.phase("top")
+    if top is None:
+        return not_measurable(cue, ctx, "not measurable: no top phase found")
+    pause = ctx.duration(*top)
+    lim = cue.params["min_top_pause_s"]
+    if pause < lim and top[1] >= len(ctx.signals):
+        return not_measurable(cue, ctx, "not measurable: the clip ended during the top pause")
+    msg = f"top pause {pause:.1f} s (needs ≥ {lim:.1f} s)"
+    return result(cue, ctx, pause >= lim, pause, lim, ">=", "s", msg, [span_time(ctx, *top)])
+
+
+@check("slow_lowering")
+def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
+    """Lowering time ≥ ``min_lower_s`` and ≥ ratio × lifting time."""
+    lower, lift = _phase_len(ctx, "lower"), _phase_len(ctx, "lift")
+    if not ctx.span.complete or lower is None:
+        return not_measurable(cue, ctx, "not measurable: the clip ended before the lowering did")
+    lim = cue.params["min_lower_s"]
+    need = max(lim, cue.params["min_lower_to_lift_ratio"] * (lift or 0.0))
+    ok = lower >= need
+    msg = f"lowering {lower:.1f} s, lifting {lift or 0.0:.1f} s (needs ≥ {lim:.1f} s and ≥ lifting)"
+    ph = ctx.span.phase("lower")
+    return result(cue, ctx, ok, lower, round(need, 3), ">=", "s", msg, [span_time(ctx, *ph)])
+
+
+def _rep_levels(ctx: CueContext) -> tuple[float, float, int] | None:
+    """(peak hip lift, bottom hip lift after the rep, index of that bottom) for complete reps."""
+    sp = ctx.span
+    lift = ctx.signals["hip_lift"]
+    low_ph = sp.phase("bottom") or sp.phase("lower")
+    if not sp.complete or low_ph is None:
+        return None
+    peak = _pct(lift[sp.start : sp.end], 99.0)
+    a, b = (sp.phase("lower") or low_ph)[0], max(low_ph[1], low_ph[0] + 1)
+    seg = lift[a:b]
+    if not np.isfinite(seg).any() or not math.isfinite(peak):
+        return None
+    i = a + int(np.nanargmin(seg))
+    return peak, float(lift[i]), i
+
+
+@check("bottom_return")
+def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
+    """Bottom bridge height as a fraction of the rep's range above the ground ≤ threshold."""
+    lv = _rep_levels(ctx)
+    if lv is None:
+        return not_measurable(cue, ctx, "not measurable: the rep has no bottom in the clip")
+    peak, bottom, i = lv
+    ground = min(ctx.ground_level, cue.params["max_ground_level_thigh"])
+    frac = (bottom - ground) / max(peak - ground, 1e-6)
+    lim = cue.params["max_bottom_fraction"]
+    msg = f"hips came down to {100 * frac:.0f} % of the rep's height (needs ≤ {100 * lim:.0f} %)"
+    return result(
+        cue, ctx, frac <= lim, frac, lim, "<=", "fraction", msg, [span_time(ctx, i, i + 1)]
+    )
+
+
+def _contact(ctx: CueContext, peak: float, bottom: float) -> int | None:
+    """First frame after the top where the hips reach the bottom (within 5 % of the range)."""
+    sp = ctx.span
+    top = sp.phase("top")
+    a = top[1] if top else sp.start
+    lift = ctx.signals["hip_lift"][a : sp.end]
+    idx = np.flatnonzero(lift <= bottom + 0.05 * (peak - bottom))
+    return a + int(idx[0]) if idx.size else None
+
+
+@check("no_drop_no_rest")
+def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
+    """No drop (hip speed before contact) and no rest on the ground between reps."""
+    lv = _rep_levels(ctx)
+    if lv is None:
+        return not_measurable(cue, ctx, "not measurable: the rep has no bottom in the clip")
+    peak, bottom, _ = lv
+    c = _contact(ctx, peak, bottom)
+    if c is None:
+        return not_measurable(cue, ctx, "not measurable: no contact with the ground found")
+    t, lift = ctx.signals.t, ctx.signals["hip_lift"]
+    w = cue.params["contact_window_s"]
+    a = int(np.searchsorted(t, t[c] - w))
+    speed = (
+        -np.gradient(lift[max(a - 1, 0) : c + 2], t[max(a - 1, 0) : c + 2])
+        if c + 2 - a > 2
+        else np.array([np.nan])
+    )
+    drop = float(np.nanmax(speed)) if np.isfinite(speed).any() else 0.0
+    rest = _ground_rest(ctx, peak, bottom)
+    vmax, rmax = cue.params["max_contact_speed_thigh_per_s"], cue.params["max_ground_rest_s"]
+    ok = drop <= vmax and (rest is None or rest <= rmax)
+    rest_txt = "" if rest is None else f", {rest:.1f} s on the ground (needs ≤ {rmax:.1f} s)"
+    msg = f"hips met the ground at {drop:.2f} thigh lengths/s (needs ≤ {vmax:.2f}){rest_txt}"
+    spans = [span_time(ctx, a, c + 1)] if drop > vmax else []
+    if rest is not None and rest > rmax:
+        spans.append(span_time(ctx, *ctx.span.phase("bottom")))
+    return result(cue, ctx, ok, drop, vmax, "<=", "thigh/s", msg, spans)
+
+
+def _next_rep(spans: tuple[Span, ...], sp: Span) -> Span | None:
+    """The first rep starting at or after ``sp`` ends (spans are in time order)."""
+    starts = [s.start for s in spans]
+    i = bisect.bisect_left(starts, sp.end)
+    return next((s for s in spans[i:] if s.kind == "rep"), None)
+
+
+def _ground_rest(ctx: CueContext, peak: float, bottom: float) -> float | None:
+    """Seconds the hips stay on the ground before the next rep (None for the last rep)."""
+    sp = ctx.span
+    nxt = _next_rep(ctx.spans, sp)
+    ph = sp.phase("bottom")
+    if nxt is None or ph is None:
+        return None
+    lift = ctx.signals["hip_lift"]
+    a = (sp.phase("lower") or ph)[0]
+    b = nxt.phase("top")[0] if nxt.phase("top") else nxt.end
+    on = lift[a:b] <= bottom + 0.04 * (peak - bottom)
+    return float(on.sum()) / max(ctx.signals.fps, 1e-6)
+
+
+# -- one-leg work, arms, knees ---------------------------------------------------------------
+
+
+@check("pelvic_tilt")
+def pelvic_tilt(cue: Cue, ctx: CueContext) -> CueResult:
+    """Pelvic tilt through the segment (95th percentile) ≤ threshold."""
+    x = ctx.seg("pelvic_tilt_deg")
+    tilt = _pct(x, 95.0)
+    lim = cue.params["max_pelvic_tilt_deg"]
+    msg = f"pelvis tilted up to {tilt:.0f}° (needs ≤ {lim:.0f}°)"
+    return result(
+        cue, ctx, tilt <= lim, tilt, lim, "<=", "deg", msg, mask_spans(ctx, x > lim, ctx.span.start)
+    )
+
+
+def _fraction_check(cue: Cue, ctx: CueContext, x: np.ndarray, what: str, offset: int) -> CueResult:
+    """Fraction of frames where the 0/1 signal ``x`` is 1 ≥ ``min_fraction``."""
+    ok_frames = x[np.isfinite(x)]
+    frac = float(np.mean(ok_frames > 0.5)) if ok_frames.size else float("nan")
+    lim = cue.params["min_fraction"]
+    msg = f"{what} {100 * frac:.0f} % of the time (needs ≥ {100 * lim:.0f} %)"
+    spans = mask_spans(ctx, x < 0.5, offset)
+    return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", msg, spans)
+
+
+@check("arms_crossed")
+def arms_crossed(cue: Cue, ctx: CueContext) -> CueResult:
+    return _fraction_check(cue, ctx, ctx.seg("arms_crossed"), "arms crossed", ctx.span.start)
+
+
+@check("hands_on_glutes")
+def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
+    """Over the set's reps: hands on the glutes for ≥ ``min_fraction`` (advice)."""
+    x = ctx.signals["hands_on_glutes"]
+    idx = np.concatenate([np.arange(s.start, s.end) for s in ctx.spans] or [np.arange(x.size)])
+    sel = x[idx]
+    if finite_fraction(sel) < MIN_VALID_FRACTION:
+        return not_measurable(cue, ctx, "not measurable: the wrists were not visible enough")
+    ok_frames = sel[np.isfinite(sel)]
+    frac = float(np.mean(ok_frames > 0.5))
+    lim = cue.params["min_fraction"]
+    msg = f"hands on the glutes {100 * frac:.0f} % of the set (advised ≥ {100 * lim:.0f} %)"
+    return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", msg)
+
+
+@check("support_drift")
+def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
+    """Travel of the working foot along the floor within the rep (p95 − p5) ≤ threshold."""
+    side = ctx.span.side
+    name = f"support_drift_{side}" if side in ("left", "right") else "support_drift"
+    x = ctx.seg(name)
+    drift = _pct(x, 95.0) - _pct(x, 5.0)
+    lim = cue.params["max_support_drift_shin"]
+    msg = f"support foot moved {drift:.2f} shin lengths (needs ≤ {lim:.2f})"
+    full = [span_time(ctx, ctx.span.start, ctx.span.end)]
+    return result(cue, ctx, drift <= lim, drift, lim, "<=", "shin", msg, full)
+
+
+@check("knee_gap_top")
+def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
+    """Knee gap (knee distance / hip distance) at the top of the rep ≥ threshold."""
+    top = ctx.span.phase("top") or (ctx.span.start, ctx.span.end)
+    x = ctx.signals["knee_gap"][top[0] : top[1]]
+    gap = _pct(x, 50.0)
+    if not math.isfinite(gap):
+        return not_measurable(cue, ctx, "not measurable: knees not visible at the top")
+    lim = cue.params["min_knee_gap_ratio"]
+    msg = f"knees {gap:.2f} hip widths apart at the top (needs ≥ {lim:.2f})"
+    return result(cue, ctx, gap >= lim, gap, lim, ">=", "ratio", msg, [span_time(ctx, *top)])
+
+
+@check("knee_gap_steady")
+def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
+    """Range of the knee gap within the segment (p95 − p5) ≤ threshold."""
+    x = ctx.seg("knee_gap")
+    rng = _pct(x, 95.0) - _pct(x, 5.0)
+    lim = cue.params["max_knee_gap_range"]
+    msg = f"knee gap varied by {rng:.2f} hip widths (needs ≤ {lim:.2f})"
+    full = [span_time(ctx, ctx.span.start, ctx.span.end)]
+    return result(cue, ctx, rng <= lim, rng, lim, "<=", "ratio", msg, full)
+
+
+# -- table-top holds -------------------------------------------------------------------------
+
+
+def _set_frames(ctx: CueContext, exclude: tuple[Span, ...] = ()) -> np.ndarray:
+    """Frame mask of the set's segments (all frames when none), minus ``exclude``."""
+    n = len(ctx.signals)
+    mask = np.zeros(n, dtype=bool)
+    for s in ctx.spans:
+        mask[s.start : s.end] = True
+    if not ctx.spans:
+        mask[:] = True
+    for s in exclude:
+        mask[s.start : s.end] = False
+    return mask
+
+
+@check("setup")
+def setup(cue: Cue, ctx: CueContext) -> CueResult:
+    """Shoulders on the bench (height above the feet) and, unless the toe variant, heels down."""
+    frames = _set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
+    sh = _pct(ctx.signals["shoulder_height"][frames], 50.0)
+    if not math.isfinite(sh):
+        return not_measurable(cue, ctx, "not measurable: shoulders or heels not visible")
+    lim = cue.params["min_shoulder_height_trunk"]
+    heel_lim = cue.params["max_heel_above_toe_cm"]
+    heels = [_pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
+    heels = [h for h in heels if math.isfinite(h)]
+    toe_variant = ctx.extra.get("toe_variant", 0.0) >= 0.5
+    heel = max(heels) if heels else float("nan")
+    heels_ok = toe_variant or not heels or heel <= heel_lim
+    msg = f"shoulders {sh:.2f} trunk lengths above the feet (needs ≥ {lim:.2f})"
+    if heels and not toe_variant:
+        msg += f"; heels {heel:.1f} cm above the toes (needs ≤ {heel_lim:.1f} cm)"
+    return result(cue, ctx, sh >= lim and heels_ok, sh, lim, ">=", "trunk", msg)
+
+
+@check("head_neutral")
+def head_neutral(cue: Cue, ctx: CueContext) -> CueResult:
+    """Head–neck angle within ``max_head_neck_deg`` for ≥ ``min_fraction`` of the hold."""
+    x = ctx.seg("head_neck_deg")
+    lim = cue.params["max_head_neck_deg"]
+    ok = np.where(np.isfinite(x), (x <= lim).astype(float), np.nan)
+    res = _fraction_check(cue, ctx, ok, f"head within {lim:.0f}° of the trunk line", ctx.span.start)
+    return res
+
+
+@check("hold_top")
+def hold_top(cue: Cue, ctx: CueContext) -> CueResult:
+    """Median hip extension of the hold ≥ threshold and median knee angle within its range."""
+    ext = _pct(extension(ctx), 50.0)
+    knee = _pct(ctx.seg("knee_angle_deg"), 50.0)
+    lim = cue.params["min_hip_extension_deg"]
+    k_lo, k_hi = cue.params["min_knee_angle_deg"], cue.params["max_knee_angle_deg"]
+    knee_ok = not math.isfinite(knee) or k_lo <= knee <= k_hi
+    msg = f"hip extension {ext:.0f}° (needs ≥ {lim:.0f}°)"
+    if math.isfinite(knee):
+        msg += f", knee angle {knee:.0f}° (needs {k_lo:.0f}°–{k_hi:.0f}°)"
+    full = [span_time(ctx, ctx.span.start, ctx.span.end)]
+    return result(cue, ctx, ext >= lim and knee_ok, ext, lim, ">=", "deg", msg, full)
+
+
+def mark_reached(longest_s: float, marks: tuple[float, float, float]) -> str:
+    """The article's progression mark reached by the longest hold: none, 10s, 20s or 2min."""
+    names = ("10s", "20s", "2min")
+    reached = "none"
+    for name, mark in zip(names, marks, strict=True):
+        if longest_s >= mark:
+            reached = name
+    return reached
+
+
+@check("hold_duration")
+def hold_duration(cue: Cue, ctx: CueContext) -> CueResult:
+    """Longest continuous hold against the 10 s / 20 s / 2 min marks (info)."""
+    holds = [s for s in ctx.spans if s.kind == "hold"]
+    longest = max((ctx.duration(s.start, s.end) for s in holds), default=0.0)
+    marks = (cue.params["mark_1_s"], cue.params["mark_2_s"], cue.params["mark_3_s"])
+    mark = mark_reached(longest, marks)
+    msg = f"longest hold {longest:.1f} s; mark reached: {mark} (marks {marks[0]:.0f} s / {marks[1]:.0f} s / {marks[2]:.0f} s)"
+    return info(cue, ctx, longest, "s", msg)
+
+
+@check("leg_lift")
+def leg_lift(cue: Cue, ctx: CueContext) -> CueResult:
+    """A single-leg phase: which foot, how high, how long (info)."""
+    sp = ctx.span
+    lifted = "left" if sp.side == "right" else "right"
+    height = _pct(ctx.seg(f"foot_lift_{lifted}_cm"), 90.0)
+    dur = ctx.duration(sp.start, sp.end)
+    msg = f"{lifted} foot lifted {height:.1f} cm for {dur:.1f} s (standing on the {sp.side} leg)"
+    return info(cue, ctx, dur, "s", msg)
+
+
+def _two_leg_frames(ctx: CueContext) -> np.ndarray:
+    """Frames of the parent hold outside every single-leg phase."""
+    n = len(ctx.signals)
+    mask = np.zeros(n, dtype=bool)
+    if ctx.parent is not None:
+        mask[ctx.parent.start : ctx.parent.end] = True
+    for s in ctx.spans:
+        mask[s.start : s.end] = False
+    return mask
+
+
+@check("hips_stay_up")
+def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
+    """On one leg: hip extension drop from the two-leg level ≤ threshold, and tilt ≤ threshold."""
+    view = ctx.signals.view
+    drop_lim, tilt_lim = cue.params["max_hip_drop_deg"], cue.params["max_pelvic_tilt_deg"]
+    parts, ok, value, thr = [], True, None, None
+    if view.can_measure("hip_extension_deg"):
+        ext = ctx.signals["hip_extension_deg"]
+        drop = _pct(ext[_two_leg_frames(ctx)], 50.0) - _pct(extension(ctx), 50.0)
+        if math.isfinite(drop):
+            ok &= drop <= drop_lim
+            value, thr = drop, drop_lim
+            parts.append(f"hip extension fell {drop:.0f}° on one leg (needs ≤ {drop_lim:.0f}°)")
+    if view.can_measure("pelvic_tilt_deg"):
+        tilt = _pct(ctx.seg("pelvic_tilt_deg"), 95.0)
+        if math.isfinite(tilt):
+            ok &= tilt <= tilt_lim
+            if value is None:
+                value, thr = tilt, tilt_lim
+            parts.append(f"pelvis tilted {tilt:.0f}° (needs ≤ {tilt_lim:.0f}°)")
+    if not parts:
+        return not_measurable(cue, ctx, "not measurable: no two-leg level or tilt to compare")
+    full = [span_time(ctx, ctx.span.start, ctx.span.end)]
+    return result(cue, ctx, ok, value, thr, "<=", "deg", "; ".join(parts), full)
+
+
+@check("heel_up")
+def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
+    """Toe variant: the stance heel stays above its two-leg level for the whole phase."""
+    if cue.params["toe_variant"] < 0.5:
+        msg = "toe variant not chosen (set tth.heel_up.toe_variant=1 to check it)"
+        return info(cue, ctx, None, "", msg)
+    name = f"heel_height_{ctx.span.side}_cm"
+    flat = _pct(ctx.signals[name][_two_leg_frames(ctx)], 50.0)
+    x = ctx.seg(name)
+    if not math.isfinite(flat) or finite_fraction(x) < MIN_VALID_FRACTION:
+        return not_measurable(cue, ctx, "not measurable: the stance heel was not visible")
+    up = np.where(np.isfinite(x), (x - flat >= cue.params["min_heel_above_toe_cm"]), np.nan)
+    return _fraction_check(cue, ctx, up, f"{ctx.span.side} heel up", ctx.span.start)
