@@ -98,7 +98,11 @@ def _why(err: Exception) -> str:
 def _source_for(
     container: Any, path: Path, *, fps: float | None, max_side: int | None
 ) -> VideoSource:
-    if container.format.name in _TEXT_FORMATS or not container.streams.video:
+    if container.format.name in _TEXT_FORMATS:
+        raise NotAVideo(f"{path}: not a video file (FFmpeg reads it as text)")
+    if not container.streams:
+        raise EmptyVideo(f"{path}: the video has no frames (the container is empty)")
+    if not container.streams.video:
         raise NotAVideo(f"{path}: not a video file (no video stream)")
     stream = container.streams.video[0]
     stream.thread_type = "AUTO"
@@ -106,7 +110,7 @@ def _source_for(
     frames = _decoded_frames(container, stream, state)
     first = next(frames, None)
     if first is None:
-        if _declared_frames(stream, container) > 0 or looks_like_container(path):
+        if _declared_frames(stream, container) > 0 or state.stopped_early or state.bad_packets:
             detail = f" ({state.stopped_early})" if state.stopped_early else ""
             raise TruncatedVideo(
                 f"{path}: no frame could be decoded; the file looks truncated or damaged{detail}"

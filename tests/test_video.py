@@ -245,6 +245,18 @@ def test_zero_byte_file_is_empty(tmp_path: Path) -> None:
     _one_line(info.value, "empty.mp4")
 
 
+def test_container_without_frames_is_empty(tmp_path: Path) -> None:
+    import av
+
+    path = tmp_path / "noframes.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height = 64, 48
+        container.start_encoding()  # a header, and not one frame
+    with pytest.raises(errors.EmptyVideo, match="no frames"):
+        open_video(path)
+
+
 def test_truncated_file_that_decodes_nothing_is_an_error(clip_dir: Path) -> None:
     whole = simple_clip(clip_dir / "whole.mp4", 30)  # index (moov) written at the end
     cut = clip_dir / "cut.mp4"
