@@ -131,7 +131,8 @@ def make_signals_object(t: np.ndarray, values: dict[str, np.ndarray]) -> Any:
     except ImportError:
         return FakeSignals(t=t, values=values)
     try:
-        return Signals(t=t, values=values, view=None)  # type: ignore[call-arg]
+        fps = 1.0 / float(np.median(np.diff(t))) if t.size > 1 else 30.0
+        return Signals(t=t, values=values, view=None, fps=fps)  # type: ignore[arg-type]
     except TypeError:
         return FakeSignals(t=t, values=values)
 

@@ -18,6 +18,7 @@ import report_fakes as rf
 from formcheck.report.html import render_html, write_html
 from formcheck.report.model import HoldSummary, Report, Segment
 from formcheck.report.svgplot import PlotSpec, decimate, nice_ticks, svg_plot
+from formcheck.report.words import cue_words
 
 rf.ensure_video_module()
 
@@ -48,7 +49,9 @@ def test_verdict_drill_view_and_what_cannot_be_measured(page: str) -> None:
     assert "Single Leg Glute Bridge" in page and "side-left" in page
     view = page[page.index('id="view"') :]
     view = view[: view.index("</section>")]
-    assert "Not measurable from this view" in view and "Hips stay level on one leg" in view
+    assert (
+        "Not measurable from this view" in view and cue_words("slgb.hips_level").key_point in view
+    )
 
 
 def test_every_cue_of_every_rep_with_value_threshold_and_status(page: str, analysis) -> None:
@@ -64,7 +67,7 @@ def test_every_cue_of_every_rep_with_value_threshold_and_status(page: str, analy
         assert "≥ 165.0°" in card and "≤ 10.0°" in card
     assert cards[1].count("badge fault") == 1 and cards[0].count("badge fault") == 0
     assert page.count("badge not_measurable") == 3
-    assert "Slow on the way down" in cards[1]
+    assert cue_words("slgb.slow_down").key_point in cards[1]
 
 
 def test_plots_with_reps_faults_and_thresholds(page: str, analysis) -> None:
@@ -235,3 +238,66 @@ def test_screenshot_shows_summary_and_plots(analysis, tmp_path: Path) -> None:
     assert has((198, 40, 40), img[500:], 50) or has((236, 169, 169), img[500:], 200), (
         "fault span shaded"
     )
+
+
+INDEX_PROBE = """<script>
+var th = document.querySelectorAll("#clips thead th")[3];
+function first() { return document.querySelector("#clips tbody tr td:nth-child(2)").textContent; }
+th.click(); console.log("ASC " + first());
+th.click(); console.log("DESC " + first());
+</script>"""
+
+
+@needs_chromium
+def test_batch_index_sorts_in_chromium(tmp_path: Path) -> None:
+    import batch_fakes
+
+    from formcheck.batch import BatchOptions, run_batch
+
+    root = tmp_path / "session"
+    for rel, text in {
+        "ana/a.mp4": "reps=2",
+        "bob/b.mp4": "reps=5",
+        "cy/c.mp4": "reps=1",
+        "dee/d.mp4": "bad",
+    }.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    result = run_batch(
+        root,
+        tmp_path / "out",
+        options=BatchOptions(analyze_fn=batch_fakes.fake_analyze),
+        executor="serial",
+    )
+    page = result.index_html.read_text(encoding="utf-8")
+    probed = tmp_path / "out" / "probed.html"
+    probed.write_text(page.replace("</body>", INDEX_PROBE + "</body>"), encoding="utf-8")
+    run = _chromium(probed, tmp_path, "--dump-dom")
+    console = _console(run.stderr)
+    assert 'data-sortable="9"' in run.stdout
+    assert any('"ASC dee/d.mp4"' in line for line in console), console
+    assert any('"DESC bob/b.mp4"' in line for line in console), console
+    assert [line for line in console if "ASC" not in line and "DESC" not in line] == []
+
+
+def test_real_clip_report(tmp_path: Path) -> None:
+    from formcheck.testing import REAL_CLIPS, real_clips_available
+
+    if not real_clips_available():
+        pytest.skip(f"real clips not found at {REAL_CLIPS}")
+    try:
+        import formcheck.analysis  # noqa: F401
+        from formcheck.pipeline import analyze
+    except ImportError as err:
+        pytest.skip(f"pipeline stage not available yet: {err}")
+    analysis = analyze(
+        REAL_CLIPS / "physioplus_glute_bridge_side.mp4", cache_dir=tmp_path / "cache"
+    )
+    page = render_html(analysis)
+    shown = [s for s in analysis.report.segments if s.kind in ("rep", "partial", "hold")]
+    assert page.count('<img src="data:image/jpeg;base64,') == len(shown) >= 1
+    assert page.count('<svg class="plot"') == 4
+    for r in analysis.report.results:
+        assert r.cue_id in page
+    for c in analysis.report.coach_checks:
+        assert c.cue_id in page

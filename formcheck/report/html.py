@@ -75,7 +75,12 @@ def _threshold(r: CueResult) -> str:
 
 def _seg_label(seg: Segment) -> str:
     side = f" ({seg.side})" if seg.side else ""
-    name = {"rep": "Rep", "hold": "Hold", "single_leg": "Single-leg phase"}.get(seg.kind, seg.kind)
+    name = {
+        "rep": "Rep",
+        "hold": "Hold",
+        "single_leg": "Single-leg phase",
+        "partial": "Partial rep",
+    }.get(seg.kind, seg.kind.replace("_", " ").capitalize())
     return f"{name} {seg.index + 1}{side}"
 
 
@@ -355,7 +360,11 @@ def render_html(
     note = "key frames not requested"
     if thumbnails:
         thumbs = key_frames(analysis, clip_path)
-        note = "key frame unavailable (clip not readable)"
+        note = (
+            "no key frame for this segment"
+            if thumbs
+            else "key frame unavailable (clip not readable)"
+        )
     title = f"formcheck — {report.clip.name}"
     body = (
         f"<header><h1>{escape(report.clip.name)}</h1>"

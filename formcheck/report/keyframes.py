@@ -25,6 +25,8 @@ THUMB_WIDTH_PX = 360
 JPEG_QUALITY = 80
 #: at most this many thumbnails in one report (a very long set keeps the page small)
 MAX_THUMBNAILS = 60
+#: segment kinds that get a thumbnail (single-leg phases lie inside holds)
+KEY_FRAME_KINDS = ("rep", "partial", "hold")
 #: a thumbnail is taken from a frame at most this far from the wanted time
 SEARCH_WINDOW_S = 0.5
 
@@ -64,7 +66,7 @@ def _encode(rgb: np.ndarray, width: int = THUMB_WIDTH_PX) -> str:
 def _wanted(analysis: Any) -> list[tuple[int, float]]:
     from formcheck.report.annotate import _signal
 
-    segs = [s for s in analysis.report.segments if s.kind in ("rep", "hold")][:MAX_THUMBNAILS]
+    segs = [s for s in analysis.report.segments if s.kind in KEY_FRAME_KINDS][:MAX_THUMBNAILS]
     height = _signal(analysis.signals, "bridge_height")
     t = np.asarray(getattr(analysis.signals, "t", analysis.track.t), dtype=np.float64)
     return [(s.index, key_time(s, t, height)) for s in segs]
