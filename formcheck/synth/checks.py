@@ -194,8 +194,7 @@ def hips_stay_up(ctx: Context, seg: SegmentTruth) -> Check:
 
 
 def heel_up(ctx: Context, seg: SegmentTruth) -> Check:
-    stance = "right" if seg.side == "left" else "left"
-    heel = float(np.min(_span(ctx, seg, f"heel_above_toe_{stance}_cm")))
+    heel = float(np.min(_span(ctx, seg, f"heel_above_toe_{seg.side}_cm")))
     return at_least(heel, MIN_HEEL_UP_CM, 2.5, 0.3)
 
 

@@ -83,14 +83,16 @@ def knee_to_gap(
     return centre + r[:, None] * (np.cos(gamma)[:, None] * e1 + np.sin(gamma)[:, None] * e2)
 
 
-def smooth_step(tau: np.ndarray, blend: float = 0.3) -> np.ndarray:
-    """0→1 with a trapezoidal speed profile: accelerate for ``blend``, cruise, decelerate."""
+def smooth_step(tau: np.ndarray, blend: float = 0.3, end_blend: float | None = None) -> np.ndarray:
+    """0→1 with a trapezoidal speed profile: accelerate over ``blend``, cruise, decelerate
+    over ``end_blend`` (default ``blend``); fractions of the duration."""
+    b0, b1 = blend, blend if end_blend is None else end_blend
     tau = np.clip(tau, 0.0, 1.0)
-    v = 1.0 / (1.0 - blend)
-    out = v * (tau - blend / 2.0)
-    head, tail = tau < blend, tau > 1.0 - blend
-    out = np.where(head, v * tau**2 / (2 * blend), out)
-    out = np.where(tail, 1.0 - v * (1.0 - tau) ** 2 / (2 * blend), out)
+    v = 1.0 / (1.0 - (b0 + b1) / 2.0)
+    out = v * (tau - b0 / 2.0)
+    head, tail = tau < b0, tau > 1.0 - b1
+    out = np.where(head, v * tau**2 / (2 * b0), out)
+    out = np.where(tail, 1.0 - v * (1.0 - tau) ** 2 / (2 * b1), out)
     return out
 
 

@@ -41,7 +41,13 @@ import numpy as np
 from formcheck.synth.body import Body, sample_body
 from formcheck.synth.geometry import angle_deg, dot, sagittal, trunk_axes, unit
 from formcheck.synth.schedule import PlannedSegment, Schedule, build_schedule
-from formcheck.synth.skeleton import Setup, sagittal_table, solve_joints, solve_setup
+from formcheck.synth.skeleton import (
+    SagittalTable,
+    Setup,
+    sagittal_table,
+    solve_joints,
+    solve_setup,
+)
 from formcheck.synth.spec import SynthSpec
 
 SIDES: tuple[str, str] = ("left", "right")
@@ -180,6 +186,24 @@ def _assemble(spec: SynthSpec, body: Body, setup: Setup, sched: Schedule, alpha:
     )
 
 
+def _trunk_pitch(body: Body, setup: Setup, sched: Schedule, table: SagittalTable) -> np.ndarray:
+    """Trunk pitch giving the planned hip extension; where the support foot slides, solved
+    for the foot's position (tables at a few offsets, interpolated)."""
+    alpha = np.interp(sched.ext_deg, table.ext_deg, table.alpha_deg)
+    slide = np.maximum(sched.slide_shin["left"], sched.slide_shin["right"]) * body.shin_m
+    if slide.max() <= 0:
+        return alpha
+    offsets = np.linspace(0.0, float(slide.max()), 9)
+    ankle_y = setup.support_m + body.ankle_height_m
+    per = np.stack([np.interp(sched.ext_deg, tb.ext_deg, tb.alpha_deg) for tb in (
+        sagittal_table(body, setup.shoulder_y, setup.ankle_x + o, ankle_y) for o in offsets)])
+    pos = np.interp(slide, offsets, np.arange(offsets.size))
+    lo = np.clip(np.floor(pos).astype(int), 0, offsets.size - 2)
+    frac = pos - lo
+    cols = np.arange(alpha.size)
+    return (1 - frac) * per[lo, cols] + frac * per[lo + 1, cols]
+
+
 def plan_motion(spec: SynthSpec) -> MotionPlan:
     """The athlete's motion for a spec: deterministic for a given ``spec.seed``."""
     rng = np.random.default_rng(spec.seed)
@@ -187,7 +211,7 @@ def plan_motion(spec: SynthSpec) -> MotionPlan:
     setup = solve_setup(spec, body, rng)
     table = sagittal_table(body, setup.shoulder_y, setup.ankle_x,
                            setup.support_m + body.ankle_height_m)
-    sched = build_schedule(spec, float(table.ext_deg[0]), rng)
-    alpha = np.interp(sched.ext_deg, table.ext_deg, table.alpha_deg)
+    sched = build_schedule(spec, table, rng)
+    alpha = _trunk_pitch(body, setup, sched, table)
     joints = solve_joints(spec, body, setup, sched, alpha)
     return _assemble(spec, body, setup, sched, alpha, joints)

@@ -8,11 +8,15 @@ the body's geometry that realises it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from formcheck.synth.geometry import ease_in, smooth_step
 from formcheck.synth.spec import SynthSpec
+
+if TYPE_CHECKING:
+    from formcheck.synth.skeleton import SagittalTable
 
 OTHER = {"left": "right", "right": "left"}
 SETUP_S = 0.8  # rest on the floor before the first rep (≤ 1.0 s: not a "rest too long")
@@ -22,6 +26,7 @@ DROP_FRAC = 0.35  # share of the range covered by the fall
 LEG_RAMP_S = 0.35  # raising / lowering a free foot
 TTH_MOVE_S = 1.2  # table top: sitting to the top and back
 DIP_RAMP_S = 0.25
+NO_PAUSE_S = 0.5  # a top pause shorter than this comes with a sharp turn at the top
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,8 +88,9 @@ def _sides(spec: SynthSpec) -> list[str]:
 class _Builder:
     """Fills per-frame arrays piece by piece."""
 
-    def __init__(self, t: np.ndarray, ext0: float) -> None:
+    def __init__(self, t: np.ndarray, ext0: float, table: SagittalTable) -> None:
         self.t = t
+        self.table = table
         self.ext = np.full(t.shape, ext0)
         self.phase = np.full(t.shape, "setup", dtype="<U10")
         self.segment = np.full(t.shape, -1)
@@ -92,11 +98,14 @@ class _Builder:
     def mask(self, t0: float, t1: float) -> np.ndarray:
         return (self.t >= t0) & (self.t < t1)
 
-    def move(self, t0: float, t1: float, e0: float, e1: float, kind: str = "smooth") -> None:
+    def move(self, t0: float, t1: float, e0: float, e1: float, kind: str = "smooth",
+             blends: tuple[float, float] = (0.3, 0.3)) -> None:
         m = self.mask(t0, t1)
         tau = (self.t[m] - t0) / max(t1 - t0, 1e-9)
-        shape = ease_in(tau) if kind == "fall" else smooth_step(tau)
-        self.ext[m] = e0 + (e1 - e0) * shape
+        shape = ease_in(tau) if kind == "fall" else smooth_step(tau, *blends)
+        # the hips move smoothly in height: interpolate the trunk's pitch, not the hip angle
+        a0, a1 = (np.interp(e, self.table.ext_deg, self.table.alpha_deg) for e in (e0, e1))
+        self.ext[m] = np.interp(a0 + (a1 - a0) * shape, self.table.alpha_deg, self.table.ext_deg)
         self.ext[self.t >= t1] = e1
 
     def label(self, t0: float, t1: float, name: str, seg: int) -> None:
@@ -127,12 +136,18 @@ def rep_intent(spec: SynthSpec, rng: np.random.Generator, i: int) -> dict[str, f
     }
 
 
-def _lower(b: _Builder, t0: float, dur: float, peak: float, bottom: float, drop: bool) -> float:
-    if not drop:
-        b.move(t0, t0 + dur, peak, bottom)
+def _top_blend(pause_s: float) -> float:
+    """No squeeze at the top means bouncing off it: a sharp turn instead of a gentle one."""
+    return 0.08 if pause_s < NO_PAUSE_S else 0.3
+
+
+def _lower(b: _Builder, t0: float, dur: float, peak: float, bottom: float, drop: bool,
+           top_blend: float = 0.3) -> float:
+    if not drop:  # a quick but controlled lowering still lands softly
+        b.move(t0, t0 + dur, peak, bottom, blends=(top_blend, 0.5 if dur < 1.2 else 0.3))
         return t0 + dur
     mid = bottom + DROP_FRAC * (peak - bottom)
-    b.move(t0, t0 + dur - DROP_S, peak, mid)
+    b.move(t0, t0 + dur - DROP_S, peak, mid, blends=(top_blend, 0.3))
     b.move(t0 + dur - DROP_S, t0 + dur, mid, bottom, kind="fall")
     return t0 + dur
 
@@ -171,7 +186,7 @@ def _rep_timeline(
         b.ext[:] = it["peak_hip_extension_deg"]
         b.label(0.0, it["top_pause_s"], "top", -2)
         end = _lower(b, it["top_pause_s"], it["lower_s"], it["peak_hip_extension_deg"], bottom,
-                     bool(it["drop"]))
+                     bool(it["drop"]), _top_blend(it["top_pause_s"]))
         b.label(it["top_pause_s"], end, "lower", -2)
         b.label(end, end + it["bottom_rest_s"], "bottom", -2)
         segs.append(PlannedSegment(index=-1, kind="partial", start_s=0.0, end_s=end,
@@ -187,8 +202,9 @@ def _rep_timeline(
         rest = it["bottom_rest_s"] if i < len(intents) - 1 else TAIL_S
         t_top = t + it["lift_s"]
         t_low = t_top + it["top_pause_s"]
-        b.move(t, t_top, last_bottom, peak)
-        end = _lower(b, t_low, it["lower_s"], peak, bottom, bool(it["drop"]))
+        turn = _top_blend(it["top_pause_s"])
+        b.move(t, t_top, last_bottom, peak, blends=(0.3, turn))
+        end = _lower(b, t_low, it["lower_s"], peak, bottom, bool(it["drop"]), turn)
         phases = (
             PlannedPhase(name="lift", start_s=t, end_s=t_top),
             PlannedPhase(name="top", start_s=t_top, end_s=t_low),
@@ -299,11 +315,12 @@ def _tth_channels(spec: SynthSpec, s: Schedule, rng: np.random.Generator) -> Non
             s.heel_raise_cm[side] = np.maximum(s.heel_raise_cm[side], f.heels_up_cm)
 
 
-def build_schedule(spec: SynthSpec, floor_ext: float, rng: np.random.Generator) -> Schedule:
-    """The per-frame intent of the clip; ``floor_ext``: hip extension with the hips down."""
+def build_schedule(spec: SynthSpec, table: SagittalTable, rng: np.random.Generator) -> Schedule:
+    """The per-frame intent of the clip; ``table`` maps hip extension to trunk pitch."""
+    floor_ext = float(table.ext_deg[0])
     intents = [rep_intent(spec, rng, i) for i in range(max(spec.reps, 1))]
     t = time_axis(spec, duration_s(spec, intents))
-    b = _Builder(t, floor_ext)
+    b = _Builder(t, floor_ext, table)
     if spec.drill == "table-top":
         segs, _ = _tth_timeline(spec, b, floor_ext, rng)
     else:

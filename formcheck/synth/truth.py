@@ -14,7 +14,8 @@ Conventions that CUES.md leaves open, chosen here:
   the rest after the last rep is not "between reps";
 - table-top holds are the hold split at dips below 160° lasting ≥ 0.5 s (a hold whose median
   is under 160° stays one segment, judged too low by tth.hold_top); single-leg phases are the
-  runs with a foot ≥ 2.5 cm above its resting level; ``side`` is the lifted foot;
+  runs with a foot ≥ 2.5 cm above its resting level; ``side`` is the stance (working)
+  side, as for single-leg-bridge reps, and ``lifted`` the other;
 - tth.hips_stay_up judges what the view shows: hip sag from the side, pelvic tilt from the
   front, both when oblique; without a side or oblique view no single-leg phase is found;
 - tth.heel_up has an expectation only when the spec asks for the toe variant.
@@ -31,6 +32,7 @@ from formcheck.synth.checks import (
     EVALUATORS,
     HOLD_DIP_DEG,
     HOLD_DIP_S,
+    MAX_BOTTOM_FRAC,
     MIN_FOOT_LIFT_CM,
     TOP_BAND_DEG,
     Context,
@@ -66,7 +68,10 @@ class SegmentTruth:
     kind: str
     start_s: float
     end_s: float
+    #: working side: the support foot's (single-leg bridge rep, table-top single-leg phase)
     side: str | None = None
+    #: table-top single-leg phase: the foot that left the floor
+    lifted: str | None = None
     phases: tuple[PlannedPhase, ...] = ()
     measures: dict[str, float] = field(default_factory=dict)
 
@@ -123,21 +128,30 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _rep_measures(ctx: Context, seg: SegmentTruth, last: bool) -> dict[str, float]:
+    """Peak, top pause, lift/lower times (top = within 5° of the peak, bottom = bridge height
+    within 15 % of the rep's range of the floor), bottom position, drop speed and rest."""
     plan, sig = ctx.plan, ctx.sig
+    rest = next(p for p in seg.phases if p.name == "bottom")
     m = ctx.mask(seg.start_s, seg.end_s)
-    ext, bh = sig["hip_extension_deg"][m], sig["bridge_height"][m]
-    dt = 1.0 / plan.fps
-    phase = {p.name: p.end_s - p.start_s for p in seg.phases}
-    peak = float(ext.max())
+    idx = np.flatnonzero(m)
+    ext, bh = sig["hip_extension_deg"], sig["bridge_height"]
+    peak = float(ext[m].max())
+    top = idx[ext[m] >= peak - TOP_BAND_DEG]
     floor = floor_bridge_height(ctx.scene, plan, float(np.interp(seg.end_s, plan.t,
                                                                  plan.pelvis_m[:, 0])))
+    low = floor + MAX_BOTTOM_FRAC * (float(bh[m].max()) - floor)
+    before = idx[(idx < top[0]) & (bh[idx] <= low)]
+    after = np.flatnonzero((plan.t > plan.t[top[-1]]) & (plan.t < rest.end_s) & (bh <= low))
+    t_up = plan.t[before[-1]] if before.size else seg.start_s
+    t_down = plan.t[after[0]] if after.size else seg.end_s
     bottom = ctx.at("bridge_height", seg.end_s)
     return {
         "peak_hip_extension_deg": peak,
-        "top_pause_s": float(np.sum(ext >= peak - TOP_BAND_DEG) * dt),
-        "lift_s": phase["lift"], "lower_s": phase["lower"],
-        "bottom_rest_s": 0.0 if last else phase["bottom"],
-        "bottom_frac": (bottom - floor) / max(float(bh.max()) - floor, 1e-6),
+        "top_pause_s": float(top.size / plan.fps),
+        "lift_s": float(plan.t[top[0]] - t_up),
+        "lower_s": float(t_down - plan.t[top[-1]]),
+        "bottom_rest_s": 0.0 if last else rest.end_s - rest.start_s,
+        "bottom_frac": (bottom - floor) / max(float(bh[m].max()) - floor, 1e-6),
         "drop_speed_thigh_s": (ctx.at("bridge_height", seg.end_s - DROP_WINDOW_S) - bottom)
         / DROP_WINDOW_S,
     }
@@ -176,8 +190,9 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
     for side in ("left", "right"):
         for a, b in _runs(m & (sig[f"foot_lift_{side}_cm"] >= MIN_FOOT_LIFT_CM)):
             t0, t1 = float(plan.t[a]), float(plan.t[b - 1]) + 1.0 / plan.fps
+            stance = "right" if side == "left" else "left"
             out.append(SegmentTruth(index=len(out), kind="single_leg", start_s=t0, end_s=t1,
-                                    side=side, measures={
+                                    side=stance, lifted=side, measures={
                                         "duration_s": t1 - t0,
                                         "hip_sag_deg": level - float(ext[a:b].min())}))
     return out
