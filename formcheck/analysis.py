@@ -112,7 +112,7 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
         return reps
     holds = find_holds(sig.t, sig["hip_extension_deg"], sig["hip_lift"], params)
     legs = find_single_leg(
-        sig.t, sig["foot_lift_left_cm"], sig["foot_lift_right_cm"], holds, params
+        sig.t, sig["foot_rise_left_cm"], sig["foot_rise_right_cm"], holds, params
     )
     return holds + legs
 

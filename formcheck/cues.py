@@ -19,7 +19,7 @@ import numpy as np
 from formcheck.drills.base import Cue
 from formcheck.kinematics import nan_percentile
 from formcheck.report.model import CueResult, Status, TimeSpan
-from formcheck.segment import Span, frame_time, runs
+from formcheck.segment import Span, close_gaps, frame_time, runs
 from formcheck.signals import Signals
 
 #: a segment whose needed signal is finite in less than this fraction of frames is not judged
@@ -261,43 +261,65 @@ def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
     )
 
 
-def _contact(ctx: CueContext, peak: float, bottom: float) -> int | None:
-    """First frame after the top where the hips reach the bottom (within 5 % of the range)."""
+def _ground_window(
+    ctx: CueContext, peak: float, bottom: float, band: float, still: float
+) -> tuple[int, np.ndarray]:
+    """(first frame, mask) of "hips on the ground and still" from the rep's top to the next
+    rep's top: within ``band`` of the range above the bottom and slower than ``still``
+    thigh lengths/s (a lowering's slow last centimetres are not yet a rest)."""
     sp = ctx.span
     top = sp.phase("top")
     a = top[1] if top else sp.start
-    lift = ctx.signals["hip_lift"][a : sp.end]
-    idx = np.flatnonzero(lift <= bottom + 0.05 * (peak - bottom))
-    return a + int(idx[0]) if idx.size else None
+    nxt = _next_rep(ctx.spans, sp)
+    b = (nxt.phase("top") or (nxt.end, nxt.end))[0] if nxt is not None else sp.end
+    b = max(b, a + 1)
+    t, lift = ctx.signals.t[a:b], ctx.signals["hip_lift"][a:b]
+    speed = np.gradient(lift, t) if lift.size > 1 else np.zeros_like(lift)
+    on = (lift <= bottom + band * (peak - bottom)) & (np.abs(speed) <= still)
+    return a, close_gaps(on, t, 0.15)
+
+
+def _contact_and_rest(
+    cue: Cue, ctx: CueContext, peak: float, bottom: float
+) -> tuple[int | None, float | None]:
+    """The frame the hips reach the ground after the top, and how long they stay (None for
+    the last rep: the rest after a set is not "between reps")."""
+    a, on = _ground_window(
+        ctx, peak, bottom, cue.params["ground_band_fraction"], cue.params["still_speed_thigh_per_s"]
+    )
+    r = runs(on)
+    if not r:
+        return None, None
+    s, e = r[0]
+    rest = None
+    if _next_rep(ctx.spans, ctx.span) is not None:
+        rest = ctx.duration(a + s, a + e)
+    return a + s, rest
 
 
 @check("no_drop_no_rest")
 def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
-    """No drop (hip speed before contact) and no rest on the ground between reps."""
+    """No drop (mean downward hip speed over the last moments before contact) and no rest on
+    the ground between reps."""
     lv = _rep_levels(ctx)
     if lv is None:
         return not_measurable(cue, ctx, "not measurable: the rep has no bottom in the clip")
     peak, bottom, _ = lv
-    c = _contact(ctx, peak, bottom)
+    c, rest = _contact_and_rest(cue, ctx, peak, bottom)
     if c is None:
         return not_measurable(cue, ctx, "not measurable: no contact with the ground found")
     t, lift = ctx.signals.t, ctx.signals["hip_lift"]
     w = cue.params["contact_window_s"]
-    a = int(np.searchsorted(t, t[c] - w))
-    speed = (
-        -np.gradient(lift[max(a - 1, 0) : c + 2], t[max(a - 1, 0) : c + 2])
-        if c + 2 - a > 2
-        else np.array([np.nan])
-    )
-    drop = float(np.nanmax(speed)) if np.isfinite(speed).any() else 0.0
-    rest = _ground_rest(ctx, peak, bottom)
+    a = max(int(np.searchsorted(t, t[c] - w)), 0)
+    drop = (float(lift[a]) - float(lift[c])) / max(float(t[c] - t[a]), 1e-6) if c > a else 0.0
+    drop = drop if math.isfinite(drop) else 0.0
     vmax, rmax = cue.params["max_contact_speed_thigh_per_s"], cue.params["max_ground_rest_s"]
     ok = drop <= vmax and (rest is None or rest <= rmax)
     rest_txt = "" if rest is None else f", {rest:.1f} s on the ground (needs ≤ {rmax:.1f} s)"
     msg = f"hips met the ground at {drop:.2f} thigh lengths/s (needs ≤ {vmax:.2f}){rest_txt}"
     spans = [span_time(ctx, a, c + 1)] if drop > vmax else []
     if rest is not None and rest > rmax:
-        spans.append(span_time(ctx, *ctx.span.phase("bottom")))
+        spans.append(TimeSpan(start_s=round(ctx.time(c), 3), end_s=round(ctx.time(c) + rest, 3)))
     return result(cue, ctx, ok, drop, vmax, "<=", "thigh/s", msg, spans)
 
 
@@ -306,20 +328,6 @@ def _next_rep(spans: tuple[Span, ...], sp: Span) -> Span | None:
     starts = [s.start for s in spans]
     i = bisect.bisect_left(starts, sp.end)
     return next((s for s in spans[i:] if s.kind == "rep"), None)
-
-
-def _ground_rest(ctx: CueContext, peak: float, bottom: float) -> float | None:
-    """Seconds the hips stay on the ground before the next rep (None for the last rep)."""
-    sp = ctx.span
-    nxt = _next_rep(ctx.spans, sp)
-    ph = sp.phase("bottom")
-    if nxt is None or ph is None:
-        return None
-    lift = ctx.signals["hip_lift"]
-    a = (sp.phase("lower") or ph)[0]
-    b = nxt.phase("top")[0] if nxt.phase("top") else nxt.end
-    on = lift[a:b] <= bottom + 0.04 * (peak - bottom)
-    return float(on.sum()) / max(ctx.signals.fps, 1e-6)
 
 
 # -- one-leg work, arms, knees ---------------------------------------------------------------
@@ -395,8 +403,12 @@ def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
 
 @check("knee_gap_steady")
 def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
-    """Range of the knee gap within the segment (p95 − p5) ≤ threshold."""
+    """Range of the knee gap within the segment (p95 − p5; a hold's single-leg phases left
+    out) ≤ threshold."""
     x = ctx.seg("knee_gap")
+    if ctx.span.kind == "hold":
+        keep = _set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
+        x = ctx.signals["knee_gap"][keep]
     rng = _pct(x, 95.0) - _pct(x, 5.0)
     lim = cue.params["max_knee_gap_range"]
     msg = f"knee gap varied by {rng:.2f} hip widths (needs ≤ {lim:.2f})"
@@ -408,12 +420,14 @@ def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
 
 
 def _set_frames(ctx: CueContext, exclude: tuple[Span, ...] = ()) -> np.ndarray:
-    """Frame mask of the set's segments (all frames when none), minus ``exclude``."""
+    """Frame mask of the context's segment (else the set's segments, else all frames), minus
+    ``exclude``."""
     n = len(ctx.signals)
     mask = np.zeros(n, dtype=bool)
-    for s in ctx.spans:
+    spans = (ctx.span,) if ctx.span is not None else ctx.spans
+    for s in spans:
         mask[s.start : s.end] = True
-    if not ctx.spans:
+    if not spans:
         mask[:] = True
     for s in exclude:
         mask[s.start : s.end] = False
@@ -422,7 +436,8 @@ def _set_frames(ctx: CueContext, exclude: tuple[Span, ...] = ()) -> np.ndarray:
 
 @check("setup")
 def setup(cue: Cue, ctx: CueContext) -> CueResult:
-    """Shoulders on the bench (height above the feet) and, unless the toe variant, heels down."""
+    """Shoulders on the bench (height above the feet) and, unless the toe variant, heels down
+    (medians over the hold outside its single-leg phases)."""
     frames = _set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
     sh = _pct(ctx.signals["shoulder_height"][frames], 50.0)
     if not math.isfinite(sh):
@@ -536,14 +551,20 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
 
 @check("heel_up")
 def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
-    """Toe variant: the stance heel stays above its two-leg level for the whole phase."""
+    """Toe variant: the stance heel above the toe line for the whole phase (its low end: the
+    20th percentile, so one jittery frame does not decide) ≥ threshold."""
     if cue.params["toe_variant"] < 0.5:
         msg = "toe variant not chosen (set tth.heel_up.toe_variant=1 to check it)"
         return info(cue, ctx, None, "", msg)
-    name = f"heel_height_{ctx.span.side}_cm"
-    flat = _pct(ctx.signals[name][_two_leg_frames(ctx)], 50.0)
-    x = ctx.seg(name)
-    if not math.isfinite(flat) or finite_fraction(x) < MIN_VALID_FRACTION:
+    x = ctx.seg(f"heel_height_{ctx.span.side}_cm")
+    if finite_fraction(x) < MIN_VALID_FRACTION:
         return not_measurable(cue, ctx, "not measurable: the stance heel was not visible")
-    up = np.where(np.isfinite(x), (x - flat >= cue.params["min_heel_above_toe_cm"]), np.nan)
-    return _fraction_check(cue, ctx, up, f"{ctx.span.side} heel up", ctx.span.start)
+    low = _pct(x, 20.0)
+    lim = cue.params["min_heel_above_toe_cm"]
+    msg = (
+        f"{ctx.span.side} heel {low:.1f} cm above the toe line at its lowest (needs ≥ {lim:.1f} cm)"
+    )
+    below = np.where(np.isfinite(x), x < lim, False)
+    return result(
+        cue, ctx, low >= lim, low, lim, ">=", "cm", msg, mask_spans(ctx, below, ctx.span.start)
+    )

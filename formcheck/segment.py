@@ -43,7 +43,7 @@ class SegmentParams:
     dip_min_s: float = 0.5
     min_hold_s: float = 1.0
     min_foot_lift_cm: float = 2.5
-    min_single_leg_s: float = 0.3
+    min_single_leg_s: float = 0.5
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,13 +51,19 @@ class SignalParams:
     visibility_floor: float = 0.3
     max_gap_s: float = 0.35
     smooth_window_s: float = 0.15
+    #: further smoothing of knee gap, pelvic tilt and foot heights (small, slow signals)
+    slow_window_s: float = 0.4
+    #: a foot's resting level: this percentile of its height over the clip
+    foot_rest_percentile: float = 30.0
     one_euro_min_cutoff_hz: float = 1.5
     one_euro_beta: float = 0.02
     #: thigh length assumed for centimetre figures (about a quarter of a 1.70 m body height)
     thigh_length_cm: float = 42.0
     arms_crossed_max_trunk: float = 0.5
     hands_on_glutes_max_trunk: float = 0.35
-    max_floor_roll_deg: float = 25.0
+    #: camera roll corrected from the shoulder→heel line; 0 = assume a level camera (default:
+    #: a foot on a support or lifted tilts that line, which is worse than a rare rolled phone)
+    max_floor_roll_deg: float = 0.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +98,13 @@ class _Geo:
     thigh: float
     shin: float
     trunk: float
+    fps: float = 30.0
+    #: extra zero-phase smoothing of slow, small signals (0: none, e.g. live)
+    slow_s: float = 0.0
+
+    def slow(self, x: np.ndarray) -> np.ndarray:
+        """``x`` smoothed over ``slow_s``: knee gap, pelvic lines, foot heights wobble slowly."""
+        return smooth_zero_phase(x, self.fps, self.slow_s) if self.slow_s > 0 else x
 
     def __call__(self, landmark: int) -> np.ndarray:
         return self.p[:, _POS[landmark]]
@@ -144,6 +157,42 @@ def _floor_2d(p: np.ndarray, max_roll_deg: float) -> tuple[np.ndarray, np.ndarra
     return along, up
 
 
+def _median_unit(v: np.ndarray) -> np.ndarray | None:
+    """Normalised componentwise median of the unit vectors in ``v`` (N, 3), or None."""
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    ok = np.isfinite(n[:, 0]) & (n[:, 0] > 1e-9)
+    if ok.sum() < 3:
+        return None
+    m = np.median(v[ok] / n[ok], axis=0)
+    norm = float(np.linalg.norm(m))
+    return m / norm if norm > 1e-9 else None
+
+
+def _floor_3d(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Floor direction and up in world landmarks, which turn with a tilted camera.
+
+    The floor's normal is the cross product of the body's left→right axis and the feet's
+    heel→toe direction (both lie flat on the floor); the world's −y when they are not seen.
+    """
+    L, R = SIDE["left"], SIDE["right"]
+    lateral = _median_unit(
+        np.concatenate([p[:, _POS[R[j]]] - p[:, _POS[L[j]]] for j in ("hip", "shoulder")])
+    )
+    foot = _median_unit(
+        np.concatenate([p[:, _POS[S["toe"]]] - p[:, _POS[S["heel"]]] for S in (L, R)])
+    )
+    default = (np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
+    if lateral is None or foot is None:
+        return default
+    up = np.cross(lateral, foot)
+    norm = float(np.linalg.norm(up))
+    if norm < 0.5:  # feet along the hip line: no floor to be had
+        return default
+    up = up / norm * (1.0 if up[1] >= 0 else -1.0)
+    along = np.cross(up, lateral)
+    return along / np.linalg.norm(along), up
+
+
 def _geometry(track: PoseTrack, view: View, params: SignalParams, causal: bool) -> _Geo:
     """Cleaned positions in the view's geometry (image for side views, world otherwise)."""
     vis = track.image[:, :, 3]
@@ -156,10 +205,12 @@ def _geometry(track: PoseTrack, view: View, params: SignalParams, causal: bool) 
         xyz = track.world[:, :, :3].astype(np.float64)
         xyz[..., 1] *= -1.0
         p = _clean(xyz, vis, track.t, track.fps, params, causal)
-        up = np.array([0.0, 1.0, 0.0])
-        along = np.array([1.0, 0.0, 0.0])
+        along, up = _floor_3d(p)
     thigh, shin, trunk = _lengths(p)
-    return _Geo(p=p, up=up, along=along, thigh=thigh, shin=shin, trunk=trunk)
+    slow_s = 0.0 if causal else params.slow_window_s
+    return _Geo(
+        p=p, up=up, along=along, thigh=thigh, shin=shin, trunk=trunk, fps=track.fps, slow_s=slow_s
+    )
 
 
 def _per_side(g: _Geo, view: View, a: str, b: str, c: str) -> dict[str, np.ndarray]:
@@ -195,13 +246,13 @@ def _feet(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
     for side in ("left", "right"):
         S = SIDE[side]
         foot = kin.midpoint(g(S["heel"]), g(S["toe"]))
-        heights[side] = _height(g, foot, sh, g.thigh)
-        out[f"heel_height_{side}_cm"] = (
+        heights[side] = g.slow(_height(g, foot, sh, g.thigh))
+        out[f"heel_height_{side}_cm"] = g.slow(
             _height(g, g(S["heel"]), g(S["toe"]), g.thigh) * params.thigh_length_cm
         )
         pos = np.sum(foot * g.along, axis=-1) / g.shin
         out[f"support_drift_{side}"] = pos - _nanmedian(pos)
-    rest = {s: _nanpercentile(h, 5.0) for s, h in heights.items()}
+    rest = {s: _nanpercentile(h, params.foot_rest_percentile) for s, h in heights.items()}
     floor = (
         np.nanmin([rest["left"], rest["right"]])
         if any(np.isfinite(list(rest.values())))
@@ -211,6 +262,8 @@ def _feet(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
         out[f"foot_height_{side}"] = h
         own = rest[side] if np.isfinite(rest[side]) else floor
         out[f"foot_lift_{side}_cm"] = (h - own) * params.thigh_length_cm
+        # the same, never blanked by the view: only for finding single-leg phases
+        out[f"foot_rise_{side}_cm"] = out[f"foot_lift_{side}_cm"].copy()
     lower_left = heights["left"] <= heights["right"]
     out["support_drift"] = np.where(
         lower_left | ~np.isfinite(heights["right"]),
@@ -244,7 +297,7 @@ def _arms(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
         d_sh = kin.distance(wrist, g(other["shoulder"])) / g.trunk
         elbow_up = _height(g, g(me["elbow"]), sh, g.trunk) >= -0.1
         elbow_up |= ~np.isfinite(g(me["elbow"])).all(axis=-1)
-        d_hip = np.fmin(kin.distance(wrist, g(L["hip"])), kin.distance(wrist, g(R["hip"])))
+        d_hip = kin.distance(wrist, g(me["hip"]))
         crossed.append(~ok | ((d_sh <= params.arms_crossed_max_trunk) & elbow_up))
         glutes.append(~ok | (d_hip / g.trunk <= params.hands_on_glutes_max_trunk))
         seen.append(ok)
@@ -260,8 +313,8 @@ def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
     L, R = SIDE["left"], SIDE["right"]
     hip, sh = g.mid(L["hip"], R["hip"]), g.mid(L["shoulder"], R["shoulder"])
     ear = g.mid(L["ear"], R["ear"])
-    hip_line = g(R["hip"]) - g(L["hip"])
-    sh_line = g(R["shoulder"]) - g(L["shoulder"])
+    hip_line = g.slow(g(R["hip"]) - g(L["hip"]))
+    sh_line = g.slow(g(R["shoulder"]) - g(L["shoulder"]))
     if g.p.shape[-1] == 2:  # image plane: no shoulder line → the image horizontal
         sh_line = np.where(np.isfinite(sh_line), sh_line, np.array([1.0, 0.0]))
     lower_heel = np.fmin(_height(g, g(L["heel"]), sh, 1.0), _height(g, g(R["heel"]), sh, 1.0))
@@ -269,8 +322,11 @@ def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
         "hip_lift": _height(g, hip, sh, g.thigh),
         "pelvic_tilt_deg": kin.line_angle_deg(hip_line, sh_line),
         "head_neck_deg": kin.vector_angle_deg(ear - sh, sh - hip),
-        "knee_gap": kin.distance(g(L["knee"]), g(R["knee"]))
-        / kin.distance(g(L["hip"]), g(R["hip"])),
+        "knee_gap": g.slow(
+            g.slow(
+                kin.distance(g(L["knee"]), g(R["knee"])) / kin.distance(g(L["hip"]), g(R["hip"]))
+            )
+        ),
         "shoulder_height": -lower_heel / g.trunk,
     }
 
@@ -340,6 +396,7 @@ SIGNAL_NAMES: tuple[str, ...] = (
     "knee_angle_deg", "knee_angle_left_deg", "knee_angle_right_deg",
     "bridge_height", "hip_lift", "pelvic_tilt_deg", "head_neck_deg", "knee_gap",
     "foot_lift_left_cm", "foot_lift_right_cm", "foot_height_left", "foot_height_right",
+    "foot_rise_left_cm", "foot_rise_right_cm",
     "heel_height_left_cm", "heel_height_right_cm",
     "support_drift", "support_drift_left", "support_drift_right",
     "shoulder_height", "arms_crossed", "hands_on_glutes",

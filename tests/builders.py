@@ -28,13 +28,13 @@ CAMERA_YAW_DEG = {"side-left": 0.0, "oblique": 45.0, "front-feet": 90.0, "side-r
                   "front-head": -90.0}  # fmt: skip
 
 
-def _ankle_x(shoulder_y: float, top_trunk_deg: float = 22.0) -> float:
+def _ankle_x(shoulder_y: float, ankle_y: float = ANKLE_Y, top_trunk_deg: float = 22.0) -> float:
     """Ankle distance from the shoulders that makes the top of the bridge a straight line."""
     th = math.radians(top_trunk_deg)
     if shoulder_y > 0.3:  # table top: trunk level at the top, knee over the ankle
         return TRUNK + THIGH
     kx = (TRUNK + THIGH) * math.cos(th)
-    ky = shoulder_y + (TRUNK + THIGH) * math.sin(th) - ANKLE_Y
+    ky = shoulder_y + (TRUNK + THIGH) * math.sin(th) - ankle_y
     return kx + math.sqrt(max(SHIN**2 - ky**2, 0.0))
 
 
@@ -90,6 +90,7 @@ def body_points(
     hip_y: np.ndarray,
     *,
     shoulder_y: float = FLOOR_SHOULDER_Y,
+    support_y: dict[str, float] | None = None,
     knee_gap: np.ndarray | float = 1.0,
     pelvic_tilt_deg: np.ndarray | float = 0.0,
     head_pitch_deg: np.ndarray | float = 0.0,
@@ -98,7 +99,11 @@ def body_points(
     heel_up_m: dict[str, np.ndarray] | None = None,
     ankle_drift_m: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """(N, 33, 3) landmark positions in the body frame for each frame's hip height."""
+    """(N, 33, 3) landmark positions in the body frame for each frame's hip height.
+
+    ``support_y``: ankle height per side when a foot rests on a support (kettlebell); the
+    other dicts give per-side, per-frame offsets in metres.
+    """
     hip_y = np.asarray(hip_y, dtype=np.float64)
     n = hip_y.size
     P = np.full((n, NUM_LANDMARKS, 3), np.nan)
@@ -113,7 +118,8 @@ def body_points(
                         np.full(n, z_hip) * np.cos(tilt)], axis=1)  # fmt: skip
         lift = (foot_lift_m or {}).get(side, np.zeros(n))
         drift = (ankle_drift_m or {}).get(side, np.zeros(n))
-        ankle = np.stack([_ankle_x(shoulder_y) + drift, ANKLE_Y + lift], axis=1)
+        ay = (support_y or {}).get(side, ANKLE_Y)
+        ankle = np.stack([_ankle_x(shoulder_y, ay) + drift, ay + lift], axis=1)
         knee = _knee(hip[:, :2], ankle)
         P[:, S["shoulder"]] = np.stack([sh[:, 0], sh[:, 1], _lat(sign * SHOULDER_W / 2, n)], 1)
         P[:, S["hip"]] = hip
@@ -304,3 +310,91 @@ def bridge_track(
     body = {k: v for k, v in kw.items() if k not in prof_keys}
     hip = rep_profile(reps=reps, fps=fps, **prof)  # type: ignore[arg-type]
     return make_track(hip, fps=fps, camera=camera, noise=noise, seed=seed, **body)
+
+
+def hold_profile(
+    *,
+    fps: float = 30.0,
+    hold_s: float = 12.0,
+    low: float = 0.25,
+    high: float = 0.5,
+    lead_s: float = 1.0,
+    ramp_s: float = 1.0,
+    tail_s: float = 1.0,
+    dips: tuple[tuple[float, float, float], ...] = (),
+) -> np.ndarray:
+    """Hip height (m) of a table-top hold: up, held ``hold_s``, down. ``dips``: (start s after
+    reaching the top, duration s, depth m) stretches where the hips sag."""
+    up = low + (high - low) * (1 - np.cos(np.linspace(0, np.pi, int(ramp_s * fps)))) / 2
+    hold = np.full(int(hold_s * fps), high)
+    for at, dur, depth in dips:
+        a, k = int(at * fps), max(int(dur * fps), 2)
+        hold[a : a + k] -= depth * np.sin(np.linspace(0, np.pi, k)) ** 0.3
+    return np.concatenate(
+        [np.full(int(lead_s * fps), low), up, hold, up[::-1], np.full(int(tail_s * fps), low)]
+    )
+
+
+def table_top_track(
+    *,
+    hold_s: float = 12.0,
+    lifts: tuple[tuple[str, float, float], ...] = (),
+    lift_m: float = 0.06,
+    fps: float = 30.0,
+    camera: str = "side-left",
+    noise: float = 0.0,
+    seed: int = 0,
+    dips: tuple = (),
+    hip_sag_m: float = 0.0,
+    **body: object,
+) -> PoseTrack:
+    """A table-top hold; ``lifts``: (lifted side, start s after the top, duration s)."""
+    lead, ramp = 1.0, 1.0
+    hip = hold_profile(fps=fps, hold_s=hold_s, lead_s=lead, ramp_s=ramp, dips=dips)
+    n = hip.size
+    lift = {"left": np.zeros(n), "right": np.zeros(n)}
+    top0 = int((lead + ramp) * fps)
+    for side, at, dur in lifts:
+        a, b = top0 + int(at * fps), top0 + int((at + dur) * fps)
+        k = b - a
+        lift[side][a:b] = lift_m * np.minimum(
+            1.0, np.minimum(np.arange(k), np.arange(k)[::-1]) / 3.0
+        )
+        hip[a:b] -= hip_sag_m * np.minimum(1.0, np.minimum(np.arange(k), np.arange(k)[::-1]) / 3.0)
+    body.setdefault("arms", "sides")
+    return make_track(
+        hip,
+        fps=fps,
+        camera=camera,
+        noise=noise,
+        seed=seed,
+        shoulder_y=0.5,
+        foot_lift_m=body.pop("foot_lift_m", lift),
+        **body,
+    )
+
+
+def single_leg_track(
+    reps: int = 3,
+    *,
+    working: str = "left",
+    bell_m: float = 0.2,
+    free_lift_m: float = 0.45,
+    **kw: object,
+) -> PoseTrack:
+    """A single-leg bridge set: the ``working`` foot on a kettlebell, the other leg lifted."""
+    free = "right" if working == "left" else "left"
+    prof_keys = {"lift_s", "top_s", "lower_s", "rest_s", "low", "high", "lead_s", "tail_s",
+                 "start_at_top", "drop_s", "fps"}  # fmt: skip
+    prof = {k: v for k, v in kw.items() if k in prof_keys}
+    body = {k: v for k, v in kw.items() if k not in prof_keys}
+    hip = rep_profile(reps=reps, **prof)  # type: ignore[arg-type]
+    n = hip.size
+    body.setdefault("arms", "crossed")
+    return make_track(
+        hip,
+        fps=float(prof.get("fps", 30.0)),
+        support_y={working: ANKLE_Y + bell_m, free: ANKLE_Y + bell_m},
+        foot_lift_m={free: np.full(n, free_lift_m), working: np.zeros(n)},
+        **body,
+    )  # type: ignore[arg-type]

@@ -18,9 +18,9 @@ DRILL = Drill(
                 "unless the toe variant is chosen"
             ),
             check="setup",
-            params={"min_shoulder_height_trunk": 0.5, "max_heel_above_toe_cm": 2.0},
+            params={"min_shoulder_height_trunk": 0.5, "max_heel_above_toe_cm": 1.5},
             needs=("shoulder_height",),
-            applies_to="set",
+            applies_to="hold",
         ),
         Cue(
             id="tth.head_neutral",
@@ -55,6 +55,7 @@ DRILL = Drill(
             check_text="longest continuous hold, reported against the 10 s / 20 s / 120 s marks",
             check="hold_duration",
             params={"mark_1_s": 10.0, "mark_2_s": 20.0, "mark_3_s": 120.0},
+            needs=("hip_extension_deg",),
             kind="info",
             applies_to="set",
         ),
@@ -86,8 +87,8 @@ DRILL = Drill(
             ),
             check="hips_stay_up",
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
-            needs=("hip_extension_deg", "pelvic_tilt_deg"),
-            needs_any=True,
+            # judged where the view shows hip extension; pelvic tilt joins when it shows that too
+            needs=("hip_extension_deg",),
             applies_to="single_leg",
         ),
         Cue(
@@ -95,7 +96,7 @@ DRILL = Drill(
             key_point="come up on the toe … heel off the ground (hardest variant)",
             check_text="stance heel above the toe line for the whole single-leg phase",
             check="heel_up",
-            params={"toe_variant": 0.0, "min_heel_above_toe_cm": 1.0, "min_fraction": 0.9},
+            params={"toe_variant": 0.0, "min_heel_above_toe_cm": 1.0},
             needs=("foot_lift_left_cm",),
             applies_to="single_leg",
         ),
