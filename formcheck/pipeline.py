@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from formcheck.report.model import ClipInfo, Timings
+from formcheck.report.model import ClipInfo
 
 if TYPE_CHECKING:
     from formcheck.analysis import Analysis
