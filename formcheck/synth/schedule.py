@@ -27,6 +27,9 @@ LEG_RAMP_S = 0.35  # raising / lowering a free foot
 TTH_MOVE_S = 1.2  # table top: sitting to the top and back
 DIP_RAMP_S = 0.25
 NO_PAUSE_S = 0.5  # a top pause shorter than this comes with a sharp turn at the top
+#: share of a lowering (lift) spent slowing down into (speeding up from) the floor: a controlled
+#: rep touches down at a steady speed and goes; a quick lowering (< 1.2 s) still lands softly
+TOUCH_AND_GO, SOFT_LANDING = 0.12, 0.5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,7 +147,8 @@ def _top_blend(pause_s: float) -> float:
 def _lower(b: _Builder, t0: float, dur: float, peak: float, bottom: float, drop: bool,
            top_blend: float = 0.3) -> float:
     if not drop:  # a quick but controlled lowering still lands softly
-        b.move(t0, t0 + dur, peak, bottom, blends=(top_blend, 0.5 if dur < 1.2 else 0.3))
+        b.move(t0, t0 + dur, peak, bottom,
+               blends=(top_blend, SOFT_LANDING if dur < 1.2 else TOUCH_AND_GO))
         return t0 + dur
     mid = bottom + DROP_FRAC * (peak - bottom)
     b.move(t0, t0 + dur - DROP_S, peak, mid, blends=(top_blend, 0.3))
@@ -203,7 +207,7 @@ def _rep_timeline(
         t_top = t + it["lift_s"]
         t_low = t_top + it["top_pause_s"]
         turn = _top_blend(it["top_pause_s"])
-        b.move(t, t_top, last_bottom, peak, blends=(0.3, turn))
+        b.move(t, t_top, last_bottom, peak, blends=(TOUCH_AND_GO, turn))
         end = _lower(b, t_low, it["lower_s"], peak, bottom, bool(it["drop"]), turn)
         phases = (
             PlannedPhase(name="lift", start_s=t, end_s=t_top),

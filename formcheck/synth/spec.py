@@ -29,7 +29,7 @@ class Tempo:
     lift_s: float = 1.0
     top_pause_s: float = 1.5
     lower_s: float = 3.5
-    bottom_rest_s: float = 0.5
+    bottom_rest_s: float = 0.3
 
 
 @dataclass(frozen=True, kw_only=True)

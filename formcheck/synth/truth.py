@@ -42,6 +42,8 @@ from formcheck.synth.schedule import PlannedPhase
 from formcheck.synth.spec import SynthSpec
 from formcheck.synth.true_signals import floor_bridge_height, true_signals
 
+#: hips "on the ground": within this share of the rep's range of the floor
+REST_BAND_FRAC = 0.05
 SO, FO, S, ANY = ("side", "oblique"), ("front", "oblique"), ("side",), ("side", "oblique", "front")
 #: which view classes can measure each cue (CUES.md "needs view" of the signals it uses)
 VIEWS: dict[str, tuple[str, ...]] = {
@@ -129,7 +131,8 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 def _rep_measures(ctx: Context, seg: SegmentTruth, last: bool) -> dict[str, float]:
     """Peak, top pause, lift/lower times (top = within 5° of the peak, bottom = bridge height
-    within 15 % of the rep's range of the floor), bottom position, drop speed and rest."""
+    within 15 % of the rep's range of the floor), bottom position, drop speed, and the rest on
+    the ground before the next lift (hips within 5 % of the range of the floor, ~1.5 cm)."""
     plan, sig = ctx.plan, ctx.sig
     rest = next(p for p in seg.phases if p.name == "bottom")
     m = ctx.mask(seg.start_s, seg.end_s)
@@ -145,12 +148,15 @@ def _rep_measures(ctx: Context, seg: SegmentTruth, last: bool) -> dict[str, floa
     t_up = plan.t[before[-1]] if before.size else seg.start_s
     t_down = plan.t[after[0]] if after.size else seg.end_s
     bottom = ctx.at("bridge_height", seg.end_s)
+    ground = floor + REST_BAND_FRAC * (float(bh[m].max()) - floor)
+    resting = (plan.t >= seg.start_s) & (plan.t < rest.end_s) & (bh <= ground)
+    resting &= plan.t > plan.t[top[-1]]
     return {
         "peak_hip_extension_deg": peak,
         "top_pause_s": float(top.size / plan.fps),
         "lift_s": float(plan.t[top[0]] - t_up),
         "lower_s": float(t_down - plan.t[top[-1]]),
-        "bottom_rest_s": 0.0 if last else rest.end_s - rest.start_s,
+        "bottom_rest_s": 0.0 if last else float(resting.sum() / plan.fps),
         "bottom_frac": (bottom - floor) / max(float(bh[m].max()) - floor, 1e-6),
         "drop_speed_thigh_s": (ctx.at("bridge_height", seg.end_s - DROP_WINDOW_S) - bottom)
         / DROP_WINDOW_S,
@@ -170,23 +176,31 @@ def _rep_segments(ctx: Context) -> list[SegmentTruth]:
     return out
 
 
+def _close_short_gaps(mask: np.ndarray, max_gap: int) -> np.ndarray:
+    out = mask.copy()
+    for a, b in _runs(~mask):
+        if 0 < a and b < mask.size and b - a < max_gap:
+            out[a:b] = True
+    return out
+
+
 def _tth_segments(ctx: Context) -> list[SegmentTruth]:
+    """Holds: hip extension ≥ 160° (dips shorter than 0.5 s bridged) around the planned hold;
+    a hold held too low (median < 160°) is the planned hold itself. Then single-leg phases."""
     plan, sig = ctx.plan, ctx.sig
     hold = plan.segments[0]
     m = ctx.mask(hold.start_s, hold.end_s)
-    idx = np.flatnonzero(m)
     ext = sig["hip_extension_deg"]
-    low = m & (ext < HOLD_DIP_DEG)
-    if np.median(ext[m]) < HOLD_DIP_DEG:
-        low[:] = False
-    dips = [(a, b) for a, b in _runs(low) if (b - a) / plan.fps >= HOLD_DIP_S]
-    cuts = [int(idx[0])] + [v for a, b in dips for v in (a, b)] + [int(idx[-1]) + 1]
+    up = _close_short_gaps(ext >= HOLD_DIP_DEG, int(round(HOLD_DIP_S * plan.fps)))
+    spans = [(a, b) for a, b in _runs(up) if m[a:b].any()]
+    if np.median(ext[m]) < HOLD_DIP_DEG or not spans:
+        idx = np.flatnonzero(m)
+        spans = [(int(idx[0]), int(idx[-1]) + 1)]
     out: list[SegmentTruth] = []
     level = float(np.median(ext[m & ~ctx.single_leg]))
-    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
-        if b > a:
-            out.append(SegmentTruth(index=len(out), kind="hold", start_s=float(plan.t[a]),
-                                    end_s=float(plan.t[b - 1]) + 1.0 / plan.fps))
+    for a, b in spans:
+        out.append(SegmentTruth(index=len(out), kind="hold", start_s=float(plan.t[a]),
+                                end_s=float(plan.t[b - 1]) + 1.0 / plan.fps))
     for side in ("left", "right"):
         for a, b in _runs(m & (sig[f"foot_lift_{side}_cm"] >= MIN_FOOT_LIFT_CM)):
             t0, t1 = float(plan.t[a]), float(plan.t[b - 1]) + 1.0 / plan.fps

@@ -1,0 +1,128 @@
+"""Per-cue accuracy of the cue engine on a randomised suite of generated tracks.
+
+    .venv/bin/python benchmarks/cue_accuracy.py            # 300 clips, plain table
+    .venv/bin/python benchmarks/cue_accuracy.py --n 60 --markdown
+
+Each clip comes from `formcheck.synth.suite` (fixed seeds: all drills, views, noise levels,
+dropouts, frame rates, faults alone and combined, magnitudes clearly past or clearly inside
+CUES.md's thresholds). The engine (`formcheck.analysis.analyze_track`) judges the track; its
+verdicts are matched to the ground truth by segment overlap (`formcheck.synth.scoring`).
+
+Columns: n = verdicts the view can measure; faults = of those, true faults; precision and
+recall of the fault verdict (advice counts as the fault of an advice cue); agree = the exact
+verdict matched; unjudged = the view could measure but the engine did not judge; n/m = cases
+the view cannot measure; judged n/m = verdicts given there anyway (must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+
+from formcheck.analysis import analyze_track
+from formcheck.settings import Settings
+from formcheck.synth.scoring import Tally, compare
+from formcheck.synth.suite import suite
+from formcheck.synth.tracks import SynthClip
+
+TARGET = 0.95
+
+
+def settings_for(clip: SynthClip) -> Settings | None:
+    if clip.spec.drill == "table-top" and clip.spec.toe_variant:
+        return Settings(overrides={"tth.heel_up.toe_variant": 1.0})
+    return None
+
+
+def _fmt(x: float | None) -> str:
+    return "  -  " if x is None else f"{x:5.3f}"
+
+
+def rows(tally: Tally) -> list[list[str]]:
+    out = []
+    for cue_id in sorted(tally.cues):
+        c = tally.cues[cue_id]
+        if c.info and not c.measurable:
+            out.append([cue_id, str(c.info), "-", "-", "-", f"{c.info_ok / c.info:5.3f}", "-",
+                        str(c.unmeasurable), str(c.judged_unmeasurable)])
+            continue
+        agree = c.agree / c.measurable if c.measurable else None
+        out.append([cue_id, str(c.measurable), str(c.faults), _fmt(c.precision),
+                    _fmt(c.recall), _fmt(agree), str(c.unjudged), str(c.unmeasurable),
+                    str(c.judged_unmeasurable)])
+    return out
+
+
+HEAD = ["cue", "n", "faults", "precision", "recall", "agree", "unjudged", "n/m", "judged n/m"]
+
+
+def render(tally: Tally, markdown: bool, elapsed: float) -> str:
+    table = rows(tally)
+    lines = []
+    if markdown:
+        lines.append("| " + " | ".join(HEAD) + " |")
+        lines.append("|" + "|".join("---" for _ in HEAD) + "|")
+        lines += ["| " + " | ".join(r) + " |" for r in table]
+    else:
+        widths = [max(len(r[i]) for r in [HEAD, *table]) for i in range(len(HEAD))]
+        lines.append("  ".join(h.ljust(w) for h, w in zip(HEAD, widths, strict=True)))
+        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in table]
+    lines.append("")
+    lines.append(f"clips: {tally.clips}; rep counts right: {tally.reps_right}/{tally.rep_clips}"
+                 + "".join(f"; {v}: {a}/{b}" for v, (a, b) in sorted(tally.reps_by_view.items())))
+    lines.append(f"segments found: {tally.segments_found}/{tally.segments}; "
+                 f"sides right: {tally.sides_right}/{tally.sides_total}; "
+                 f"time: {elapsed:.1f} s")
+    misses = [cue for cue, c in tally.cues.items()
+              if (c.precision is not None and c.precision < TARGET)
+              or (c.recall is not None and c.recall < TARGET) or c.judged_unmeasurable]
+    if tally.crashes:
+        lines.append(f"engine crashed on {len(tally.crashes)} clips, e.g. {tally.crashes[0]}")
+    lines.append("below target (precision/recall < 0.95 or verdicts where unmeasurable): "
+                 + (", ".join(sorted(misses)) or "none"))
+    return "\n".join(lines)
+
+
+def run(n: int, base_seed: int, verbose: bool) -> Tally:
+    tally = Tally()
+    views: Counter[str] = Counter()
+    for clip in suite(n, base_seed):
+        try:
+            report = analyze_track(clip.track, drill=clip.spec.drill,
+                                   settings=settings_for(clip)).report
+        except Exception as err:  # noqa: BLE001 - a crash is a result to count, not to stop on
+            tally.crashes.append(f"seed {clip.spec.seed}: {type(err).__name__}: {err}")
+            continue
+        comparisons = compare(clip.truth, report)
+        tally.add(clip.truth, report, comparisons)
+        views[f"{clip.spec.drill}/{clip.spec.camera}"] += 1
+        if verbose:
+            for c in comparisons:
+                wrong = (c.truth in ("fault", "advice")) != (c.engine in ("fault", "advice"))
+                if c.truth not in ("info",) and (wrong or (c.truth == "not_measurable"
+                                                           and c.engine not in ("not_measurable",
+                                                                                "missing"))):
+                    print(f"seed {clip.spec.seed} {clip.spec.drill} {clip.spec.camera} "
+                          f"noise {clip.spec.noise}: {c.cue_id}[{c.segment}] truth {c.truth} "
+                          f"({c.truth_value}) engine {c.engine} ({c.engine_value})",
+                          file=sys.stderr)
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=300, help="clips in the suite (default 300)")
+    ap.add_argument("--seed", type=int, default=0, help="first seed of the suite")
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    ap.add_argument("--verbose", action="store_true", help="list every disagreement on stderr")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    tally = run(args.n, args.seed, args.verbose)
+    print(render(tally, args.markdown, time.perf_counter() - t0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""A randomised suite of generated clips for the accuracy benchmark.
+
+Every clip is drawn from a fixed seed: drill, camera, noise, dropouts, frame rate, resolution,
+tempo, and zero to three faults. Fault magnitudes are drawn clearly past CUES.md's thresholds
+and clean values clearly inside them; a clip whose ground truth still has a verdict near a
+threshold (`GroundTruth.clear` is False) is redrawn, so the benchmark's figure measures the
+engine and not coin flips at a threshold.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from formcheck.synth.spec import CAMERAS, DRILLS, SIDE_ORDERS, Faults, LegLift, SynthSpec, Tempo
+from formcheck.synth.tracks import SynthClip, generate
+
+log = logging.getLogger(__name__)
+
+NOISE_LEVELS = (0.0015, 0.003, 0.005)
+DROPOUTS = (0.0, 0.0, 0.02, 0.05)
+FPS = (24.0, 30.0, 30.0, 60.0)
+RESOLUTIONS = ((1280, 720), (1920, 1080), (960, 540), (720, 1280))
+MAX_REDRAWS = 12
+
+Draw = Callable[[np.random.Generator], dict[str, object]]
+
+
+def _u(rng: np.random.Generator, lo: float, hi: float) -> float:
+    return float(rng.uniform(lo, hi))
+
+
+#: drill -> fault name -> draw of its clear magnitude
+FAULT_DRAWS: dict[str, dict[str, Draw]] = {
+    "single-leg-bridge": {
+        "hips_short": lambda r: {"extension_short_deg": _u(r, 18, 26)},
+        "no_pause": lambda r: {"top_pause_s": _u(r, 0.0, 0.2)},
+        "fast_lower": lambda r: {"lower_s": _u(r, 0.8, 1.0)},
+        "drop": lambda r: {"drop": True},
+        "long_rest": lambda r: {"bottom_rest_s": _u(r, 1.8, 3.0)},
+        "hover": lambda r: {"bottom_gap_frac": _u(r, 0.27, 0.4)},
+        "hip_drop": lambda r: {"pelvis_tilt_deg": _u(r, 17, 25)},
+        "arms_down": lambda r: {"arms": "sides"},
+        "foot_slides": lambda r: {"support_slide_shin": _u(r, 0.3, 0.45)},
+    },
+    "banded-bridge": {
+        "hips_short": lambda r: {"extension_short_deg": _u(r, 18, 26)},
+        "no_pause": lambda r: {"top_pause_s": _u(r, 0.0, 0.2)},
+        "knees_cave": lambda r: {"knee_gap_ratio": _u(r, 0.45, 0.6)},
+        "no_squeeze": lambda r: {"knee_gap_wobble": _u(r, 0.3, 0.45)},
+        "no_grab": lambda r: {"arms": str(r.choice(["sides", "crossed"]))},
+        "head_up": lambda r: {"head_pitch_deg": _u(r, 30, 40)},  # no cue: must change nothing
+    },
+    "table-top": {
+        "head": lambda r: {"head_pitch_deg": float(r.choice([-1, 1])) * _u(r, 30, 45)},
+        "knee_angle": lambda r: {"knee_angle_deg": _u(r, 125, 140) if r.uniform() < 0.6
+                                 else _u(r, 55, 65)},
+        "off_bench": lambda r: {"shoulder_height_m": _u(r, 0.08, 0.15)},
+        "heels_up": lambda r: {"heels_up_cm": _u(r, 3.5, 5.0)},
+        "no_squeeze": lambda r: {"knee_gap_wobble": _u(r, 0.3, 0.45)},
+        "sag": lambda r: {"hip_sag_deg": _u(r, 9, 13)},
+        "tilt": lambda r: {"pelvis_tilt_deg": _u(r, 17, 25)},
+        "heel_down": lambda r: {"heel_down": True},
+        "dip": lambda r: {"hold_dip": (0.0, _u(r, 1.0, 2.0), _u(r, 135, 148))},
+    },
+}
+#: faults that need single-leg phases in the table top
+NEEDS_LIFTS = {"sag", "tilt", "heel_down"}
+
+
+def _tempo(rng: np.random.Generator) -> Tempo:
+    return Tempo(lift_s=_u(rng, 0.8, 1.3), top_pause_s=_u(rng, 1.3, 2.0),
+                 lower_s=_u(rng, 3.4, 4.2), bottom_rest_s=_u(rng, 0.1, 0.35))
+
+
+def _faults(rng: np.random.Generator, drill: str, reps: int) -> tuple[Faults, list[str]]:
+    names = list(FAULT_DRAWS[drill])
+    k = int(rng.choice([0, 0, 0, 1, 1, 1, 1, 2, 2, 3]))
+    chosen = [str(n) for n in rng.choice(names, size=k, replace=False)] if k else []
+    kw: dict[str, object] = {}
+    for name in chosen:
+        kw.update(FAULT_DRAWS[drill][name](rng))
+    if drill != "table-top" and chosen and reps > 1 and rng.uniform() < 0.3:
+        kw["reps"] = tuple(sorted(int(i) for i in rng.choice(reps, size=reps // 2,
+                                                             replace=False)))
+    return Faults(**kw), chosen  # type: ignore[arg-type]
+
+
+def _table_top(rng: np.random.Generator, chosen: list[str], faults: Faults) -> dict[str, object]:
+    hold = _u(rng, 10, 24)
+    n_lifts = int(rng.integers(1, 3)) if NEEDS_LIFTS & set(chosen) else int(rng.integers(0, 3))
+    lifts, at = [], _u(rng, 2.0, 3.0)
+    for _ in range(n_lifts):
+        dur = _u(rng, 1.5, 3.0)
+        lifts.append(LegLift(side=str(rng.choice(["left", "right"])), at_s=at, duration_s=dur,
+                             height_cm=_u(rng, 5, 9)))
+        at += dur + _u(rng, 1.5, 2.5)
+    out: dict[str, object] = {"hold_s": max(hold, at + 2.5), "leg_lifts": tuple(lifts),
+                              "toe_variant": "heel_down" in chosen or rng.uniform() < 0.25}
+    if faults.hold_dip is not None:  # the dip goes after the single-leg phases
+        _, dur, depth = faults.hold_dip
+        out["faults"] = Faults(**{**faults.__dict__, "hold_dip": (at + 0.5, dur, depth)})
+        out["hold_s"] = at + dur + 4.0 + max(hold - at, 0.0)
+    if out["toe_variant"] and faults.heels_up_cm:
+        out["faults"] = Faults(**{**faults.__dict__, "heels_up_cm": None})
+    return out
+
+
+def random_spec(seed: int) -> SynthSpec:
+    """One random clip specification, fully determined by ``seed``."""
+    rng = np.random.default_rng([seed, 2024])
+    drill = str(rng.choice(DRILLS))
+    reps = int(rng.integers(2, 6))
+    faults, chosen = _faults(rng, drill, reps)
+    kw: dict[str, object] = dict(
+        drill=drill, reps=reps, tempo=_tempo(rng), camera=str(rng.choice(CAMERAS)),
+        camera_side=str(rng.choice(["left", "right"])), sides=str(rng.choice(SIDE_ORDERS)),
+        noise=float(rng.choice(NOISE_LEVELS)), dropout=float(rng.choice(DROPOUTS)),
+        fps=float(rng.choice(FPS)), resolution=RESOLUTIONS[int(rng.integers(len(RESOLUTIONS)))],
+        starts_at_top=bool(rng.uniform() < 0.15), faults=faults, seed=seed,
+    )
+    if drill == "table-top":
+        kw.update(_table_top(rng, chosen, faults))
+    return SynthSpec(**kw)  # type: ignore[arg-type]
+
+
+def clear_clip(seed: int) -> SynthClip:
+    """The first clip from ``seed`` onward whose every expected verdict is clear."""
+    for k in range(MAX_REDRAWS):
+        clip = generate(random_spec(seed * 100 + k))
+        if clip.truth.clear:
+            return clip
+        log.debug("seed %d draw %d has a borderline truth; redrawing", seed, k)
+    return clip
+
+
+def suite(n: int = 300, base_seed: int = 0) -> Iterator[SynthClip]:
+    """``n`` clear clips from fixed seeds."""
+    for i in range(n):
+        yield clear_clip(base_seed + i)
