@@ -67,7 +67,7 @@ def _foot_points(body: BodyModel, suffix: str) -> tuple[np.ndarray, np.ndarray]:
     foot_bones = [i for i, b in enumerate(body.bone_labels) if b.endswith(suffix) and (b.startswith("foot") or b.startswith("toe"))]
     fw = (body.weights * np.isin(body.weight_bones, foot_bones)).sum(axis=1)
     on = fw > 0.8
-    low = on & (v[:, 2] < body.floor_z + 0.04)
+    low = on & (v[:, 2] < body.floor_z + 0.012)
     heel = v[np.flatnonzero(low)[np.argmax(v[low, 1])]]
     toe2 = body.bone_heads[body.bone(f"toe2-1{suffix}")]
     near = on & (np.abs(v[:, 0] - toe2[0]) < 0.012)

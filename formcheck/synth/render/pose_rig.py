@@ -43,6 +43,9 @@ class LegPose:
     lift_m: float = 0.0  # foot raised off its surface (a leg lift of the table top)
     heel_lift_deg: float = 0.0  # heel raised, the ball stays down (toe variant)
     knee_out_m: float = 0.0  # knee pushed sideways, + outwards
+    foot_z_m: float | None = None  # the ball's distance from the midline (None: as at rest)
+    knee_z_m: float | None = None  # the knee's distance from the midline (None: as IK bends it)
+    free_blend: float = 1.0  # with free_hip_deg: 0 = still planted … 1 = posed by the angles
     free_hip_deg: float | None = None
     free_knee_deg: float = 90.0
 
@@ -200,23 +203,29 @@ class Rig:
         parent = rot[self.idx[f"pelvis{sx}"]]
         labels = ((f"upperleg01{sx}", f"upperleg02{sx}"), (f"lowerleg01{sx}", f"lowerleg02{sx}"))
         joints = (f"upperleg01{sx}", f"lowerleg01{sx}", f"foot{sx}")
-        if leg.free_hip_deg is not None:
+        r_foot = rot_z_deg(-leg.heel_lift_deg) @ FOOT_FLAT
+        ball_rest = self.ball_rest[side]
+        outward = LATERAL if side == "left" else -LATERAL
+        foot_z = -ball_rest[0] if leg.foot_z_m is None else float(outward[2]) * leg.foot_z_m
+        ball = np.array([leg.foot_x_m, leg.support_m + leg.lift_m, foot_z])
+        ankle = ball + r_foot @ (h[self.idx[f"foot{sx}"]] - ball_rest)
+        w = 0.0 if leg.free_hip_deg is None else float(np.clip(leg.free_blend, 0.0, 1.0))
+        if w > 0.0:
             flex = axis_angle(np.array([1.0, 0.0, 0.0]), -np.radians(180.0 - leg.free_hip_deg))
             bend = axis_angle(np.array([1.0, 0.0, 0.0]), np.radians(180.0 - leg.free_knee_deg))
             down = np.array([0.0, 0.0, -1.0])
-            knee = hip + self.thigh_m[side] * (parent @ flex @ down)
-            ankle = knee + self.shin_m[side] * (parent @ flex @ bend @ down)
-            self._limb(labels, joints, (hip, knee, ankle), parent, explicit)
-            return
-        r_foot = rot_z_deg(-leg.heel_lift_deg) @ FOOT_FLAT
-        ball_rest = self.ball_rest[side]
-        ball = np.array([leg.foot_x_m, leg.support_m + leg.lift_m, -ball_rest[0]])
-        ankle = ball + r_foot @ (h[self.idx[f"foot{sx}"]] - ball_rest)
-        outward = LATERAL if side == "left" else -LATERAL
+            free_knee = hip + self.thigh_m[side] * (parent @ flex @ down)
+            free_ankle = free_knee + self.shin_m[side] * (parent @ flex @ bend @ down)
+            ankle = (1.0 - w) * ankle + w * free_ankle
         pole = np.array([0.0, 1.0, 0.0]) + outward * (leg.knee_out_m / 0.1)
         knee = two_bone_ik(hip, ankle, self.thigh_m[side], self.shin_m[side], pole)
-        self._limb(labels, joints, (hip, knee, ankle), parent, explicit)
-        explicit[self.idx[f"foot{sx}"]] = r_foot
+        if leg.knee_z_m is not None and w < 0.5:
+            knee = _swing_knee(hip, ankle, knee, float(outward[2]) * leg.knee_z_m)
+        r_shin = self._limb(labels, joints, (hip, knee, ankle), parent, explicit)
+        if w < 0.5:
+            explicit[self.idx[f"foot{sx}"]] = r_foot
+        else:
+            explicit[self.idx[f"foot{sx}"]] = r_shin
 
     # -- arms -------------------------------------------------------------------------------
     def _pose_arms(
@@ -296,3 +305,30 @@ def resting_trunk_deg(rig: Rig, pose: RigPose) -> float:
         v = skin(body, rig.pose(replace(pose, trunk_deg=mid)))
         lo, hi = (mid, hi) if v[w, 1].min() < 0.0 else (lo, mid)
     return 0.5 * (lo + hi)
+
+
+def _swing_knee(hip: np.ndarray, ankle: np.ndarray, knee: np.ndarray, target_z: float) -> np.ndarray:
+    """Turn the knee about the hip–ankle line until its z is ``target_z`` (or as near as it gets),
+    keeping it on the upper side."""
+    axis = (ankle - hip) / np.linalg.norm(ankle - hip)
+    centre = hip + np.dot(knee - hip, axis) * axis
+    r_vec = knee - centre
+    r = float(np.linalg.norm(r_vec))
+    if r < 1e-6:
+        return knee
+    u = r_vec / r
+    v = np.cross(axis, u)
+    # z(phi) = c_z + r (cos(phi) u_z + sin(phi) v_z) = target
+    a, b = r * u[2], r * v[2]
+    amp = float(np.hypot(a, b))
+    if amp < 1e-9:
+        return knee
+    ratio = float(np.clip((target_z - centre[2]) / amp, -1.0, 1.0))
+    base = float(np.arctan2(b, a))
+    best = knee
+    best_y = -np.inf
+    for phi in (base + np.arccos(ratio), base - np.arccos(ratio)):
+        cand = centre + r * (np.cos(phi) * u + np.sin(phi) * v)
+        if cand[1] > best_y:
+            best, best_y = cand, float(cand[1])
+    return best
