@@ -1,0 +1,114 @@
+"""`formcheck live`: cues on a webcam (or a clip played as if live) while the athlete trains."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import typer
+
+from formcheck.cli.analyze import BACKEND_HELP, DrillChoice
+from formcheck.errors import OutputError
+
+WINDOW_TITLE = "formcheck live (q to quit)"
+
+
+def _frame_state(state, index: int, size: tuple[int, int]):  # noqa: ANN001, ANN202
+    from formcheck.report.annotate import FrameState
+
+    px = None
+    if state.landmarks is not None:
+        w, h = size
+        lm = state.landmarks
+        px = np.column_stack([lm[:, 0] * w, lm[:, 1] * h, lm[:, 3]])
+    return FrameState(
+        index=index,
+        t=state.t,
+        landmarks_px=px,
+        hip_extension_deg=state.hip_extension_deg,
+        head_neck_deg=state.head_neck_deg,
+        reps_done=state.reps_done,
+        reps_total=state.reps_done,
+        hold_s=state.hold_s,
+        longest_hold_s=state.longest_hold_s,
+        faults=state.faults,
+    )
+
+
+def _has_display() -> bool:
+    return sys.platform in ("win32", "darwin") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def live_command(
+    camera: int = typer.Option(0, "--camera", "-c", help="Webcam index (0 is the default camera)."),
+    source: Path | None = typer.Option(None, "--source", help="Play a video file as if it were live, instead of a webcam."),
+    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", help="The drill being trained; auto recognises it."),
+    record: Path | None = typer.Option(None, "--record", help="Also save the annotated stream as an H.264 mp4."),
+    window: bool = typer.Option(True, "--window/--no-window", help="Show the camera with the overlay in a window."),
+    backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
+    model: Path | None = typer.Option(None, "--model", help="A .task model file for mediapipe-tasks."),
+) -> None:
+    """Train in front of a webcam and see the cues live: skeleton, hip and head angle, a rep
+    counter, and each finished rep's faults in plain words.
+
+    [bold]Examples[/bold]
+
+      formcheck live --drill single-leg-bridge
+
+      formcheck live --source set1.mp4 --no-window --record set1_live.mp4
+
+    Film from the side at hip height, the whole body in frame. Press q in the window to stop.
+    """
+    from formcheck.live import LiveCoach
+    from formcheck.pose.base import get_backend
+    from formcheck.report.annotate import VideoSink, default_annotator
+    from formcheck.video import open_video
+
+    if window and not _has_display():
+        raise OutputError("no display to show a window: use --no-window (with --record PATH)")
+    src = open_video(source if source is not None else camera)
+    coach = LiveCoach(get_backend(backend, model=model), drill=drill.value, fps_hint=src.info.fps or 30.0)
+    overlay = default_annotator()
+    sink = VideoSink(record, fps=src.info.fps or 30.0) if record else None
+    state = None
+    try:
+        if sink is not None:
+            sink.__enter__()
+        with src:
+            for frame in src:
+                state = coach.feed(frame.image, frame.t)
+                size = (frame.image.shape[1], frame.image.shape[0])
+                shown = overlay.annotate(frame.image.copy(), _frame_state(state, frame.index, size))
+                if sink is not None:
+                    sink.write(shown, frame.t)
+                if window and not _show(shown):
+                    break
+    finally:
+        if sink is not None:
+            sink.__exit__(None, None, None)
+        coach.close()
+        if window:
+            _close_windows()
+    reps = state.reps_done if state is not None else 0
+    typer.echo(f"reps counted: {reps}" + (f"; recorded {record}" if record else ""))
+
+
+def _show(rgb: np.ndarray) -> bool:
+    import cv2
+
+    cv2.imshow(WINDOW_TITLE, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    return (cv2.waitKey(1) & 0xFF) != ord("q")
+
+
+def _close_windows() -> None:
+    import cv2
+
+    cv2.destroyAllWindows()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("live")(live_command)

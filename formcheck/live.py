@@ -1,0 +1,203 @@
+"""Live coaching: frames in one at a time, cues out while the athlete trains.
+
+`LiveCoach.feed(frame, t)` runs the pose backend on the frame, keeps the last
+``window_s`` seconds of landmarks (memory stays flat however long the session), and every
+``reanalyse_every_s`` re-runs the same analysis as ``formcheck analyze`` on that window. A rep
+is counted, and its cues shown, once it has finished; the angles on screen are smoothed
+causally (One Euro), so they never wait for the future.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import islice
+
+import numpy as np
+
+from formcheck.analysis import Analysis, analyze_track
+from formcheck.pose.base import Landmarks, PoseBackend
+from formcheck.report.model import CueResult, Segment, Status
+from formcheck.report.words import cue_words
+from formcheck.signals import compute_signals
+from formcheck.track import PoseTrack
+
+log = logging.getLogger(__name__)
+
+#: how long the last finished rep's faults stay on screen
+SHOW_FAULTS_S = 4.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveState:
+    """What the live overlay shows after one frame."""
+
+    t: float
+    landmarks: np.ndarray | None
+    hip_extension_deg: float | None = None
+    head_neck_deg: float | None = None
+    reps_done: int = 0
+    drill: str = ""
+    view: str = ""
+    #: seconds into the hold under way (table top), else None
+    hold_s: float | None = None
+    longest_hold_s: float = 0.0
+    #: plain-words lines for the faults of the last finished rep, while they are shown
+    faults: tuple[str, ...] = ()
+    #: every cue result of the last finished rep
+    last_rep: tuple[CueResult, ...] = field(default_factory=tuple)
+
+
+_ASCII = str.maketrans({"≥": ">=", "≤": "<=", "°": " deg", "–": "-", "—": "-", "…": "..."})
+
+
+def fault_line(result: CueResult) -> str:
+    """One on-screen line for a fault: the coach's words, then what was measured (in ASCII,
+    which is all OpenCV's fonts can draw)."""
+    words = cue_words(result.cue_id).fault
+    detail = result.message.translate(_ASCII).encode("ascii", "replace").decode()
+    return f"{words}: {detail}" if detail else words
+
+
+def _finished_at(seg: Segment) -> float:
+    bottom = [p.start_s for p in seg.phases if p.name == "bottom"]
+    return bottom[0] if bottom else seg.end_s
+
+
+class LiveCoach:
+    """Turns a stream of frames into live cues. Not thread-safe: feed from one thread."""
+
+    def __init__(
+        self,
+        backend: PoseBackend,
+        *,
+        drill: str = "auto",
+        window_s: float = 30.0,
+        reanalyse_every_s: float = 0.5,
+        fps_hint: float = 30.0,
+    ) -> None:
+        self.backend = backend
+        self.drill = drill
+        self.window_s = window_s
+        self.reanalyse_every_s = reanalyse_every_s
+        self.fps_hint = fps_hint
+        maxlen = int(window_s * 120) + 1  # enough rows for a 120 fps camera
+        self._t: deque[float] = deque(maxlen=maxlen)
+        self._image: deque[np.ndarray] = deque(maxlen=maxlen)
+        self._world: deque[np.ndarray] = deque(maxlen=maxlen)
+        self._size = (0, 0)
+        self._last_analysis_t = -np.inf
+        self._counted_until = -np.inf
+        self._reps = 0
+        self._longest_hold = 0.0
+        self._drill_name = ""
+        self._view = ""
+        self._last_rep: tuple[CueResult, ...] = ()
+        self._faults_until = -np.inf
+        self._hold_s: float | None = None
+        self.analysis: Analysis | None = None
+
+    # -- frames in ------------------------------------------------------------------------------
+    def feed(self, frame_rgb: np.ndarray, t: float) -> LiveState:
+        """Process one frame taken at ``t`` seconds; returns what to show now."""
+        if self._t and t <= self._t[-1]:
+            t = self._t[-1] + 1e-3  # cameras repeat timestamps; keep them increasing
+        self._size = (frame_rgb.shape[1], frame_rgb.shape[0])
+        found = self.backend.process(frame_rgb, t)
+        self._append(found, t)
+        if t - self._last_analysis_t >= self.reanalyse_every_s and len(self._t) > 2:
+            self._reanalyse(t)
+        return self._state(t, found)
+
+    def _append(self, found: Landmarks | None, t: float) -> None:
+        nan = np.full((33, 4), np.nan, dtype=np.float32)
+        self._t.append(t)
+        self._image.append(found.image if found is not None else nan)
+        self._world.append(found.world if found is not None else nan)
+
+    def window(self, last: int | None = None) -> PoseTrack:
+        """The kept frames (the last ``window_s`` seconds, or the last ``last`` frames)."""
+        n = len(self._t) if last is None else min(last, len(self._t))
+        start = len(self._t) - n
+        return PoseTrack(
+            t=np.fromiter(islice(self._t, start, None), float),
+            image=np.stack(list(islice(self._image, start, None))),
+            world=np.stack(list(islice(self._world, start, None))),
+            size=self._size,
+            fps=self.fps_hint,
+        )
+
+    # -- analysis -------------------------------------------------------------------------------
+    def _reanalyse(self, now: float) -> None:
+        self._last_analysis_t = now
+        track = self.window()
+        if track.detected.sum() < 3:
+            return
+        analysis = analyze_track(track, drill=self.drill)
+        self.analysis = analysis
+        report = analysis.report
+        if report.drill is not None:
+            self._drill_name = report.drill.name
+        self._view = report.view.name
+        self._count_finished(analysis, now)
+        self._update_hold(report.segments, now)
+
+    def _count_finished(self, analysis: Analysis, now: float) -> None:
+        report = analysis.report
+        # a rep is finished once the athlete is back down: its bottom phase has begun (a rep's
+        # segment runs on through the rest on the floor until the next lift)
+        edge = now - 0.25
+        for seg in report.segments:
+            if seg.kind != "rep" or _finished_at(seg) >= edge or seg.start_s <= self._counted_until:
+                continue
+            self._reps += 1
+            self._counted_until = seg.start_s + 0.5 * (seg.end_s - seg.start_s)
+            self._last_rep = tuple(r for r in report.results if r.segment_index == seg.index)
+            if any(r.status is Status.FAULT for r in self._last_rep):
+                self._faults_until = now + SHOW_FAULTS_S
+
+    def _update_hold(self, segments: list[Segment], now: float) -> None:
+        holds = [s for s in segments if s.kind == "hold"]
+        for s in holds:
+            self._longest_hold = max(self._longest_hold, s.end_s - s.start_s)
+        last = holds[-1] if holds else None
+        open_hold = last is not None and last.end_s >= now - 2 * self.reanalyse_every_s
+        self._hold_s = (now - last.start_s) if open_hold and last is not None else None
+
+    # -- what to show ---------------------------------------------------------------------------
+    def _angles(self) -> tuple[float | None, float | None]:
+        """Hip and head angles now, from the last second smoothed causally (One Euro)."""
+        if self.analysis is None or not self._t:
+            return None, None
+        tail = self.window(last=max(3, int(self.fps_hint)))
+        if not tail.detected[-1]:
+            return None, None
+        sig = compute_signals(tail, causal=True, view=self.analysis.signals.view)
+        out: list[float | None] = []
+        for name in ("hip_extension_deg", "head_neck_deg"):
+            series = sig.values.get(name)
+            value = float(series[-1]) if series is not None and len(series) else float("nan")
+            out.append(value if np.isfinite(value) else None)
+        return out[0], out[1]
+
+    def _state(self, t: float, found: Landmarks | None) -> LiveState:
+        hip, head = self._angles()
+        showing = t <= self._faults_until
+        faults = tuple(fault_line(r) for r in self._last_rep if r.status is Status.FAULT)
+        return LiveState(
+            t=t,
+            landmarks=found.image if found is not None else None,
+            hip_extension_deg=hip,
+            head_neck_deg=head,
+            reps_done=self._reps,
+            drill=self._drill_name,
+            view=self._view,
+            hold_s=self._hold_s,
+            longest_hold_s=self._longest_hold,
+            faults=faults if showing else (),
+            last_rep=self._last_rep,
+        )
+
+    def close(self) -> None:
+        self.backend.close()
