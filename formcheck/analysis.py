@@ -42,9 +42,11 @@ from formcheck.segment import (
     find_single_leg,
     frame_time,
     runs,
+    top_pause_s,
 )
 from formcheck.settings import Settings
 from formcheck.signals import Signals, compute_signals
+from formcheck.smoothing import smooth_zero_phase
 from formcheck.track import PoseTrack
 from formcheck.view import detect_view
 
@@ -104,7 +106,9 @@ def _working_side(sig: Signals, span: Span) -> str | None:
 def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     """Reps (with an opening partial) or holds with their single-leg phases, in report order."""
     ext = sig["hip_extension_deg"]
-    ext = ext if np.isfinite(ext).any() else None
+    # the top band is a plateau: judged on a further-smoothed extension, so a jittery hidden
+    # knee cannot cut a pause short
+    ext = smooth_zero_phase(ext, sig.fps, params.top_smooth_s) if np.isfinite(ext).any() else None
     if drill.segments == "reps":
         reps = find_reps(sig.t, sig["hip_lift"], ext, params)
         if drill.single_leg:
@@ -142,7 +146,7 @@ def _measures(sig: Signals, span: Span) -> dict[str, float | None]:
     if span.kind in ("rep", "partial"):
         top = span.phase("top") or (span.start, span.end)
         out["peak_hip_extension_deg"] = _pct(ext[top[0] : top[1]], 90.0)
-        out["top_pause_s"] = dur("top")
+        out["top_pause_s"] = round(top_pause_s(span, t), 3)
         out["lift_s"] = dur("lift")
         out["lower_s"] = dur("lower") if span.complete else None
         out["bottom_s"] = dur("bottom")

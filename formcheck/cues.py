@@ -19,7 +19,7 @@ import numpy as np
 from formcheck.drills.base import Cue
 from formcheck.kinematics import nan_percentile
 from formcheck.report.model import CueResult, Status, TimeSpan
-from formcheck.segment import Span, close_gaps, frame_time, runs
+from formcheck.segment import Span, close_gaps, frame_time, runs, top_pause_s
 from formcheck.signals import Signals
 
 #: a segment whose needed signal is finite in less than this fraction of frames is not judged
@@ -207,7 +207,7 @@ def top_pause(cue: Cue, ctx: CueContext) -> CueResult:
     top = ctx.span.phase("top")
     if top is None:
         return not_measurable(cue, ctx, "not measurable: no top phase found")
-    pause = ctx.duration(*top)
+    pause = top_pause_s(ctx.span, ctx.signals.t)
     lim = cue.params["min_top_pause_s"]
     if pause < lim and top[1] >= len(ctx.signals):
         return not_measurable(cue, ctx, "not measurable: the clip ended during the top pause")
@@ -377,11 +377,11 @@ def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
 
 @check("support_drift")
 def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
-    """Travel of the working foot along the floor within the rep (p95 − p5) ≤ threshold."""
+    """Travel of the working foot along the floor within the rep (p90 − p10) ≤ threshold."""
     side = ctx.span.side
     name = f"support_drift_{side}" if side in ("left", "right") else "support_drift"
     x = ctx.seg(name)
-    drift = _pct(x, 95.0) - _pct(x, 5.0)
+    drift = _pct(x, 90.0) - _pct(x, 10.0)
     lim = cue.params["max_support_drift_shin"]
     msg = f"support foot moved {drift:.2f} shin lengths (needs ≤ {lim:.2f})"
     full = [span_time(ctx, ctx.span.start, ctx.span.end)]
@@ -403,13 +403,13 @@ def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
 
 @check("knee_gap_steady")
 def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
-    """Range of the knee gap within the segment (p95 − p5; a hold's single-leg phases left
+    """Range of the knee gap within the segment (p90 − p10; a hold's single-leg phases left
     out) ≤ threshold."""
     x = ctx.seg("knee_gap")
     if ctx.span.kind == "hold":
         keep = _set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
         x = ctx.signals["knee_gap"][keep]
-    rng = _pct(x, 95.0) - _pct(x, 5.0)
+    rng = _pct(x, 90.0) - _pct(x, 10.0)
     lim = cue.params["max_knee_gap_range"]
     msg = f"knee gap varied by {rng:.2f} hip widths (needs ≤ {lim:.2f})"
     full = [span_time(ctx, ctx.span.start, ctx.span.end)]
@@ -530,7 +530,9 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
     drop_lim, tilt_lim = cue.params["max_hip_drop_deg"], cue.params["max_pelvic_tilt_deg"]
     parts, ok, value, thr = [], True, None, None
     if view.can_measure("hip_extension_deg"):
-        ext = ctx.signals["hip_extension_deg"]
+        # the same side's extension on two legs and on one: sides may read a few degrees apart
+        side = ctx.span.side if ctx.span.side in ("left", "right") else None
+        ext = ctx.signals[f"hip_extension_{side}_deg" if side else "hip_extension_deg"]
         drop = _pct(ext[_two_leg_frames(ctx)], 50.0) - _pct(extension(ctx), 50.0)
         if math.isfinite(drop):
             ok &= drop <= drop_lim

@@ -31,12 +31,19 @@ import numpy as np
 class SegmentParams:
     """Thresholds of segmentation (settings section ``segment``)."""
 
+    #: a rep moves the hips at least this much (thigh lengths)…
     min_amplitude_thigh: float = 0.2
+    #: …and at least this fraction of the clip's hip-lift range (3rd to 97th percentile)
+    swing_fraction: float = 0.25
+    #: holds without hip extension: hips-up hysteresis levels in the clip's range
     up_fraction: float = 0.55
     down_fraction: float = 0.3
-    bottom_fraction: float = 0.04
+    #: a rep leaves / reaches its bottom at this fraction of its range (CUES.md touch_ground)
+    bottom_fraction: float = 0.15
     top_band_deg: float = 5.0
-    min_top_gap_s: float = 0.15
+    peak_percentile: float = 90.0
+    #: extra smoothing of the hip extension when finding the top band
+    top_smooth_s: float = 0.3
     hold_min_deg: float = 140.0
     dip_deg: float = 160.0
     dip_margin_deg: float = 10.0
@@ -57,6 +64,8 @@ class Span:
     #: (name, start, end) in frames: "lift", "top", "lower", "bottom"
     phases: tuple[tuple[str, int, int], ...] = ()
     peak: int = -1
+    #: frames within the top band (the squeeze), which may be fewer than the top phase's
+    top_frames: int = 0
     #: False when the clip ended before the rep's lowering reached the bottom
     complete: bool = True
 
@@ -102,22 +111,28 @@ def _levels(pos: np.ndarray, p: SegmentParams) -> tuple[float, float] | None:
 
 def _top_phase(
     ext: np.ndarray | None, pos: np.ndarray, t: np.ndarray, a: int, b: int, p: SegmentParams
-) -> tuple[int, int, int]:
-    """(top start, top end, peak) within frames [a, b): the run around the peak of the rep."""
+) -> tuple[int, int, int, int]:
+    """(top start, top end, peak, frames in the top band) within frames [a, b).
+
+    The top band is the frames within ``top_band_deg`` of the rep's peak (CUES.md's squeeze);
+    the top phase runs from the first to the last of them, and the pause counts them, so a
+    jittery frame that leaves the band costs its own time, not the rest of the pause.
+    """
     if ext is not None and np.isfinite(ext[a:b]).sum() >= 3:
         x = ext[a:b]
         peak = int(np.nanargmax(x))
-        near = x >= x[peak] - p.top_band_deg
+        # the peak's level: a high percentile, so one jittery frame does not narrow the band
+        level = float(np.percentile(x[np.isfinite(x)], p.peak_percentile))
+        near = x >= level - p.top_band_deg
     else:
         x = pos[a:b]
         peak = int(np.nanargmax(x))
         low = np.nanmin(x)
         near = x >= x[peak] - 0.1 * (x[peak] - low)
-    near = close_gaps(near, t[a:b], p.min_top_gap_s)
-    for s, e in runs(near):
-        if s <= peak < e:
-            return a + s, a + e, a + peak
-    return a + peak, a + peak + 1, a + peak
+    idx = np.flatnonzero(near)
+    if idx.size == 0:
+        return a + peak, a + peak + 1, a + peak, 1
+    return a + int(idx[0]), a + int(idx[-1]) + 1, a + peak, int(idx.size)
 
 
 def _episodes(state: np.ndarray) -> list[tuple[int, int, int]]:
@@ -142,38 +157,79 @@ def _first_below(pos: np.ndarray, a: int, b: int, level: float) -> int | None:
     return a + int(idx[0]) if idx.size else None
 
 
+def swing_pivots(pos: np.ndarray, swing: float) -> list[tuple[int, int]]:
+    """Peaks (+1) and troughs (−1) of ``pos`` that the signal leaves by at least ``swing``.
+
+    A zig-zag filter: an extreme is confirmed once the signal has moved ``swing`` away from
+    it, so jitter smaller than ``swing`` makes no pivot, a rep of any height above it does,
+    and a bottom that stays high (hips not touching down) still separates two reps.
+    """
+    idx = np.flatnonzero(np.isfinite(pos))
+    vals = pos[idx].tolist()
+    out: list[tuple[int, int]] = []
+    direction = 0
+    hi = lo = vals[0] if vals else 0.0
+    hi_i = lo_i = 0
+    for k, x in enumerate(vals):
+        if x > hi:
+            hi, hi_i = x, k
+        if x < lo:
+            lo, lo_i = x, k
+        if direction >= 0 and hi - x >= swing:
+            out.append((1, int(idx[hi_i])))
+            direction, lo, lo_i = -1, x, k
+        elif direction <= 0 and x - lo >= swing:
+            out.append((-1, int(idx[lo_i])))
+            direction, hi, hi_i = 1, x, k
+    if direction == 1:  # the clip ends on the way up or at the top: that peak counts too
+        out.append((1, int(idx[hi_i])))
+    elif direction == -1:  # on the way down: a trough if the hips settled before the end
+        tail = np.asarray(vals[_last_pivot_pos(out, idx) :])
+        settled = np.flatnonzero(tail <= lo + 0.1 * swing)
+        if settled.size and settled[0] < tail.size - 3:
+            out.append((-1, int(idx[lo_i])))
+    return out
+
+
+def _last_pivot_pos(out: list[tuple[int, int]], idx: np.ndarray) -> int:
+    """Position in the finite samples of the last pivot found."""
+    return int(np.searchsorted(idx, out[-1][1])) if out else 0
+
+
 def find_reps(
     t: np.ndarray,
     pos: np.ndarray,
     ext: np.ndarray | None = None,
     params: SegmentParams | None = None,
 ) -> list[Span]:
-    """Reps (and an opening ``partial``) from hip lift ``pos`` and hip extension ``ext``."""
+    """Reps (and an opening ``partial``) from hip lift ``pos`` and hip extension ``ext``.
+
+    Peaks and troughs come from `swing_pivots` with a swing of ``min_amplitude_thigh`` or
+    ``swing_fraction`` of the clip's range, whichever is larger; a peak after a trough is a rep.
+    """
     p = params or SegmentParams()
     n = int(np.asarray(t).size)
     levels = _levels(pos, p) if n >= 3 else None
     if levels is None:
         return []
     lo, hi = levels
-    amp = hi - lo
-    eps = _episodes(_hysteresis(pos, lo + p.down_fraction * amp, lo + p.up_fraction * amp))
-    ups = [k for k, ep in enumerate(eps) if ep[0] == 1]
+    pivots = swing_pivots(pos, max(p.min_amplitude_thigh, p.swing_fraction * (hi - lo)))
     found: list[dict[str, int | bool | None]] = []
-    for k in ups:
-        _, s, e = eps[k]
-        prev = eps[k - 1] if k > 0 else None
-        nxt = eps[k + 1] if k + 1 < len(eps) else None
-        peak_pos = float(np.nanmax(pos[s:e]))
+    for k, (kind, ip) in enumerate(pivots):
+        if kind != 1:
+            continue
+        prev = pivots[k - 1][1] if k > 0 else None
+        nxt = pivots[k + 1][1] if k + 1 < len(pivots) else None
+        peak = float(pos[ip])
         start = None
         if prev is not None:
-            b0 = float(np.nanmin(pos[prev[1] : prev[2]]))
-            start = _last_below(pos, prev[1], s, b0 + p.bottom_fraction * (peak_pos - b0))
-        lower_end, bottom_end = None, n
+            b0 = float(pos[prev])
+            start = _last_below(pos, prev, ip, b0 + p.bottom_fraction * (peak - b0))
+        lower_end = None
         if nxt is not None:
-            b1 = float(np.nanmin(pos[nxt[1] : nxt[2]]))
-            lower_end = _first_below(pos, e, nxt[2], b1 + p.bottom_fraction * (peak_pos - b1))
-            bottom_end = nxt[2]
-        found.append({"start": start, "up": s, "lower_end": lower_end, "bottom_end": bottom_end})
+            b1 = float(pos[nxt])
+            lower_end = _first_below(pos, ip, nxt + 1, b1 + p.bottom_fraction * (peak - b1))
+        found.append({"start": start, "lower_end": lower_end, "bottom_end": n})
     return _build_reps(found, t, pos, ext, p, n)
 
 
@@ -192,7 +248,7 @@ def _build_reps(
         nxt_start = found[i + 1]["start"] if i + 1 < len(found) else None
         end = nxt_start if nxt_start is not None else f["bottom_end"]
         end = max(end, lower_end)
-        top_s, top_e, peak = _top_phase(ext, pos, t, start, max(lower_end, start + 1), p)
+        top_s, top_e, peak, top_n = _top_phase(ext, pos, t, start, max(lower_end, start + 1), p)
         phases = []
         if f["start"] is not None:
             phases.append(("lift", start, top_s))
@@ -207,10 +263,19 @@ def _build_reps(
                 end=end,
                 phases=tuple(phases),
                 peak=peak,
+                top_frames=top_n,
                 complete=f["lower_end"] is not None,
             )
         )
     return spans
+
+
+def top_pause_s(span: Span, t: np.ndarray) -> float:
+    """Seconds the rep spent in its top band (frames in the band × the frame period)."""
+    if span.top_frames <= 0:
+        top = span.phase("top")
+        return 0.0 if top is None else frame_time(t, top[1]) - frame_time(t, top[0])
+    return span.top_frames * _dt(t) if t.size > 1 else 0.0
 
 
 def frame_time(t: np.ndarray, i: int) -> float:

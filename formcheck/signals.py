@@ -213,16 +213,26 @@ def _geometry(track: PoseTrack, view: View, params: SignalParams, causal: bool) 
     )
 
 
-def _per_side(g: _Geo, view: View, a: str, b: str, c: str) -> dict[str, np.ndarray]:
-    """Joint angle a–b–c per side (180° = straight), plus the mean of the sides."""
+def _per_side(
+    g: _Geo, view: View, a: str, b: str, c: str, shared: tuple[str, ...] = ()
+) -> dict[str, np.ndarray]:
+    """Joint angle a–b–c per side (180° = straight), plus the mean of the sides.
+
+    Joints named in ``shared`` use the midpoint of both sides (for the hip angle: the trunk
+    line mid-shoulder → mid-hip, which both sides share; in a side view the far side's own
+    shoulder and hip are mostly hidden and jitter, and the midpoints halve that noise).
+    """
     out: dict[str, np.ndarray] = {}
     lateral = g(SIDE["right"]["hip"]) - g(SIDE["left"]["hip"])
     for side in ("left", "right"):
         S = SIDE[side]
+        pa, pb, pc = (
+            g.mid(SIDE["left"][j], SIDE["right"][j]) if j in shared else g(S[j]) for j in (a, b, c)
+        )
         if view.is_side or g.p.shape[-1] == 2:
-            out[side] = kin.joint_angle_deg(g(S[a]), g(S[b]), g(S[c]))
+            out[side] = kin.joint_angle_deg(pa, pb, pc)
         else:  # 3-D: measured in the sagittal plane, free of the camera's yaw
-            out[side] = kin.sagittal_joint_angle_deg(g(S[a]), g(S[b]), g(S[c]), lateral)
+            out[side] = kin.sagittal_joint_angle_deg(pa, pb, pc, lateral)
     out["both"] = _nanmean2(out["left"], out["right"])
     return out
 
@@ -246,11 +256,13 @@ def _feet(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
     for side in ("left", "right"):
         S = SIDE[side]
         foot = kin.midpoint(g(S["heel"]), g(S["toe"]))
-        heights[side] = g.slow(_height(g, foot, sh, g.thigh))
+        # a foot's height is its lower end's (heel or toe): rising onto the toes is no lift
+        low = np.fmin(_height(g, g(S["heel"]), sh, g.thigh), _height(g, g(S["toe"]), sh, g.thigh))
+        heights[side] = g.slow(low)
         out[f"heel_height_{side}_cm"] = g.slow(
             _height(g, g(S["heel"]), g(S["toe"]), g.thigh) * params.thigh_length_cm
         )
-        pos = np.sum(foot * g.along, axis=-1) / g.shin
+        pos = g.slow(np.sum(foot * g.along, axis=-1) / g.shin)
         out[f"support_drift_{side}"] = pos - _nanmedian(pos)
     rest = {s: _nanpercentile(h, params.foot_rest_percentile) for s, h in heights.items()}
     floor = (
@@ -322,10 +334,10 @@ def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
         "hip_lift": _height(g, hip, sh, g.thigh),
         "pelvic_tilt_deg": kin.line_angle_deg(hip_line, sh_line),
         "head_neck_deg": kin.vector_angle_deg(ear - sh, sh - hip),
+        # the pelvis is rigid: divide by its median width, not each frame's jittery one
         "knee_gap": g.slow(
-            g.slow(
-                kin.distance(g(L["knee"]), g(R["knee"])) / kin.distance(g(L["hip"]), g(R["hip"]))
-            )
+            kin.distance(g(L["knee"]), g(R["knee"]))
+            / kin.robust_length(kin.distance(g(L["hip"]), g(R["hip"])))
         ),
         "shoulder_height": -lower_heel / g.trunk,
     }
