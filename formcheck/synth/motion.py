@@ -82,7 +82,8 @@ class MotionPlan:
     shoulder_plane_deg: dict[str, np.ndarray]
     humeral_rotation_deg: dict[str, np.ndarray]
     elbow_flexion_deg: dict[str, np.ndarray]
-    #: (N,) working (support) side of the single-leg bridge, "" elsewhere
+    #: (N,) working (support) side: single-leg bridge (the current or last rep's), table-top
+    #: single-leg phases; "" elsewhere
     working_side: np.ndarray
     #: arm pose of the clip: "crossed", "sides" or "glutes"
     arms: str

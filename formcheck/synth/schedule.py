@@ -256,6 +256,12 @@ def _rep_channels(spec: SynthSpec, s: Schedule, floor: float, rng: np.random.Gen
             tau = (s.t[m] - seg.start_s) / max(seg.end_s - seg.start_s, 1e-6)
             s.gap[m] += f.knee_gap_wobble * np.sin(np.pi * tau) ** 2
     s.free_w.update(_free_leg(spec, s.t, s.segments))
+    if spec.drill == "single-leg-bridge":  # between reps: the side of the rep before (or after)
+        have = np.flatnonzero(s.working != "")
+        if have.size:
+            nearest = np.clip(np.searchsorted(have, np.arange(s.t.size), side="right") - 1, 0,
+                              have.size - 1)
+            s.working[:] = s.working[have[nearest]]
 
 
 def _tth_timeline(

@@ -35,7 +35,7 @@ def _u(rng: np.random.Generator, lo: float, hi: float) -> float:
 #: drill -> fault name -> draw of its clear magnitude
 FAULT_DRAWS: dict[str, dict[str, Draw]] = {
     "single-leg-bridge": {
-        "hips_short": lambda r: {"extension_short_deg": _u(r, 18, 26)},
+        "hips_short": lambda r: {"extension_short_deg": _u(r, 16, 22)},
         "no_pause": lambda r: {"top_pause_s": _u(r, 0.0, 0.2)},
         "fast_lower": lambda r: {"lower_s": _u(r, 0.8, 1.0)},
         "drop": lambda r: {"drop": True},
@@ -46,7 +46,7 @@ FAULT_DRAWS: dict[str, dict[str, Draw]] = {
         "foot_slides": lambda r: {"support_slide_shin": _u(r, 0.3, 0.45)},
     },
     "banded-bridge": {
-        "hips_short": lambda r: {"extension_short_deg": _u(r, 18, 26)},
+        "hips_short": lambda r: {"extension_short_deg": _u(r, 16, 22)},
         "no_pause": lambda r: {"top_pause_s": _u(r, 0.0, 0.2)},
         "knees_cave": lambda r: {"knee_gap_ratio": _u(r, 0.45, 0.6)},
         "no_squeeze": lambda r: {"knee_gap_wobble": _u(r, 0.3, 0.45)},
