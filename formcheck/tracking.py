@@ -103,7 +103,7 @@ def _mediapipe_version() -> str:
         return ""
 
 
-def _model_identity(model: Path | None) -> str:
+def _model_identity(model: Path | str | None) -> str:
     if model is None:
         return "bundled"
     path = Path(model)
@@ -118,7 +118,7 @@ def track_video(
     path: str | Path | int,
     *,
     backend: str | PoseBackend = DEFAULT_BACKEND,
-    model: Path | None = None,
+    model: Path | str | None = None,
     fps: float | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
@@ -187,7 +187,7 @@ def _checked(result: TrackResult, require_person: bool) -> TrackResult:
 def _run(
     video: VideoSource,
     backend: str | PoseBackend,
-    model: Path | None,
+    model: Path | str | None,
     backend_opts: dict[str, Any] | None,
     progress: ProgressFn | None,
     people: PeopleCounter | None,
@@ -223,8 +223,8 @@ def _run(
         if isinstance(backend, str):
             pose.close()
     loop_s = time.perf_counter() - loop_start
-    track = buffer.to_track(video.info, _source(video, pose, clip_hash))
-    warnings = [*video.warnings, *person_warnings(track, buffer.persons)]
+    track, persons = buffer.finish(video.info, _source(video, pose, clip_hash))
+    warnings = [*video.warnings, *person_warnings(track, persons)]
     if people is not None and (several := people.warning()):
         warnings.append(several)
     timings = Timings(decode_s=video.decode_s, pose_s=pose_s, track_cached=False)
@@ -347,24 +347,33 @@ class _TrackBuffer:
         self._n_in_chunk += 1
         self._count += 1
 
-    def _joined(self, chunks: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate(chunks)[: self._count] if chunks else np.zeros(0)
+    def _drain(self, chunks: list[np.ndarray]) -> np.ndarray:
+        """One array of the rows so far, freeing each chunk once copied (peak memory: the
+        result plus one chunk, not twice the track)."""
+        tail = chunks[0].shape[1:] if chunks else ()
+        dtype = chunks[0].dtype if chunks else np.float64
+        out = np.empty((self._count, *tail), dtype=dtype)
+        pos = 0
+        while chunks:
+            chunk = chunks.pop(0)
+            k = min(len(chunk), self._count - pos)
+            out[pos : pos + k] = chunk[:k]
+            pos += k
+        return out
 
-    @property
-    def persons(self) -> np.ndarray:
-        return self._joined(self._persons).astype(np.int16)
-
-    def to_track(self, info: VideoInfo, source: TrackSource) -> PoseTrack:
-        n = self._count
+    def finish(self, info: VideoInfo, source: TrackSource) -> tuple[PoseTrack, np.ndarray]:
+        """The track and the per-frame count of people seen; empties the buffer."""
         track_fps = min(info.fps, info.fps_requested) if info.fps_requested else info.fps
-        return PoseTrack(
-            t=self._joined(self._t),
-            image=self._joined(self._image).reshape(n, NUM_LANDMARKS, 4),
-            world=self._joined(self._world).reshape(n, NUM_LANDMARKS, 4),
+        persons = self._drain(self._persons)
+        track = PoseTrack(
+            t=self._drain(self._t),
+            image=self._drain(self._image).reshape(self._count, NUM_LANDMARKS, 4),
+            world=self._drain(self._world).reshape(self._count, NUM_LANDMARKS, 4),
             size=(info.width, info.height),
             fps=track_fps,
             source=source,
         )
+        return track, persons
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,11 +421,11 @@ def identity_jumps(track: PoseTrack) -> list[float]:
         return []
     w, h = track.size
     aspect = np.array([w, h], dtype=np.float64) / max(w, h, 1)
-    xy = track.image[:, :, :2].astype(np.float64) * aspect
-    hips = xy[:, [LEFT_HIP, RIGHT_HIP]].mean(axis=1)
-    shoulders = xy[:, [LEFT_SHOULDER, RIGHT_SHOULDER]].mean(axis=1)
+    xy = track.image[:, [LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER], :2] * aspect
+    hips = xy[:, :2].mean(axis=1)
+    shoulders = xy[:, 2:].mean(axis=1)
     torso = np.linalg.norm(shoulders - hips, axis=1)
-    ok = track.detected & np.isfinite(torso) & (torso > 1e-3)
+    ok = np.isfinite(torso) & (torso > 1e-3)
     a, b = np.arange(len(track) - 1), np.arange(1, len(track))
     pair = ok[a] & ok[b] & (np.diff(track.t) <= MAX_JUMP_GAP_S)
     with np.errstate(invalid="ignore", divide="ignore"):
