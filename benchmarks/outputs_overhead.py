@@ -1,0 +1,112 @@
+"""What the coach's outputs cost: annotated video + HTML report against a clip's analysis time.
+
+Target (issue 5): the annotated video and the HTML report together add under 25 % to a clip's
+analysis time (the pose model run without the cache, plus the cue engine).
+
+Also shows that writing the annotated video keeps memory flat with clip length: the peak of
+Python-tracked memory (numpy included) while annotating the clip and a copy four times as
+long (made by repeating its frames) should be about the same.
+
+Usage:  nice python benchmarks/outputs_overhead.py [CLIP] [--repeat N]
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from formcheck.pipeline import analyze
+from formcheck.report.annotate import VideoSink, write_annotated_video
+from formcheck.report.csvout import write_rep_csv
+from formcheck.report.html import write_html
+from formcheck.testing import REAL_CLIPS
+from formcheck.video import open_video
+
+DEFAULT_CLIP = REAL_CLIPS / "musclewiki_dead_bug_side.mp4"
+
+
+def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, time.perf_counter() - t0
+
+
+def overhead(clip: Path, out: Path, repeat: int) -> None:
+    analysis_s, html_s, video_s, csv_s = [], [], [], []
+    analysis = None
+    for i in range(repeat):
+        analysis, a = timed(analyze, clip, use_cache=False, cache_dir=out / "cache")
+        _, h = timed(write_html, analysis, out / f"r{i}.html")
+        _, v = timed(write_annotated_video, analysis, out / f"r{i}.mp4")
+        _, c = timed(write_rep_csv, analysis.report, out / f"r{i}.csv")
+        analysis_s.append(a), html_s.append(h), video_s.append(v), csv_s.append(c)
+    assert analysis is not None
+    a, h, v, c = min(analysis_s), min(html_s), min(video_s), min(csv_s)
+    frames = len(analysis.track)
+    print(
+        f"clip: {clip.name}, {frames} frames, {analysis.report.clip.width}x{analysis.report.clip.height}"
+    )
+    print(
+        f"  analysis (pose model, no cache, + cue engine): {a:6.2f} s  ({a / frames * 1000:.1f} ms/frame)"
+    )
+    print(f"  HTML report (plots, key frames re-decoded):    {h:6.2f} s  ({h / a:6.1%})")
+    print(f"  annotated video (decode, draw, x264):          {v:6.2f} s  ({v / a:6.1%})")
+    print(f"  per-rep CSV:                                   {c:6.3f} s  ({c / a:6.1%})")
+    added = (h + v) / a
+    print(
+        f"  video + HTML add {added:.1%} to the analysis time ({'meets' if added < 0.25 else 'misses'} the < 25 % target)"
+    )
+
+
+def long_copy(clip: Path, dst: Path, times: int) -> Path:
+    """The clip's frames repeated ``times`` times, timestamps continued."""
+    with open_video(clip) as src:
+        frames = [(f.t, f.image) for f in src]
+        fps = src.info.fps
+    span = frames[-1][0] + 1.0 / fps
+    with VideoSink(dst, fps=fps) as sink:
+        for k in range(times):
+            for t, img in frames:
+                sink.write(img, t + k * span)
+    return dst
+
+
+def memory(clip: Path, out: Path) -> None:
+    longer = long_copy(clip, out / "long.mp4", 4)
+    for path in (clip, longer):
+        analysis = analyze(path, cache_dir=out / "cache")
+        tracemalloc.start()
+        write_annotated_video(analysis, out / f"mem-{path.stem}.mp4")
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(
+            f"  annotating {len(analysis.track):5d} frames: peak traced memory {peak / 2**20:6.1f} MiB"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("clip", nargs="?", type=Path, default=DEFAULT_CLIP)
+    ap.add_argument("--repeat", type=int, default=1, help="runs; the fastest of each stage counts")
+    ap.add_argument("--no-memory", action="store_true", help="skip the memory check")
+    args = ap.parse_args(argv)
+    if not args.clip.is_file():
+        print(f"no clip at {args.clip}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="fc-outputs-bench-") as tmp:
+        overhead(args.clip, Path(tmp), args.repeat)
+        if not args.no_memory:
+            print("memory while writing the annotated video (should not grow with length):")
+            memory(REAL_CLIPS / "physioplus_glute_bridge_side.mp4", Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
