@@ -236,9 +236,18 @@ def fake_analysis(*, reps: int = 3, clip_path: str = "clip.mp4", **kw: Any) -> A
 
 
 def render_clip(
-    track: PoseTrack, path: Path, *, pix_fmt: str = "yuv420p", size: tuple[int, int] | None = None
+    track: PoseTrack,
+    path: Path,
+    *,
+    pix_fmt: str = "yuv420p",
+    size: tuple[int, int] | None = None,
+    rotation_cw: int = 0,
 ) -> Path:
-    """Draw the track as a stick figure on grey into an H.264 clip (timestamps = track.t)."""
+    """Draw the track as a stick figure on grey into an H.264 clip (timestamps = track.t).
+
+    ``rotation_cw`` stores the frames turned the way a phone does, with a display matrix asking
+    players to turn them back clockwise by that many degrees: the displayed frames are the
+    drawn ones."""
     import av
     import cv2
 
@@ -246,7 +255,11 @@ def render_clip(
     fps = Fraction(round(track.fps * 1000), 1000)
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = w, h, pix_fmt
+        k = (rotation_cw // 90) % 4
+        stream.width, stream.height = (h, w) if k % 2 else (w, h)
+        stream.pix_fmt = pix_fmt
+        if rotation_cw:
+            stream.set_display_rotation(-rotation_cw)
         for i in range(len(track)):
             img = np.full((h, w, 3), 90, np.uint8)
             pts = track.image[i, :, :2] * np.array([w, h])
@@ -255,7 +268,8 @@ def render_clip(
                     pa = tuple(int(v) for v in pts[a])
                     pb = tuple(int(v) for v in pts[b])
                     cv2.line(img, pa, pb, (230, 230, 230), 2)
-            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+            stored = np.ascontiguousarray(np.rot90(img, k=k))
+            frame = av.VideoFrame.from_ndarray(stored, format="rgb24")
             for packet in stream.encode(frame):
                 out.mux(packet)
         for packet in stream.encode():

@@ -184,7 +184,6 @@ def test_real_clip_end_to_end(tmp_path: Path) -> None:
         pytest.skip(f"real clips not found at {REAL_CLIPS}")
     try:
         import formcheck.analysis  # noqa: F401
-
         import formcheck.tracking  # noqa: F401
         from formcheck.pipeline import analyze
     except ImportError as err:
@@ -194,3 +193,31 @@ def test_real_clip_end_to_end(tmp_path: Path) -> None:
     meta, frames = _decode(write_annotated_video(analysis, tmp_path / "real.mp4"))
     assert meta["codec"] == "h264" and meta["size"] == (640, 480)
     assert len(frames) == len(analysis.track)
+
+
+def test_phone_rotation_is_applied(tmp_path: Path) -> None:
+    """A portrait phone clip (landscape frames + display matrix) comes out upright."""
+    from formcheck.video import open_video
+
+    analysis = rf.fake_analysis(reps=1, size=(240, 320), clip_path=str(tmp_path / "portrait.mp4"))
+    clip = rf.render_clip(analysis.track, tmp_path / "portrait.mp4", rotation_cw=90)
+    with av.open(str(clip)) as c:
+        assert (c.streams.video[0].width, c.streams.video[0].height) == (320, 240), (
+            "stored landscape"
+        )
+    out = write_annotated_video(analysis, tmp_path / "out.mp4", annotator=Compose([]))
+    meta, frames = _decode(out)
+    assert meta["size"] == (240, 320)
+    with open_video(clip) as src:
+        shown = [f.image for f in src]
+    assert len(shown) == len(frames)
+    diff = np.abs(frames[10][1].astype(int) - shown[10].astype(int)).mean()
+    assert diff < 4, "the same upright picture, up to compression"
+    with_overlay = write_annotated_video(analysis, tmp_path / "ov.mp4")
+    _, ov = _decode(with_overlay)
+    state = FrameStates(analysis).at(10, float(frames[10][0]), (240, 320))
+    hip = state.landmarks_px[23]
+    x, y = int(hip[0]), int(hip[1])
+    px = ov[10][1][max(0, y - 6) : y + 7, max(0, x - 6) : x + 7].reshape(-1, 3).astype(int)
+    green = (px[:, 1] > px[:, 0] + 60) & (px[:, 1] > px[:, 2] + 30)
+    assert green.any(), "the skeleton is drawn where the upright picture has the hip"
