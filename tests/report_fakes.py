@@ -8,6 +8,8 @@ The clip is a stick figure drawn from the same track, so overlays can be checked
 from __future__ import annotations
 
 import math
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -358,3 +360,24 @@ def ensure_video_module() -> None:
     mod.open_video = VideoSource  # type: ignore[attr-defined]
     mod.Frame, mod.VideoInfo = Frame, VideoInfo  # type: ignore[attr-defined]
     sys.modules["formcheck.video"] = mod
+
+
+# -- headless Chromium (Debian package `chromium`) -----------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def run_chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Load ``page`` in headless Chromium (no network, throwaway profile); console on stderr."""
+    args = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+        f"--user-data-dir={tmp / 'chromium-profile'}", "--enable-logging=stderr", "--v=0", *extra,
+        page.as_uri(),
+    ]  # fmt: skip
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+
+
+def console_lines(stderr: str) -> list[str]:
+    """The page's console messages (logs, errors, uncaught exceptions) from Chromium's log."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]

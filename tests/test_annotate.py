@@ -221,3 +221,40 @@ def test_phone_rotation_is_applied(tmp_path: Path) -> None:
     px = ov[10][1][max(0, y - 6) : y + 7, max(0, x - 6) : x + 7].reshape(-1, 3).astype(int)
     green = (px[:, 1] > px[:, 0] + 60) & (px[:, 1] > px[:, 2] + 30)
     assert green.any(), "the skeleton is drawn where the upright picture has the hip"
+
+
+VIDEO_PAGE = """<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head><body>
+<video id="v" src="%s" muted preload="auto"></video><script>
+var v = document.getElementById("v");
+v.addEventListener("loadeddata", function () { console.log("VIDEO ok " + v.videoWidth + "x" + v.videoHeight); });
+v.addEventListener("error", function () { console.log("VIDEO error " + (v.error && v.error.code)); });
+</script></body></html>"""
+
+
+def _plays_in_chromium(video: Path, tmp: Path) -> str:
+    page = video.with_suffix(".html")
+    page.write_text(VIDEO_PAGE % video.name)
+    run = rf.run_chromium(page, tmp, "--virtual-time-budget=5000", "--dump-dom")
+    lines = [line for line in rf.console_lines(run.stderr) if "VIDEO" in line]
+    return lines[0] if lines else "no video event: " + run.stderr[-500:]
+
+
+@pytest.mark.skipif(rf.CHROMIUM is None, reason="Debian package 'chromium' not installed")
+def test_video_plays_in_a_browser(tmp_path: Path, clip_and_analysis) -> None:
+    _, analysis = clip_and_analysis
+    out = write_annotated_video(analysis, tmp_path / "annotated.mp4")
+    assert "VIDEO ok 320x240" in _plays_in_chromium(out, tmp_path)
+    # the check can fail: MPEG-4 Part 2 in mp4 (what OpenCV's "mp4v" writer makes) does not play
+    mp4v = tmp_path / "mp4v.mp4"
+    with av.open(str(mp4v), "w") as c:
+        s = c.add_stream("mpeg4", rate=25)
+        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
+        for i in range(25):
+            frame = av.VideoFrame.from_ndarray(
+                np.full((240, 320, 3), i * 5, np.uint8), format="rgb24"
+            )
+            for p in s.encode(frame):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    assert "VIDEO error" in _plays_in_chromium(mp4v, tmp_path)

@@ -6,7 +6,6 @@ import base64
 import os
 import re
 import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -164,7 +163,7 @@ def test_nan_gaps_break_the_line() -> None:
 
 # -- a real browser ------------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = rf.CHROMIUM
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian package 'chromium' not installed (apt-get install chromium)"
 )
@@ -179,18 +178,8 @@ for (var i = 0; i < svgs.length; i++) {
 </script>"""
 
 
-def _chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    args = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-        f"--user-data-dir={tmp / 'chromium-profile'}", "--enable-logging=stderr", "--v=0", *extra,
-        page.as_uri(),
-    ]  # fmt: skip
-    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
-
-
-def _console(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+_chromium = rf.run_chromium
+_console = rf.console_lines
 
 
 @needs_chromium
