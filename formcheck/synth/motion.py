@@ -205,6 +205,54 @@ def _trunk_pitch(body: Body, setup: Setup, sched: Schedule, table: SagittalTable
     return (1 - frac) * per[lo, cols] + frac * per[lo + 1, cols]
 
 
+def _working_extension(joints: dict[str, np.ndarray], working: np.ndarray,
+                       alpha: np.ndarray) -> np.ndarray:
+    """Working side's sagittal hip extension, signed: past 180° when hyperextended (the knee
+    behind the trunk line), so a solver cannot settle on the wrong side of straight."""
+    _, ant, _ = trunk_axes(alpha)
+    ext = {}
+    for side in SIDES:
+        hip, knee = sagittal(joints[f"{side}_hip"]), sagittal(joints[f"{side}_knee"])
+        a = angle_deg(sagittal(joints[f"{side}_shoulder"]), hip, knee)
+        ext[side] = np.where(dot(knee - hip, ant) >= 0, a, 360.0 - a)
+    both = 0.5 * (ext["left"] + ext["right"])
+    return np.where(working == "left", ext["left"], np.where(working == "right", ext["right"],
+                                                              both))
+
+
+def _hold_working_extension(
+    spec: SynthSpec, body: Body, setup: Setup, sched: Schedule, table: SagittalTable,
+    alpha: np.ndarray, joints: dict[str, np.ndarray], iterations: int = 6,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Re-pitch the trunk until the working side's hip extension is the planned one (pelvis
+    roll and a sliding foot otherwise shift it by a few degrees). Guarded Newton steps: the
+    local slope by finite difference, a step kept only where it brings the angle closer."""
+    lo, hi = float(table.alpha_deg[0]), float(table.alpha_deg[-1])
+    free = np.where(sched.working == "left", sched.free_w["left"],
+                    np.where(sched.working == "right", sched.free_w["right"], 0.0))
+    planted = free < 0.01  # only where the working foot is on its support
+
+    def error(j: dict[str, np.ndarray], a: np.ndarray) -> np.ndarray:
+        return np.where(planted, sched.ext_deg - _working_extension(j, sched.working, a), 0.0)
+
+    err = error(joints, alpha)
+    for _ in range(iterations):
+        if np.max(np.abs(err)) < 0.05:
+            break
+        probe = np.clip(alpha + 0.5, lo, hi)
+        probe_err = error(solve_joints(spec, body, setup, sched, probe), probe)
+        slope = (err - probe_err) / np.maximum(probe - alpha, 1e-6)
+        step = np.where(slope > 0.2, np.clip(err / np.maximum(slope, 0.2), -4.0, 4.0), 0.0)
+        trial = np.clip(alpha + step, lo, hi)
+        trial_joints = solve_joints(spec, body, setup, sched, trial)
+        trial_err = error(trial_joints, trial)
+        better = np.abs(trial_err) < np.abs(err)
+        alpha = np.where(better, trial, alpha)
+        joints = {k: np.where(better[:, None], trial_joints[k], v) for k, v in joints.items()}
+        err = np.where(better, trial_err, err)
+    return alpha, joints
+
+
 def plan_motion(spec: SynthSpec) -> MotionPlan:
     """The athlete's motion for a spec: deterministic for a given ``spec.seed``."""
     rng = np.random.default_rng(spec.seed)
@@ -215,4 +263,5 @@ def plan_motion(spec: SynthSpec) -> MotionPlan:
     sched = build_schedule(spec, table, rng)
     alpha = _trunk_pitch(body, setup, sched, table)
     joints = solve_joints(spec, body, setup, sched, alpha)
+    alpha, joints = _hold_working_extension(spec, body, setup, sched, table, alpha, joints)
     return _assemble(spec, body, setup, sched, alpha, joints)

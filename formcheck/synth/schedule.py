@@ -30,6 +30,7 @@ NO_PAUSE_S = 0.5  # a top pause shorter than this comes with a sharp turn at the
 #: share of a lowering (lift) spent slowing down into (speeding up from) the floor: a controlled
 #: rep touches down at a steady speed and goes; a quick lowering (< 1.2 s) still lands softly
 TOUCH_AND_GO, SOFT_LANDING = 0.12, 0.5
+MAX_EXT_DEG = 179.3  # keep clear of the straight line, where the unsigned angle folds back
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -223,20 +224,25 @@ def _rep_timeline(
     return segs
 
 
-def _free_leg(spec: SynthSpec, t: np.ndarray, segs: list[PlannedSegment]) -> dict[str, np.ndarray]:
-    """Single-leg bridge: weight 0..1 of the free (non-working) foot being up."""
+def _free_leg(t: np.ndarray, segs: list[PlannedSegment]) -> dict[str, np.ndarray]:
+    """Single-leg bridge: weight 0..1 of the free (non-working) foot being up. Consecutive reps
+    on one side keep the free foot up; at a change of side the feet swap within the rest, so
+    the working foot is planted for the whole of its rep."""
     w = {"left": np.zeros_like(t), "right": np.zeros_like(t)}
-    reps = [s for s in segs if s.side is not None]
     blocks: list[list[float | str]] = []  # [free side, start, end]
-    for s in reps:
+    for s in (s for s in segs if s.side is not None):
         free = OTHER[str(s.side)]
-        if blocks and blocks[-1][0] == free and spec.sides != "alternate":
+        if blocks and blocks[-1][0] == free:
             blocks[-1][2] = s.end_s
         else:
             blocks.append([free, s.start_s, s.end_s])
-    for free, t0, t1 in blocks:
-        up = smooth_step((t - (float(t0) - LEG_RAMP_S)) / LEG_RAMP_S)
-        down = 1.0 - smooth_step((t - float(t1)) / LEG_RAMP_S)
+    for k, (free, t0, t1) in enumerate(blocks):
+        before = float(t0) - (float(blocks[k - 1][2]) if k else 0.0)
+        after = (float(blocks[k + 1][1]) if k + 1 < len(blocks) else float(t[-1])) - float(t1)
+        r0 = max(min(LEG_RAMP_S, before), 1e-3)
+        r1 = max(min(LEG_RAMP_S, after), 1e-3)
+        up = smooth_step((t - (float(t0) - r0)) / r0)
+        down = 1.0 - smooth_step((t - float(t1)) / r1)
         w[str(free)] = np.maximum(w[str(free)], np.minimum(up, down))
     return w
 
@@ -247,7 +253,6 @@ def _rep_channels(spec: SynthSpec, s: Schedule, floor: float, rng: np.random.Gen
         m = (s.t >= seg.start_s) & (s.t < seg.end_s)
         level = _level(s.ext_deg[m], floor, seg.intent["peak_hip_extension_deg"])
         if seg.side is not None:
-            s.working[(s.t >= seg.start_s - 0.3) & (s.t < seg.end_s + 0.3)] = seg.side
             tilt = f.pelvis_tilt_deg if (seg.faulty and f.pelvis_tilt_deg) else rng.uniform(0, 3)
             s.roll_deg[m] = (1.0 if seg.side == "left" else -1.0) * tilt * level
             if seg.faulty and f.support_slide_shin:
@@ -255,13 +260,12 @@ def _rep_channels(spec: SynthSpec, s: Schedule, floor: float, rng: np.random.Gen
         if seg.faulty and f.knee_gap_wobble:
             tau = (s.t[m] - seg.start_s) / max(seg.end_s - seg.start_s, 1e-6)
             s.gap[m] += f.knee_gap_wobble * np.sin(np.pi * tau) ** 2
-    s.free_w.update(_free_leg(spec, s.t, s.segments))
-    if spec.drill == "single-leg-bridge":  # between reps: the side of the rep before (or after)
-        have = np.flatnonzero(s.working != "")
-        if have.size:
-            nearest = np.clip(np.searchsorted(have, np.arange(s.t.size), side="right") - 1, 0,
-                              have.size - 1)
-            s.working[:] = s.working[have[nearest]]
+    s.free_w.update(_free_leg(s.t, s.segments))
+    sided = [seg for seg in s.segments if seg.side is not None]
+    if sided:  # the working side changes when the next rep's lift starts
+        s.working[:] = str(sided[0].side)
+        for seg in sided:
+            s.working[s.t >= seg.start_s] = str(seg.side)
 
 
 def _tth_timeline(
@@ -341,7 +345,7 @@ def build_schedule(spec: SynthSpec, table: SagittalTable, rng: np.random.Generat
     gap = f.knee_gap_ratio if f.knee_gap_ratio is not None else float(rng.uniform(1.05, 1.25))
     wander = np.sin(2 * np.pi * (t / 7.0 + rng.uniform()))
     s = Schedule(
-        t=t, ext_deg=b.ext + 0.6 * wander, phase=b.phase, segment=b.segment,
+        t=t, ext_deg=np.minimum(b.ext + 0.6 * wander, MAX_EXT_DEG), phase=b.phase, segment=b.segment,
         working=np.full(t.shape, "", dtype="<U5"),
         free_w={k: v.copy() for k, v in zeros.items()},
         lift_w={k: v.copy() for k, v in zeros.items()},

@@ -102,6 +102,8 @@ class GroundTruth:
     cues: tuple[CueTruth, ...]
     #: per-frame true signals (see `formcheck.synth.true_signals`)
     signals: dict[str, np.ndarray]
+    #: the segments themselves are clear-cut (table top: no hold hovering near the 160° line)
+    segments_clear: bool = True
 
     @property
     def reps(self) -> list[SegmentTruth]:
@@ -109,7 +111,7 @@ class GroundTruth:
 
     @property
     def clear(self) -> bool:
-        return all(c.clear for c in self.cues)
+        return self.segments_clear and all(c.clear for c in self.cues)
 
     @property
     def longest_hold_s(self) -> float:
@@ -212,6 +214,28 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
     return out
 
 
+def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
+    """Hold frames stay ≥ 163° and every dip goes ≤ 157° for ≥ 0.7 s: no hold or dip that a
+    fair measurement could call either way at the 160° / 0.5 s rule."""
+    if ctx.spec.drill != "table-top":
+        return True
+    plan, ext = ctx.plan, ctx.sig["hip_extension_deg"]
+    hold = plan.segments[0]
+    inner = ctx.mask(hold.start_s, hold.end_s)
+    held = np.zeros_like(inner)
+    for seg in segments:
+        if seg.kind == "hold":
+            held |= ctx.mask(seg.start_s + 0.3, seg.end_s - 0.3)
+    if np.median(ext[inner]) < HOLD_DIP_DEG:
+        return True
+    ok = bool(np.all(ext[held & inner] >= HOLD_DIP_DEG + 3.0))
+    holds = [s for s in segments if s.kind == "hold"]
+    for a, b in zip(holds[:-1], holds[1:], strict=False):
+        dip = ctx.mask(a.end_s, b.start_s)
+        ok &= bool(ext[dip].min() <= HOLD_DIP_DEG - 3.0) and (b.start_s - a.end_s) >= 0.7
+    return ok
+
+
 def _single_leg_mask(spec: SynthSpec, plan: MotionPlan, sig: dict[str, np.ndarray]) -> np.ndarray:
     if spec.drill != "table-top":
         return np.zeros(len(plan), dtype=bool)
@@ -250,4 +274,4 @@ def ground_truth(spec: SynthSpec, plan: MotionPlan, scene: np.ndarray) -> Ground
     ctx = Context(spec, plan, scene, sig, tuple(segments), ctx.single_leg)
     return GroundTruth(drill=spec.drill, camera=spec.camera, view_class=spec.view_class,
                        t=plan.t, segments=tuple(segments), cues=tuple(_cue_truths(ctx)),
-                       signals=sig)
+                       signals=sig, segments_clear=_holds_clear(ctx, segments))
