@@ -12,6 +12,7 @@ import functools
 import hashlib
 import logging
 import os
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -126,7 +127,9 @@ def _build_with_anny(athlete: Athlete) -> BodyModel:
             f"(missing: {err.name})"
         ) from err
     log.info("building the Anny body for %s (first time takes minutes)", athlete)
-    model = anny.Anny()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "fallback to lbs skinning": expected on CPU
+        model = anny.Anny()
     with torch.no_grad():
         out = model(phenotype_kwargs=_phenotype(athlete))
     vertices = out["rest_vertices"][0].double().numpy()
@@ -150,7 +153,7 @@ def _build_with_anny(athlete: Athlete) -> BodyModel:
 
 def _save(body: BodyModel, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
     np.savez_compressed(
         tmp,
         vertices=body.vertices,

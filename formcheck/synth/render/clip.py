@@ -11,7 +11,7 @@ import numpy as np
 
 from formcheck.synth.render.body import Athlete, load_body
 from formcheck.synth.render.marks import build_marks
-from formcheck.synth.render.pose_rig import Rig, RigPose, skin
+from formcheck.synth.render.pose_rig import Rig, RigPose, band_polyline, skin
 from formcheck.synth.render.scene import CameraSpec, Props, Renderer
 from formcheck.synth.render.texture import paint_texture
 from formcheck.synth.render.writer import Mp4Writer
@@ -70,7 +70,8 @@ def render_sequence(
         with Mp4Writer(out, size=size, fps=fps, crf=crf) as writer:
             for i, pose in enumerate(seq.poses):
                 posed = rig.pose(pose)
-                rgb = renderer.render(skin(body, posed))
+                band = band_polyline(rig, posed) if seq.props.band else None
+                rgb = renderer.render(skin(body, posed), band)
                 writer.write(rgb)
                 world[i] = marks.world(body, posed)
                 visible[i] = _visible(camera.project(world[i], *size), renderer.last_depth)

@@ -197,9 +197,10 @@ class PlanDriver:
         p = self.plan
         kb = p.drill == "single-leg-bridge"
         return Props(
-            kettlebell_x_m=self.foot_x0 - 0.06 if kb else None,
+            kettlebell_x_m=self.foot_x0 - 0.08 if kb else None,
             kettlebell_top_m=float(max(p.foot_support_m.values())) if kb else 0.28,
             bench_top_m=float(p.shoulder_support_m) if self.bench else None,
+            band=p.drill == "banded-bridge",
         )
 
 

@@ -249,9 +249,13 @@ class Rig:
                 hip = heads[self.idx[f"upperleg01{sx}"]]
                 wrist = hip + low @ np.array([0.0, 0.09, 0.0]) + 0.07 * outward
                 pole = -anterior + outward
+            elif pose.upper_follow >= 0.9:  # sides, shoulders on a bench: arms rest out on it
+                wrist = shoulder + 0.42 * outward + np.array([-0.12, 0.0, 0.0])
+                wrist[1] = pose.back_surface_m + 0.03
+                pole = -anterior + 0.5 * feetward
             else:  # sides: along the trunk on the floor, palms down
                 wrist = shoulder + 0.93 * reach * feetward + 0.12 * outward
-                wrist[1] = pose.back_surface_m + 0.04 if pose.upper_follow < 0.9 else wrist[1]
+                wrist[1] = pose.back_surface_m + 0.04
                 pole = -anterior + outward
             elbow = two_bone_ik(shoulder, wrist, self.upper_arm_m[side], self.forearm_m[side], pole)
             labels = ((f"upperarm01{sx}", f"upperarm02{sx}"), (f"lowerarm01{sx}", f"lowerarm02{sx}"))
@@ -332,3 +336,17 @@ def _swing_knee(hip: np.ndarray, ankle: np.ndarray, knee: np.ndarray, target_z: 
         if cand[1] > best_y:
             best, best_y = cand, float(cand[1])
     return best
+
+
+def band_polyline(rig: Rig, posed: PosedRig, *, anchor_z_m: float = 0.42, n: int = 15) -> np.ndarray:
+    """A band over the front of the pelvis, down to floor anchors either side: (K, 3)."""
+    h = posed.heads
+    mid = 0.5 * (h[rig.idx["upperleg01.L"]] + h[rig.idx["upperleg01.R"]])
+    r = posed.rotations[rig.idx["root"]]
+    anterior = r @ np.array([0.0, -0.9, 0.0])
+    left = r @ np.array([1.0, 0.0, 0.0])
+    ang = np.linspace(-np.pi / 2, np.pi / 2, n)
+    arc = mid + np.outer(np.cos(ang), 0.13 * anterior) + np.outer(np.sin(ang), 0.20 * left)
+    ends = [np.array([arc[0, 0], 0.0, np.sign(arc[0, 2]) * anchor_z_m]),
+            np.array([arc[-1, 0], 0.0, np.sign(arc[-1, 2]) * anchor_z_m])]
+    return np.vstack([ends[0], arc, ends[1]])

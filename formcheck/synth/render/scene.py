@@ -65,9 +65,9 @@ def camera_for(name: str, *, facing: str = "left", centre_x_m: float = 0.35) -> 
     if name == "side-elevated":
         return CameraSpec(eye=(cx, 1.45, 2.7 * sz), target=(cx, 0.25, 0.0), yfov_deg=40.0)
     if name == "oblique":
-        return CameraSpec(eye=(cx + 2.1, 0.9, 2.1 * sz), target=(cx, 0.3, 0.0), yfov_deg=42.0)
+        return CameraSpec(eye=(cx + 1.55, 0.8, 1.55 * sz), target=(cx, 0.28, 0.0), yfov_deg=42.0)
     if name == "front-feet":
-        return CameraSpec(eye=(cx + 2.9, 0.75, 0.0), target=(cx - 0.2, 0.3, 0.0), yfov_deg=40.0)
+        return CameraSpec(eye=(cx + 2.3, 0.7, 0.0), target=(cx - 0.2, 0.3, 0.0), yfov_deg=40.0)
     raise ValueError(f"unknown camera {name!r}; choose from {', '.join(CAMERAS)}")
 
 
@@ -108,6 +108,7 @@ class Props:
     bench_top_m: float | None = None  # the bench under the shoulders (table top)
     bench_edge_x_m: float = 0.06
     mat: bool = True
+    band: bool = False  # a resistance band over the hips, anchored to the floor
 
 
 def _box(pyrender, size, centre, colour):  # noqa: ANN001, ANN202
@@ -124,7 +125,7 @@ def _box(pyrender, size, centre, colour):  # noqa: ANN001, ANN202
 def _kettlebell(pyrender, x: float, z: float, top: float):  # noqa: ANN001, ANN202
     import trimesh
 
-    r = 0.42 * top
+    r = 0.45 * top
     bell = trimesh.creation.icosphere(subdivisions=3, radius=r)
     bell.apply_translation([x, r, z])
     handle = trimesh.creation.torus(major_radius=0.3 * top, minor_radius=0.045 * top)
@@ -186,6 +187,7 @@ class Renderer:
         self.scene.add(cam, pose=camera.pose())
         self._add_lights()
         self.body_node = None
+        self.band_node = None
         self.last_depth = np.zeros((self.height, self.width), np.float32)
         try:
             self.renderer = pyrender.OffscreenRenderer(self.width, self.height)
@@ -204,9 +206,15 @@ class Renderer:
         fill[:3, :3] = _look_rotation(np.asarray(self.camera.target) - np.asarray(self.camera.eye))
         self.scene.add(pr.DirectionalLight(color=[0.9, 0.93, 1.0], intensity=1.6), pose=fill)
 
-    def render(self, vertices: np.ndarray) -> np.ndarray:
-        """An (H, W, 3) uint8 RGB image of the body with these world vertices."""
+    def render(self, vertices: np.ndarray, band: np.ndarray | None = None) -> np.ndarray:
+        """An (H, W, 3) uint8 RGB image of the body with these world vertices (and a band
+        along the polyline ``band``, (K, 3), when given)."""
         pr = self.pyrender
+        if self.band_node is not None:
+            self.scene.remove_node(self.band_node)
+            self.band_node = None
+        if band is not None:
+            self.band_node = self.scene.add(_ribbon(pr, band, width_m=0.05, colour=(0.55, 0.08, 0.10)))
         normals = vertex_normals(vertices, self.body.faces)
         prim = pr.Primitive(
             positions=vertices[self.src].astype(np.float32),
@@ -235,3 +243,21 @@ def _look_rotation(direction: np.ndarray) -> np.ndarray:
     right /= np.linalg.norm(right)
     up = np.cross(right, d)
     return np.stack([right, up, -d], axis=1)
+
+
+def _ribbon(pyrender, points: np.ndarray, *, width_m: float, colour: tuple[float, float, float]):  # noqa: ANN001, ANN202
+    """A flat strip along ``points`` (K, 3), ``width_m`` wide along x (the body's long axis)."""
+    half = np.array([0.5 * width_m, 0.0, 0.0])
+    verts = np.concatenate([points - half, points + half]).astype(np.float32)
+    k = len(points)
+    faces = []
+    for i in range(k - 1):
+        faces += [[i, i + 1, k + i], [k + i, i + 1, k + i + 1]]
+    faces_arr = np.asarray(faces, dtype=np.uint32)
+    faces_arr = np.concatenate([faces_arr, faces_arr[:, ::-1]])  # both sides
+    normals = np.tile(np.array([[0.0, 1.0, 0.0]], np.float32), (len(verts), 1))
+    mat = pyrender.MetallicRoughnessMaterial(
+        baseColorFactor=[float(c) for c in colour] + [1.0], metallicFactor=0.0, roughnessFactor=0.8
+    )
+    prim = pyrender.Primitive(positions=verts, normals=normals, indices=faces_arr, material=mat)
+    return pyrender.Mesh(primitives=[prim])
