@@ -8,7 +8,8 @@ others. Pick one by name with `get_executor`:
 - ``local``: a process pool, one worker per core by default;
 - ``dask``: a Dask distributed cluster (``pip install 'formcheck[dask]'``), given a scheduler
   address (``tcp://host:8786``), or a local cluster started for the run when none is given.
-  Workers need formcheck installed and the clips reachable at the same paths.
+  Workers need formcheck installed, and the clips and the output folder at the same paths
+  (a shared filesystem): each worker writes its clip's files itself.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ import numpy as np
 
 from formcheck.errors import OutputError
 from formcheck.landmarks import SKELETON
-from formcheck.report.model import Report, Status
+from formcheck.report.model import CueResult, Report, Status
 from formcheck.report.words import cue_words
 
 log = logging.getLogger(__name__)
@@ -193,19 +193,33 @@ def _signal(signals: Any, name: str) -> np.ndarray | None:
     return None if arr is None else np.asarray(arr, dtype=np.float64)
 
 
+def fault_text(r: CueResult) -> str:
+    """The on-screen line for a fault: plain words, then what was measured against what."""
+    words = cue_words(r.cue_id).fault
+    if r.value is None or r.threshold is None or r.comparison not in (">=", "<=", "within"):
+        return words
+    unit = {"deg": " deg", "": ""}.get(r.unit, f" {r.unit}")
+    need = (
+        f"within +/-{r.threshold:g}"
+        if r.comparison == "within"
+        else f"{r.comparison} {r.threshold:g}"
+    )
+    return f"{words}: {r.value:.1f}{unit} (needs {need}{unit})"
+
+
 def _fault_spans(report: Report) -> list[tuple[float, float, str]]:
-    """(start_s, end_s, words) for every fault: its spans, else its segment's time."""
+    """(start_s, end_s, text) for every fault: its spans, else its segment's time."""
     by_index = {s.index: s for s in report.segments}
     spans: list[tuple[float, float, str]] = []
     for r in report.results:
         if r.status is not Status.FAULT:
             continue
-        words = cue_words(r.cue_id).fault
+        text = fault_text(r)
         if r.fault_spans:
-            spans += [(fs.start_s, fs.end_s, words) for fs in r.fault_spans]
+            spans += [(fs.start_s, fs.end_s, text) for fs in r.fault_spans]
         elif r.segment_index is not None and r.segment_index in by_index:
             seg = by_index[r.segment_index]
-            spans.append((seg.start_s, seg.end_s, words))
+            spans.append((seg.start_s, seg.end_s, text))
     return spans
 
 

@@ -9,6 +9,7 @@ from string import Template
 from typing import Any
 
 from formcheck import __version__
+from formcheck.report.words import cue_words
 
 #: (header, row key, numeric)
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
@@ -34,7 +35,9 @@ def _cell(row: Mapping[str, Any], key: str, numeric: bool, status: str) -> str:
     if key == "status":
         text = f'<span class="status {escape(status)}">{text}</span>'
     elif key == "faults" and value not in ("", None):
-        text += f'<div class="small muted">{escape(str(row.get("fault_cues", "")).replace(";", ", "))}</div>'
+        cues = [c for c in str(row.get("fault_cues", "")).split(";") if c]
+        names = ", ".join(cue_words(c).key_point for c in cues)
+        text += f'<div class="small muted">{escape(names)}</div>'
     elif key == "drill" and row.get("view"):
         text += f'<div class="small muted">{escape(str(row["view"]))}</div>'
     cls = ' class="num faults"' if key == "faults" else (' class="num"' if numeric else "")
