@@ -19,7 +19,7 @@ import numpy as np
 from formcheck.drills.base import Cue
 from formcheck.kinematics import nan_percentile
 from formcheck.report.model import CueResult, Status, TimeSpan
-from formcheck.segment import Span, close_gaps, frame_time, runs, top_pause_s
+from formcheck.segment import Span, frame_time, runs, top_pause_s
 from formcheck.signals import Signals
 
 #: a segment whose needed signal is finite in less than this fraction of frames is not judged
@@ -261,65 +261,99 @@ def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
     )
 
 
-def _ground_window(
-    ctx: CueContext, peak: float, bottom: float, band: float, still: float
-) -> tuple[int, np.ndarray]:
-    """(first frame, mask) of "hips on the ground and still" from the rep's top to the next
-    rep's top: within ``band`` of the range above the bottom and slower than ``still``
-    thigh lengths/s (a lowering's slow last centimetres are not yet a rest)."""
+def _crossing(t: np.ndarray, x: np.ndarray, level: float, falling: bool) -> float | None:
+    """Time ``x`` first crosses ``level`` (downward when ``falling``; the last upward crossing
+    otherwise), interpolated between finite samples."""
+    ok = np.isfinite(x)
+    t, x = t[ok], x[ok]
+    if x.size < 2:
+        return None
+    below = x <= level
+    idx = (
+        np.flatnonzero(below[1:] & ~below[:-1])
+        if falling
+        else np.flatnonzero(~below[1:] & below[:-1])
+    )
+    if idx.size == 0:
+        return None
+    k = int(idx[0] if falling else idx[-1])
+    x0, x1 = float(x[k]), float(x[k + 1])
+    f = 0.0 if x1 == x0 else (level - x0) / (x1 - x0)
+    return float(t[k] + f * (t[k + 1] - t[k]))
+
+
+#: fractions of a rep's range whose crossings time a touch-down or lift-off: low enough to lie
+#: inside a drop (the last third of a lowering), high enough to stand clear of the jitter
+TOUCH_LEVELS = (0.12, 0.3)
+
+
+def _touch_time(
+    t: np.ndarray, x: np.ndarray, floor: float, rng: float, falling: bool
+) -> float | None:
+    """When the hips meet (``falling``) or leave the floor, from where the movement crosses two
+    levels of its range (``TOUCH_LEVELS``): a body coming to rest (or starting) smoothly moves as the square of
+    the time to that moment, so the two crossings extrapolate to it without counting the slow
+    last centimetres, which jitter hides, as time on the ground."""
+    lo, hi = TOUCH_LEVELS
+    t_lo = _crossing(t, x, floor + lo * rng, falling)
+    t_hi = _crossing(t, x, floor + hi * rng, falling)
+    if t_lo is None or t_hi is None:
+        return None
+    r = math.sqrt(lo / hi)
+    return (t_lo - r * t_hi) / (1.0 - r)
+
+
+def _touchdown(ctx: CueContext, peak: float) -> tuple[float, float | None, float | None]:
+    """(bottom level, touch-down time, lift-off time before the next rep or None).
+
+    The bottom's level is the 20th percentile of the hip lift after the lowering.
+    """
     sp = ctx.span
-    top = sp.phase("top")
-    a = top[1] if top else sp.start
+    lift, t = ctx.signals["hip_lift"], ctx.signals.t
+    top = sp.phase("top") or (sp.start, sp.end)
+    a = (sp.phase("lower") or (sp.start, sp.end))[1]
     nxt = _next_rep(ctx.spans, sp)
     b = (nxt.phase("top") or (nxt.end, nxt.end))[0] if nxt is not None else sp.end
-    b = max(b, a + 1)
-    t, lift = ctx.signals.t[a:b], ctx.signals["hip_lift"][a:b]
-    speed = np.gradient(lift, t) if lift.size > 1 else np.zeros_like(lift)
-    on = (lift <= bottom + band * (peak - bottom)) & (np.abs(speed) <= still)
-    return a, close_gaps(on, t, 0.15)
-
-
-def _contact_and_rest(
-    cue: Cue, ctx: CueContext, peak: float, bottom: float
-) -> tuple[int | None, float | None]:
-    """The frame the hips reach the ground after the top, and how long they stay (None for
-    the last rep: the rest after a set is not "between reps")."""
-    a, on = _ground_window(
-        ctx, peak, bottom, cue.params["ground_band_fraction"], cue.params["still_speed_thigh_per_s"]
-    )
-    r = runs(on)
-    if not r:
-        return None, None
-    s, e = r[0]
-    rest = None
-    if _next_rep(ctx.spans, ctx.span) is not None:
-        rest = ctx.duration(a + s, a + e)
-    return a + s, rest
+    floor = _pct(lift[a : max(b, a + 1)], 20.0)
+    if not math.isfinite(floor):
+        return floor, None, None
+    rng = peak - floor
+    fast = ctx.signals["hip_lift_fast"]  # a drop's fall, not spread by smoothing
+    down = _touch_time(t[top[1] : b], fast[top[1] : b], floor, rng, falling=True)
+    up = None
+    if nxt is not None:
+        up = _touch_time(t[top[1] : b], lift[top[1] : b], floor, rng, falling=False)
+    return floor, down, up
 
 
 @check("no_drop_no_rest")
 def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
-    """No drop (mean downward hip speed over the last moments before contact) and no rest on
-    the ground between reps."""
+    """No drop (mean downward hip speed over the last moments before touch-down) and no rest
+    on the ground between reps (touch-down to lift-off)."""
     lv = _rep_levels(ctx)
     if lv is None:
         return not_measurable(cue, ctx, "not measurable: the rep has no bottom in the clip")
-    peak, bottom, _ = lv
-    c, rest = _contact_and_rest(cue, ctx, peak, bottom)
-    if c is None:
+    floor, down, up = _touchdown(ctx, lv[0])
+    if down is None:
         return not_measurable(cue, ctx, "not measurable: no contact with the ground found")
-    t, lift = ctx.signals.t, ctx.signals["hip_lift"]
+    t, fast = ctx.signals.t, ctx.signals["hip_lift_fast"]
+    ok_t = np.isfinite(fast)
     w = cue.params["contact_window_s"]
-    a = max(int(np.searchsorted(t, t[c] - w)), 0)
-    drop = (float(lift[a]) - float(lift[c])) / max(float(t[c] - t[a]), 1e-6) if c > a else 0.0
-    drop = drop if math.isfinite(drop) else 0.0
+    if ok_t.sum() < 2:
+        return not_measurable(cue, ctx, "not measurable: hips not visible at the contact")
+    before = float(np.interp(down - w, t[ok_t], fast[ok_t]))
+    at = float(np.interp(down, t[ok_t], fast[ok_t]))
+    drop = (before - at) / w
+    rest = None if up is None else max(0.0, up - down)
     vmax, rmax = cue.params["max_contact_speed_thigh_per_s"], cue.params["max_ground_rest_s"]
     ok = drop <= vmax and (rest is None or rest <= rmax)
     rest_txt = "" if rest is None else f", {rest:.1f} s on the ground (needs ≤ {rmax:.1f} s)"
     msg = f"hips met the ground at {drop:.2f} thigh lengths/s (needs ≤ {vmax:.2f}){rest_txt}"
-    spans = [span_time(ctx, a, c + 1)] if drop > vmax else []
+    spans = []
+    if drop > vmax:
+        spans.append(TimeSpan(start_s=round(down - w, 3), end_s=round(down, 3)))
     if rest is not None and rest > rmax:
-        spans.append(TimeSpan(start_s=round(ctx.time(c), 3), end_s=round(ctx.time(c) + rest, 3)))
+        spans.append(TimeSpan(start_s=round(down, 3), end_s=round(down + rest, 3)))
     return result(cue, ctx, ok, drop, vmax, "<=", "thigh/s", msg, spans)
 
 

@@ -32,7 +32,7 @@ class SegmentParams:
     """Thresholds of segmentation (settings section ``segment``)."""
 
     #: a rep moves the hips at least this much (thigh lengths)…
-    min_amplitude_thigh: float = 0.2
+    min_amplitude_thigh: float = 0.1
     #: …and at least this fraction of the clip's hip-lift range (3rd to 97th percentile)
     swing_fraction: float = 0.25
     #: holds without hip extension: hips-up hysteresis levels in the clip's range

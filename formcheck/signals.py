@@ -51,6 +51,8 @@ class SignalParams:
     visibility_floor: float = 0.3
     max_gap_s: float = 0.35
     smooth_window_s: float = 0.15
+    #: the light smoothing of ``hip_lift_fast`` (timing a touch-down)
+    fast_window_s: float = 0.07
     #: further smoothing of knee gap, pelvic tilt and foot heights (small, slow signals)
     slow_window_s: float = 0.4
     #: a foot's resting level: this percentile of its height over the clip
@@ -343,6 +345,24 @@ def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
     }
 
 
+def _hip_lift_fast(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> np.ndarray:
+    """Hip lift from lightly smoothed hips and shoulders: keeps a fast drop's speed, which the
+    full smoothing spreads out (used only to time a touch-down)."""
+    L, R = SIDE["left"], SIDE["right"]
+    idx = [L["hip"], R["hip"], L["shoulder"], R["shoulder"]]
+    if g.p.shape[-1] == 2:
+        xyz = track.image_px[:, idx, :2].astype(np.float64)
+    else:
+        xyz = track.world[:, idx, :3].astype(np.float64)
+    xyz[..., 1] *= -1.0
+    x = gate_visibility(xyz, track.image[:, idx, 3], params.visibility_floor)
+    x = fill_gaps(x, track.t, params.max_gap_s)
+    if not causal:
+        x = smooth_zero_phase(x, track.fps, params.fast_window_s)
+    hip, sh = (x[:, 0] + x[:, 1]) / 2, (x[:, 2] + x[:, 3]) / 2
+    return kin.height_along(hip, sh, g.up) / g.thigh
+
+
 #: signals reported per view only where ``View.measurable`` says the view shows them
 _GATED = {
     "hip_extension_deg": ("hip_extension_left_deg", "hip_extension_right_deg"),
@@ -396,6 +416,7 @@ def compute_signals(
     values["knee_angle_left_deg"], values["knee_angle_right_deg"] = knee["left"], knee["right"]
     values.update(_body(g, view))
     values["bridge_height"] = values["hip_lift"].copy()
+    values["hip_lift_fast"] = _hip_lift_fast(track, g, params, causal)
     values.update(_feet(g, params))
     values.update(_arms(g, params))
     _gate_by_view(values, view)
@@ -406,7 +427,7 @@ def compute_signals(
 SIGNAL_NAMES: tuple[str, ...] = (
     "hip_extension_deg", "hip_extension_left_deg", "hip_extension_right_deg",
     "knee_angle_deg", "knee_angle_left_deg", "knee_angle_right_deg",
-    "bridge_height", "hip_lift", "pelvic_tilt_deg", "head_neck_deg", "knee_gap",
+    "bridge_height", "hip_lift", "hip_lift_fast", "pelvic_tilt_deg", "head_neck_deg", "knee_gap",
     "foot_lift_left_cm", "foot_lift_right_cm", "foot_height_left", "foot_height_right",
     "foot_rise_left_cm", "foot_rise_right_cm",
     "heel_height_left_cm", "heel_height_right_cm",

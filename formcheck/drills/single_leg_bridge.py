@@ -55,9 +55,6 @@ DRILL = Drill(
                 "max_contact_speed_thigh_per_s": 0.5,
                 "contact_window_s": 0.2,
                 "max_ground_rest_s": 1.0,
-                # "on the ground": within 4 % of the rep's range of its bottom, and still
-                "ground_band_fraction": 0.04,
-                "still_speed_thigh_per_s": 0.1,
             },
             needs=("bridge_height",),
         ),
