@@ -76,7 +76,7 @@ def solve_setup(spec: SynthSpec, body: Body, rng: np.random.Generator) -> Setup:
     else:
         shoulder_y = body.shoulder_rest_m
         support = float(rng.uniform(0.22, 0.30)) if spec.drill == "single-leg-bridge" else 0.0
-    knee_top = float(rng.uniform(88.0, 100.0))
+    knee_top = float(rng.uniform(90.0, 100.0))
     if spec.drill == "table-top" and f.knee_angle_deg is not None:
         knee_top = f.knee_angle_deg
     ankle_y = support + body.ankle_height_m

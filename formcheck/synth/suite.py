@@ -60,7 +60,7 @@ FAULT_DRAWS: dict[str, dict[str, Draw]] = {
         "off_bench": lambda r: {"shoulder_height_m": _u(r, 0.08, 0.15)},
         "heels_up": lambda r: {"heels_up_cm": _u(r, 3.5, 5.0)},
         "no_squeeze": lambda r: {"knee_gap_wobble": _u(r, 0.3, 0.45)},
-        "sag": lambda r: {"hip_sag_deg": _u(r, 8.5, 10.0)},
+        "sag": lambda r: {"hip_sag_deg": _u(r, 8.2, 9.5)},
         "tilt": lambda r: {"pelvis_tilt_deg": _u(r, 17, 25)},
         "heel_down": lambda r: {"heel_down": True},
         "dip": lambda r: {"hold_dip": (0.0, _u(r, 1.0, 2.0), _u(r, 135, 148))},

@@ -215,7 +215,7 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
 
 
 def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
-    """Hold frames stay ≥ 163° and every dip goes ≤ 157° for ≥ 0.7 s: no hold or dip that a
+    """Hold frames stay ≥ 164° and every dip goes ≤ 157° for ≥ 0.7 s: no hold or dip that a
     fair measurement could call either way at the 160° / 0.5 s rule."""
     if ctx.spec.drill != "table-top":
         return True
@@ -228,7 +228,7 @@ def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
             held |= ctx.mask(seg.start_s + 0.3, seg.end_s - 0.3)
     if np.median(ext[inner]) < HOLD_DIP_DEG:
         return True
-    ok = bool(np.all(ext[held & inner] >= HOLD_DIP_DEG + 3.0))
+    ok = bool(np.all(ext[held & inner] >= HOLD_DIP_DEG + 4.0))
     holds = [s for s in segments if s.kind == "hold"]
     for a, b in zip(holds[:-1], holds[1:], strict=False):
         dip = ctx.mask(a.end_s, b.start_s)
