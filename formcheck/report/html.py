@@ -90,9 +90,9 @@ def _seg_label(seg: Segment) -> str:
 def _verdict(report: Report) -> str:
     faults = report.faults
     reps, holds = len(report.reps), [s for s in report.segments if s.kind == "hold"]
-    what = f"{reps} rep{'s' * (reps != 1)}" + (
-        f", {len(holds)} hold{'s' * (len(holds) != 1)}" if holds else ""
-    )
+    parts = [f"{reps} rep{'s' * (reps != 1)}"] if reps or not holds else []
+    parts += [f"{len(holds)} hold{'s' * (len(holds) != 1)}"] if holds else []
+    what = " and ".join(parts)
     if not report.segments:
         cls, headline = "none", "No reps or holds found: nothing to judge"
     elif not faults:
@@ -103,7 +103,7 @@ def _verdict(report: Report) -> str:
     items = [
         f"<li><b>{escape(cue_words(r.cue_id).key_point)}</b> — "
         f"{escape(_seg_label(by_seg[r.segment_index]) if r.segment_index in by_seg else 'whole set')}: "
-        f"{escape(r.message or '')} ({_num(r.value, r.unit)}, needs {_threshold(r)})</li>"
+        f"{escape(r.message) if r.message else f'{_num(r.value, r.unit)}, needs {_threshold(r)}'}</li>"
         for r in faults
     ]
     det = report.detection
@@ -169,10 +169,11 @@ def _plot_specs(analysis: Any) -> list[PlotSpec]:
 
     report: Report = analysis.report
     t = np.asarray(getattr(analysis.signals, "t", analysis.track.t), dtype=np.float64)
+    prefix = {"rep": "R", "hold": "H", "partial": "P"}
     reps = [
-        (s.start_s, s.end_s, f"R{s.index + 1}")
+        (s.start_s, s.end_s, f"{prefix[s.kind]}{s.index + 1}")
         for s in report.segments
-        if s.kind in ("rep", "hold")
+        if s.kind in prefix
     ]
     by_seg = {s.index: s for s in report.segments}
     specs: list[PlotSpec] = []
@@ -180,7 +181,7 @@ def _plot_specs(analysis: Any) -> list[PlotSpec]:
         y = _signal(analysis.signals, name)
         if y is None or y.size != t.size:
             y = np.full(t.size, np.nan)
-        faults, thresholds = [], []
+        faults = []
         for r in report.results:
             words = cue_words(r.cue_id)
             mine = words.signal == name or (words.signal is None and name == "bridge_height")
@@ -191,17 +192,44 @@ def _plot_specs(analysis: Any) -> list[PlotSpec]:
                 if not spans and r.segment_index in by_seg:
                     spans = [(by_seg[r.segment_index].start_s, by_seg[r.segment_index].end_s)]
                 faults += [(s, e, words.fault) for s, e in spans]
-            if unit == "deg" and r.unit == "deg" and r.threshold is not None:
-                thr = [(r.threshold, words.key_point)]
-                if r.comparison == "within":
-                    thr.append((-r.threshold, words.key_point))
-                thresholds += [x for x in thr if x not in thresholds]
+        thresholds = _thresholds(report, name)
         specs.append(
             PlotSpec(
                 title=title, unit=unit, t=t, y=y, reps=reps, faults=faults, thresholds=thresholds
             )
         )
     return specs
+
+
+#: signals whose limits apply to either sign (a tilt or pitch either way)
+SYMMETRIC_SIGNALS = ("pelvic_tilt_deg", "head_neck_deg")
+
+
+def _thresholds(report: Report, signal: str) -> list[tuple[float, str]]:
+    """Threshold lines for a plot: the drill's cue parameters on this signal's own scale
+    (e.g. ``min_peak_hip_extension_deg``), with the report's overrides applied."""
+    if report.drill is None:
+        return []
+    try:
+        from formcheck.drills import get_drill
+
+        cues = get_drill(report.drill.id).cues
+    except (ImportError, KeyError, ValueError) as err:
+        log.debug("no thresholds for %s: %s", signal, err)
+        return []
+    judged = {r.cue_id for r in report.results}
+    lines: list[tuple[float, str]] = []
+    for cue in cues:
+        if cue.id not in judged:
+            continue
+        for param, default in cue.params.items():
+            if signal not in param:
+                continue
+            value = float(report.settings.get(f"{cue.id}.{param}", default))
+            label = f"{cue_words(cue.id).key_point}: {param} = {value:g}"
+            values = (value, -value) if signal in SYMMETRIC_SIGNALS and value > 0 else (value,)
+            lines += [(v, label) for v in values if (v, label) not in lines]
+    return lines
 
 
 def _plots(analysis: Any) -> str:

@@ -70,7 +70,7 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:.0f}" if abs(v) >= 10 or v == int(v) else f"{v:.2g}"
+    return f"{v:.0f}" if v == int(v) else f"{v:.3g}"
 
 
 def _y_range(spec: PlotSpec) -> tuple[float, float]:
