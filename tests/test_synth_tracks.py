@@ -233,3 +233,41 @@ def test_clip_starting_at_the_top() -> None:
     kinds = [s.kind for s in clip.truth.segments]
     assert kinds == ["partial", "rep", "rep"]
     assert all(c.segment != 0 for c in clip.truth.cues), "the partial rep is not judged"
+
+
+# -- scoring against a report --------------------------------------------------------------------
+def _report_from_truth(truth, flip: str | None = None, shift_s: float = 0.2):  # type: ignore[no-untyped-def]
+    """A report that says exactly what the truth says (segments shifted a little), except
+    that cue ``flip`` gets the opposite verdict."""
+    from formcheck.report.model import ClipInfo, CueResult, Detection, Report, Segment, Status
+
+    segs = [Segment(index=s.index + 10, kind=s.kind, start_s=s.start_s + shift_s,
+                    end_s=s.end_s + shift_s, side=s.side) for s in truth.segments]
+    results = []
+    for c in truth.cues:
+        status = c.expected
+        if c.cue_id == flip:
+            status = {"pass": "fault", "fault": "pass"}.get(status, status)
+        results.append(CueResult(cue_id=c.cue_id, status=Status(status),
+                                 segment_index=None if c.segment is None else c.segment + 10))
+    return Report(clip=ClipInfo(path="", name=""), segments=segs, results=results,
+                  detection=Detection(frames_total=1, frames_with_person=1, person_fraction=1.0))
+
+
+def test_scoring_matches_segments_by_overlap_and_counts_errors() -> None:
+    from formcheck.synth.scoring import Tally, compare
+
+    truth = generate(spec("banded-bridge", camera="front-feet", reps=3)).truth
+    perfect = compare(truth, _report_from_truth(truth))
+    assert all(c.truth == c.engine for c in perfect)
+    flipped = compare(truth, _report_from_truth(truth, flip="sbb.knees_out"))
+    tally = Tally()
+    tally.add(truth, _report_from_truth(truth, flip="sbb.knees_out"), flipped)
+    knees = tally.cues["sbb.knees_out"]
+    assert (knees.measurable, knees.fp, knees.precision) == (3, 3, 0.0)
+    assert tally.cues["sbb.hips_up"].unmeasurable == 3
+    assert tally.cues["sbb.hips_up"].judged_unmeasurable == 0
+    assert tally.reps_right == 1 and tally.segments_found == 3
+    far = compare(truth, _report_from_truth(truth, shift_s=30.0))
+    assert {c.engine for c in far if c.truth != "info" and c.cue_id != "sbb.grab_glutes"} == {
+        "missing"}

@@ -97,7 +97,7 @@ def hips_up(ctx: Context, seg: SegmentTruth) -> Check:
 
 
 def top_pause(ctx: Context, seg: SegmentTruth) -> Check:
-    return at_least(seg.measures["top_pause_s"], MIN_TOP_PAUSE_S, 1.4, 0.67)
+    return at_least(seg.measures["top_pause_s"], MIN_TOP_PAUSE_S, 1.4, 0.6)
 
 
 def slow_down(ctx: Context, seg: SegmentTruth) -> Check:

@@ -142,7 +142,7 @@ def rep_intent(spec: SynthSpec, rng: np.random.Generator, i: int) -> dict[str, f
 
 def _top_blend(pause_s: float) -> float:
     """No squeeze at the top means bouncing off it: a sharp turn instead of a gentle one."""
-    return 0.08 if pause_s < NO_PAUSE_S else 0.3
+    return 0.05 if pause_s < NO_PAUSE_S else 0.3
 
 
 def _lower(b: _Builder, t0: float, dur: float, peak: float, bottom: float, drop: bool,
