@@ -15,6 +15,7 @@ import pytest
 import report_fakes as rf
 
 from formcheck.report.html import render_html, write_html
+from formcheck.report.keyframes import crop_box
 from formcheck.report.model import HoldSummary, Report, Segment
 from formcheck.report.svgplot import PlotSpec, decimate, nice_ticks, svg_plot
 from formcheck.report.words import cue_words
@@ -65,8 +66,20 @@ def test_every_cue_of_every_rep_with_value_threshold_and_status(page: str, analy
         assert f"{seg.measures['peak_hip_extension_deg']:.1f}°" in card
         assert "≥ 165.0°" in card and "≤ 10.0°" in card
     assert cards[1].count("badge fault") == 1 and cards[0].count("badge fault") == 0
-    assert page.count("badge not_measurable") == 3
+    assert reps.count("badge not_measurable") == 3
     assert cue_words("slgb.slow_down").key_point in cards[1]
+
+
+def test_overview_marks_each_rep_and_cue(page: str) -> None:
+    overview = page[page.index('id="overview"') :]
+    overview = overview[: overview.index("</table>")]
+    rows = overview.split("<tr>")[2:]
+    assert len(rows) == 3
+    assert [row.count("badge fault") for row in rows] == [0, 1, 0]
+    assert all(
+        row.count("badge pass") == 2 and row.count("badge not_measurable") == 1
+        for row in (rows[0], rows[2])
+    )
 
 
 def test_plots_with_reps_faults_and_thresholds(page: str, analysis) -> None:
@@ -86,10 +99,25 @@ def test_key_frames_are_jpegs_with_the_skeleton(page: str) -> None:
     uris = re.findall(r'<img src="data:image/jpeg;base64,([^"]+)"', page)
     assert len(uris) == 3
     img = cv2.imdecode(np.frombuffer(base64.b64decode(uris[0]), np.uint8), cv2.IMREAD_COLOR)
-    assert img is not None and img.shape[1] == 320
+    assert img is not None and 100 < img.shape[1] < 320, "cropped to the athlete"
     b, g, r = (img[:, :, i].astype(int) for i in range(3))
     assert ((g > 150) & (g > r + 60) & (g > b + 30)).sum() > 50, "green skeleton drawn"
     assert "frame at 1.60 s" in page, "rep 1's top phase is 1.1–2.1 s"
+
+
+def test_crop_box_holds_the_athlete_within_the_frame() -> None:
+    pts = np.array([[400.0, 300.0, 1.0], [600.0, 380.0, 1.0], [np.nan, np.nan, 0.0]])
+    x0, y0, x1, y1 = crop_box(pts, (1280, 720))
+    assert x0 <= 400 - 30 and x1 >= 600 + 30 and y0 <= 300 and y1 >= 380
+    assert 0 <= x0 and x1 <= 1280 and 0 <= y0 and y1 <= 720
+    assert (y1 - y0) >= 0.35 * 720 - 1, "a flat pose still gets a usable height"
+    assert crop_box(np.full((33, 3), np.nan), (640, 480)) == (0, 0, 640, 480)
+    assert crop_box(np.array([[5.0, 5.0, 1.0], [1270.0, 715.0, 1.0]]), (1280, 720)) == (
+        0,
+        0,
+        1280,
+        720,
+    )
 
 
 def test_coach_checks_warnings_escaped(page: str) -> None:

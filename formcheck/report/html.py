@@ -258,6 +258,43 @@ def _cue_rows(results: Iterable[CueResult]) -> str:
     return f"<table class='cues'>{head}{''.join(rows)}</table>"
 
 
+STATUS_MARKS = {
+    Status.PASS: "✓",
+    Status.FAULT: "✗",
+    Status.NOT_MEASURABLE: "–",
+    Status.INFO: "i",
+    Status.ADVICE: "!",
+}
+
+
+def _overview(report: Report) -> str:
+    """Segments × cues at a glance: one mark per verdict, the details below."""
+    judged = [s for s in report.segments if any(r.segment_index == s.index for r in report.results)]
+    cues = list(dict.fromkeys(r.cue_id for r in report.results if r.segment_index is not None))
+    if not judged or not cues:
+        return ""
+    head = "".join(f'<th title="{escape(c)}">{escape(cue_words(c).key_point)}</th>' for c in cues)
+    rows = []
+    for seg in judged:
+        by_cue = {r.cue_id: r for r in report.results if r.segment_index == seg.index}
+        cells = "".join(
+            f'<td class="mark"><span class="badge {r.status.value}" title="{escape(r.message)}">'
+            f"{STATUS_MARKS.get(r.status, '?')}</span></td>"
+            if (r := by_cue.get(c))
+            else "<td></td>"
+            for c in cues
+        )
+        rows.append(
+            f'<tr><td><a href="#seg-{seg.index}">{escape(_seg_label(seg))}</a></td>{cells}</tr>'
+        )
+    return (
+        '<section id="overview"><h2>At a glance</h2><div class="card" style="overflow-x:auto">'
+        f'<table class="overview"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
+        '<p class="small muted">✓ pass · ✗ fault · – not measurable from this clip · i measured, not judged '
+        "· ! advice</p></div></section>"
+    )
+
+
 def _segments(report: Report, thumbs: dict[int, KeyFrame], thumb_note: str) -> str:
     cards = []
     for seg in report.segments:
@@ -400,6 +437,7 @@ def render_html(
         + _verdict(report)
         + _view(report)
         + _plots(analysis)
+        + _overview(report)
         + _segments(report, thumbs, note)
         + _whole_set(report)
         + _holds(report)

@@ -25,6 +25,10 @@ THUMB_WIDTH_PX = 360
 JPEG_QUALITY = 80
 #: at most this many thumbnails in one report (a very long set keeps the page small)
 MAX_THUMBNAILS = 60
+#: the key frame is cropped to the athlete: their box plus this share of its larger side…
+CROP_MARGIN = 0.15
+#: …but never less than this share of the frame each way
+MIN_CROP_FRACTION = 0.35
 #: segment kinds that get a thumbnail (single-leg phases lie inside holds)
 KEY_FRAME_KINDS = ("rep", "partial", "hold")
 #: a thumbnail is taken from a frame at most this far from the wanted time
@@ -72,11 +76,37 @@ def _wanted(analysis: Any) -> list[tuple[int, float]]:
     return [(s.index, key_time(s, t, height)) for s in segs]
 
 
+def crop_box(
+    pts: np.ndarray, size: tuple[int, int], margin: float = CROP_MARGIN
+) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): the landmarks' box grown by ``margin`` of its larger side, within the
+    frame, at least `MIN_CROP_FRACTION` of the frame each way (the whole frame without points)."""
+    w, h = size
+    ok = np.isfinite(pts[:, :2]).all(axis=1)
+    if not ok.any():
+        return 0, 0, w, h
+    (x0, y0), (x1, y1) = pts[ok, :2].min(axis=0), pts[ok, :2].max(axis=0)
+    grow = margin * max(x1 - x0, y1 - y0)
+    half_w = max((x1 - x0) / 2 + grow, MIN_CROP_FRACTION * w / 2)
+    half_h = max((y1 - y0) / 2 + grow, MIN_CROP_FRACTION * h / 2)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+    return (
+        max(0, int(box[0])),
+        max(0, int(box[1])),
+        min(w, int(np.ceil(box[2]))),
+        min(h, int(np.ceil(box[3]))),
+    )
+
+
 def _thumbnail(states: FrameStates, frame: Any, idx: int) -> KeyFrame:
     img = np.array(frame.image, copy=True)
-    state = states.at(frame.index, frame.t, (img.shape[1], img.shape[0]))
+    size = (img.shape[1], img.shape[0])
+    state = states.at(frame.index, frame.t, size)
     if state.landmarks_px is not None:
         draw_skeleton(img, state.landmarks_px, scale=max(img.shape[:2]) / 720)
+        x0, y0, x1, y1 = crop_box(state.landmarks_px, size)
+        img = img[y0:y1, x0:x1]
     return KeyFrame(segment_index=idx, t=float(frame.t), data_uri=_encode(img))
 
 
