@@ -114,7 +114,9 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
         if drill.single_leg:
             reps = [replace(r, side=_working_side(sig, r)) for r in reps]
         return reps
-    holds = find_holds(sig.t, sig["hip_extension_deg"], sig["hip_lift"], params)
+    # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
+    both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])
+    holds = find_holds(sig.t, both, sig["hip_lift"], params)
     legs = find_single_leg(
         sig.t, sig["foot_rise_left_cm"], sig["foot_rise_right_cm"], holds, params
     )

@@ -41,7 +41,7 @@ class SegmentParams:
     #: a rep leaves / reaches its bottom at this fraction of its range (CUES.md touch_ground)
     bottom_fraction: float = 0.15
     top_band_deg: float = 5.0
-    peak_percentile: float = 90.0
+    peak_percentile: float = 99.0
     #: extra smoothing of the hip extension when finding the top band
     top_smooth_s: float = 0.3
     hold_min_deg: float = 140.0
@@ -309,13 +309,23 @@ def _dt(t: np.ndarray) -> float:
     return float(np.median(np.diff(t))) if t.size > 1 else 0.0
 
 
+def _trim_to_top(ext: np.ndarray, a: int, b: int, p: SegmentParams) -> tuple[int, int]:
+    """[a, b) without the way up and down: from the first to the last frame within
+    ``top_band_deg`` of the stretch's median extension (the hold's level)."""
+    x = ext[a:b]
+    level = float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
+    idx = np.flatnonzero(x >= level - p.top_band_deg)
+    return (a + int(idx[0]), a + int(idx[-1]) + 1) if idx.size else (a, b)
+
+
 def find_holds(
     t: np.ndarray,
     ext: np.ndarray,
     pos: np.ndarray | None = None,
     params: SegmentParams | None = None,
 ) -> list[Span]:
-    """Hold segments: hips up (hip extension ≥ ``hold_min_deg``), split by long dips.
+    """Hold segments: hips up (hip extension ≥ ``hold_min_deg``, trimmed to the frames within
+    ``top_band_deg`` of the hold's level), split by long dips.
 
     Where the view shows no hip extension, the hips-up stretches of ``pos`` (hip lift, by the
     same hysteresis as reps) stand in, without dip splitting.
@@ -327,7 +337,11 @@ def find_holds(
     if np.isfinite(ext).sum() >= 3:
         up = close_gaps(ext >= p.hold_min_deg, t, p.dip_min_s)
         dt = _dt(t)
-        pieces = [piece for s, e in runs(up) for piece in _split_on_dips(ext, t, s, e, p, dt)]
+        pieces = [
+            piece
+            for s, e in runs(up)
+            for piece in _split_on_dips(ext, t, *_trim_to_top(ext, s, e, p), p, dt)
+        ]
     elif pos is not None and (levels := _levels(pos, p)) is not None:
         lo, hi = levels
         state = _hysteresis(pos, lo + p.down_fraction * (hi - lo), lo + p.up_fraction * (hi - lo))

@@ -177,9 +177,8 @@ def _floor_3d(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     heel→toe direction (both lie flat on the floor); the world's −y when they are not seen.
     """
     L, R = SIDE["left"], SIDE["right"]
-    lateral = _median_unit(
-        np.concatenate([p[:, _POS[R[j]]] - p[:, _POS[L[j]]] for j in ("hip", "shoulder")])
-    )
+    # the shoulders' line, not the hips': a tilting pelvis is what we measure against it
+    lateral = _median_unit(p[:, _POS[R["shoulder"]]] - p[:, _POS[L["shoulder"]]])
     foot = _median_unit(
         np.concatenate([p[:, _POS[S["toe"]]] - p[:, _POS[S["heel"]]] for S in (L, R)])
     )
@@ -322,6 +321,18 @@ def _arms(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
     }
 
 
+def _tilt_deg(hip_line: np.ndarray, sh_line: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """Pelvic tilt: how far the hip line leans out of the floor's plane (roll only, not the
+    pelvis turning), against the shoulders' own lean — both lie on the floor or bench."""
+
+    def lean(v: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sin = np.sum(v * up, axis=-1) / kin.norm(v)
+        return np.degrees(np.arcsin(np.clip(sin, -1.0, 1.0)))
+
+    return np.abs(lean(hip_line) - lean(sh_line))
+
+
 def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
     """Signals of the trunk, head and pelvis."""
     L, R = SIDE["left"], SIDE["right"]
@@ -334,7 +345,7 @@ def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
     lower_heel = np.fmin(_height(g, g(L["heel"]), sh, 1.0), _height(g, g(R["heel"]), sh, 1.0))
     return {
         "hip_lift": _height(g, hip, sh, g.thigh),
-        "pelvic_tilt_deg": kin.line_angle_deg(hip_line, sh_line),
+        "pelvic_tilt_deg": _tilt_deg(hip_line, sh_line, g.up),
         "head_neck_deg": kin.vector_angle_deg(ear - sh, sh - hip),
         # the pelvis is rigid: divide by its median width, not each frame's jittery one
         "knee_gap": g.slow(
