@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rich.console import Console, Group
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -56,21 +55,26 @@ def _header(report: Report) -> Text:
     return text
 
 
+def _key_points(report: Report) -> dict[str, str]:
+    """Cue id → the article's words, from the drill's definition."""
+    if report.drill is None:
+        return {}
+    try:
+        from formcheck.drills import get_drill
+
+        return {c.id: c.key_point for c in get_drill(report.drill.id).cues}
+    except KeyError:
+        return {}
+
+
 def _segment_table(report: Report) -> Table | None:
     if not report.segments:
         return None
-    by_segment: dict[int | None, list[CueResult]] = defaultdict(list)
-    for result in report.results:
-        by_segment[result.segment_index].append(result)
-    cue_ids = sorted({r.cue_id for r in report.results if r.segment_index is not None})
-    table = Table(title="Reps and holds", show_lines=False, header_style="bold")
+    table = Table(title="Reps and holds", header_style="bold", title_justify="left")
     for col in ("#", "kind", "side", "time", "peak hip ext", "top pause", "lift", "lower"):
-        table.add_column(col, justify="right" if col != "kind" else "left")
-    for cue_id in cue_ids:
-        table.add_column(cue_id.split(".", 1)[-1], justify="center")
+        table.add_column(col, justify="left" if col in ("kind", "side") else "right")
     for seg in report.segments:
-        marks = {r.cue_id: r for r in by_segment.get(seg.index, [])}
-        table.add_row(*_segment_cells(seg), *(_mark(marks.get(c)) for c in cue_ids))
+        table.add_row(*_segment_cells(seg))
     return table
 
 
@@ -80,12 +84,51 @@ def _segment_cells(seg: Segment) -> list[str]:
         str(seg.index + 1),
         seg.kind.replace("_", "-"),
         seg.side or "",
-        f"{seg.start_s:.1f}–{seg.end_s:.1f} s",
+        f"{seg.start_s:.1f}–{seg.end_s:.1f}s",
         _fmt(m.get("peak_hip_extension_deg"), "°"),
-        _fmt(m.get("top_pause_s"), " s"),
-        _fmt(m.get("lift_s"), " s"),
-        _fmt(m.get("lower_s"), " s"),
+        _fmt(m.get("top_pause_s"), "s"),
+        _fmt(m.get("lift_s"), "s"),
+        _fmt(m.get("lower_s"), "s"),
     ]
+
+
+#: more segments than this and the key-point table shows counts instead of one column each
+MAX_SEGMENT_COLUMNS = 10
+
+
+def _cue_table(report: Report) -> Table | None:
+    """Key points as rows, segments as columns: ✓ met, ✗ missed, – not measurable."""
+    if not report.results:
+        return None
+    by_cue: dict[str, dict[int | None, CueResult]] = defaultdict(dict)
+    for r in report.results:
+        by_cue[r.cue_id][r.segment_index] = r
+    words = _key_points(report)
+    table = Table(title="Key points", header_style="bold", title_justify="left")
+    table.add_column("key point")
+    indices = [s.index for s in report.segments]
+    wide = len(indices) <= MAX_SEGMENT_COLUMNS
+    if wide:
+        for i in indices:
+            table.add_column(str(i + 1), justify="center")
+    else:
+        table.add_column("met / judged", justify="right")
+    table.add_column("set", justify="center")
+    for cue_id, results in by_cue.items():
+        label = Text(cue_id.split(".", 1)[-1].replace("_", " "), style="bold")
+        if cue_id in words:
+            label.append(f"  {words[cue_id]}", style="dim")
+        if wide:
+            cells = [_mark(results.get(i)) for i in indices]
+        else:
+            judged = [r for k, r in results.items() if k is not None and r.status in _JUDGED]
+            met = sum(r.status is Status.PASS for r in judged)
+            cells = [Text(f"{met}/{len(judged)}" if judged else "–")]
+        table.add_row(label, *cells, _mark(results.get(None)))
+    return table
+
+
+_JUDGED = (Status.PASS, Status.FAULT)
 
 
 def _mark(result: CueResult | None) -> Text:
@@ -104,10 +147,11 @@ def _findings(report: Report) -> Text:
         text.append("Every measurable key point was met.", style="bold green")
     for r in faults:
         where = "whole set" if r.segment_index is None else f"rep {r.segment_index + 1}"
-        style = "red" if r.status is Status.FAULT else "yellow"
-        text.append(f"✗ {r.cue_id}", style=style)
+        mark, style = STATUS_MARK[r.status]
+        text.append(f"{mark} {r.cue_id}", style=style)
         text.append(f" ({where}): {r.message}\n")
-    unmeasured = sorted({r.cue_id for r in report.results if r.status is Status.NOT_MEASURABLE})
+    judged = {r.cue_id for r in report.results if r.status is not Status.NOT_MEASURABLE}
+    unmeasured = sorted({r.cue_id for r in report.results} - judged)
     if unmeasured:
         text.append(f"\nnot measurable here: {', '.join(unmeasured)}", style="dim")
     return text
@@ -151,6 +195,10 @@ def render_console(report: Report, console: Console | None = None) -> None:
         parts.append(table)
     elif report.drill:
         parts.append(Text("No reps or holds found.", style="yellow"))
+    cues = _cue_table(report)
+    if cues is not None:
+        parts.append(cues)
+    parts.append(Text("✓ met  ✗ missed  – not measurable from this view  ! advice", style="dim"))
     parts.append(_findings(report))
     parts.append(_extras(report))
-    console.print(Panel(Group(*parts), title="formcheck", expand=False))
+    console.print(Group(*parts))
