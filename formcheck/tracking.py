@@ -48,6 +48,8 @@ MULTI_PERSON_FRACTION = 0.1
 #: the second-person check runs PoseLandmarker on one frame per this many seconds
 PEOPLE_CHECK_EVERY_S = 1.0
 _CHUNK_FRAMES = 1024
+#: rows allowed beyond the container's frame-count estimate before the arrays grow
+_SLACK_FRAMES = 64
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,7 +199,7 @@ def _run(
     pose = (
         get_backend(backend, model, **(backend_opts or {})) if isinstance(backend, str) else backend
     )
-    buffer = _TrackBuffer()
+    buffer = _TrackBuffer(video.info.frame_count)
     wait_s = pose_s = people_s = 0.0
     loop_start = time.perf_counter()
     total = video.info.frame_count or None
@@ -318,62 +320,59 @@ def _save(result: TrackResult, cache_file: Path) -> None:
 
 
 class _TrackBuffer:
-    """Grows (N, 33, 4) arrays in chunks: memory is the track itself, ~1 KB per frame."""
+    """The track's arrays, sized from the clip's frame-count estimate and filled row by row.
 
-    def __init__(self) -> None:
-        self._t: list[np.ndarray] = []
-        self._image: list[np.ndarray] = []
-        self._world: list[np.ndarray] = []
-        self._persons: list[np.ndarray] = []
-        self._n_in_chunk = _CHUNK_FRAMES
+    Pages are touched only as rows are written, and the finished track is a view of these
+    arrays (no copy at the end), so peak memory is the track itself, ~1 KB per frame. When the
+    estimate is short (or unknown, as for a webcam) the arrays grow by a quarter at a time.
+    """
+
+    def __init__(self, capacity_hint: int = 0) -> None:
+        capacity = capacity_hint + _SLACK_FRAMES if capacity_hint > 0 else _CHUNK_FRAMES
+        self._t = np.empty(capacity)
+        self._image = np.empty((capacity, NUM_LANDMARKS, 4), np.float32)
+        self._world = np.empty((capacity, NUM_LANDMARKS, 4), np.float32)
+        self._persons = np.empty(capacity, np.int16)
         self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
     def add(self, t: float, landmarks: Landmarks | None) -> None:
-        if self._n_in_chunk == _CHUNK_FRAMES:
-            self._t.append(np.zeros(_CHUNK_FRAMES))
-            self._image.append(np.full((_CHUNK_FRAMES, NUM_LANDMARKS, 4), np.nan, np.float32))
-            self._world.append(np.full((_CHUNK_FRAMES, NUM_LANDMARKS, 4), np.nan, np.float32))
-            self._persons.append(np.zeros(_CHUNK_FRAMES, np.int16))
-            self._n_in_chunk = 0
-        i = self._n_in_chunk
-        self._t[-1][i] = t
-        if landmarks is not None:
-            self._image[-1][i] = landmarks.image
-            self._world[-1][i] = landmarks.world
-            self._persons[-1][i] = landmarks.persons
-        self._n_in_chunk += 1
+        if self._count == len(self._t):
+            self._grow(max(_CHUNK_FRAMES, len(self._t) // 4))
+        i = self._count
+        self._t[i] = t
+        if landmarks is None:
+            self._image[i] = np.nan
+            self._world[i] = np.nan
+            self._persons[i] = 0
+        else:
+            self._image[i] = landmarks.image
+            self._world[i] = landmarks.world
+            self._persons[i] = landmarks.persons
         self._count += 1
 
-    def _drain(self, chunks: list[np.ndarray]) -> np.ndarray:
-        """One array of the rows so far, freeing each chunk once copied (peak memory: the
-        result plus one chunk, not twice the track)."""
-        tail = chunks[0].shape[1:] if chunks else ()
-        dtype = chunks[0].dtype if chunks else np.float64
-        out = np.empty((self._count, *tail), dtype=dtype)
-        pos = 0
-        while chunks:
-            chunk = chunks.pop(0)
-            k = min(len(chunk), self._count - pos)
-            out[pos : pos + k] = chunk[:k]
-            pos += k
-        return out
+    def _grow(self, extra: int) -> None:
+        def grown(a: np.ndarray) -> np.ndarray:
+            return np.concatenate([a, np.empty((extra, *a.shape[1:]), a.dtype)])
+
+        self._t, self._image = grown(self._t), grown(self._image)
+        self._world, self._persons = grown(self._world), grown(self._persons)
 
     def finish(self, info: VideoInfo, source: TrackSource) -> tuple[PoseTrack, np.ndarray]:
-        """The track and the per-frame count of people seen; empties the buffer."""
+        """The track (views of the filled rows) and the per-frame count of people seen."""
+        n = self._count
         track_fps = min(info.fps, info.fps_requested) if info.fps_requested else info.fps
-        persons = self._drain(self._persons)
         track = PoseTrack(
-            t=self._drain(self._t),
-            image=self._drain(self._image).reshape(self._count, NUM_LANDMARKS, 4),
-            world=self._drain(self._world).reshape(self._count, NUM_LANDMARKS, 4),
+            t=self._t[:n],
+            image=self._image[:n],
+            world=self._world[:n],
             size=(info.width, info.height),
             fps=track_fps,
             source=source,
         )
-        return track, persons
+        return track, self._persons[:n]
 
 
 # --------------------------------------------------------------------------------------------

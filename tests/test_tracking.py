@@ -302,3 +302,19 @@ def test_rotated_phone_clip_gives_the_same_landmarks(clip_dir: Path, cache: Path
     assert both.sum() >= 10
     diff = np.abs(a.image[both][:, :, :2] - b.image[both][:, :, :2]).mean()
     assert diff < 0.02, f"landmarks moved by {diff:.3f} of the frame"
+
+
+def test_track_buffer_grows_past_a_short_frame_count_estimate() -> None:
+    from formcheck.track import TrackSource
+    from formcheck.tracking import _TrackBuffer
+    from formcheck.video import VideoInfo
+
+    buffer = _TrackBuffer(capacity_hint=3)  # the container said 3 frames; 2000 come
+    for i in range(2000):
+        image = np.full((NUM_LANDMARKS, 4), i, np.float32)
+        buffer.add(i / 30, None if i % 7 == 0 else Landmarks(image=image, world=image))
+    info = VideoInfo(path="x", width=4, height=3, fps=30, frame_count=3, duration_s=0.1)
+    track, persons = buffer.finish(info, TrackSource())
+    assert len(track) == 2000 and persons.shape == (2000,)
+    assert track.image[1999, 0, 0] == 1999 and np.isnan(track.image[1995]).all()
+    assert track.detected.sum() == persons.sum() == 2000 - len(range(0, 2000, 7))
