@@ -40,10 +40,11 @@ def _fmt(x: float | None) -> str:
     return "  -  " if x is None else f"{x:5.3f}"
 
 
-def rows(tally: Tally) -> list[list[str]]:
+def rows(tally: Tally, by_view: bool = False) -> list[list[str]]:
     out = []
-    for cue_id in sorted(tally.cues):
-        c = tally.cues[cue_id]
+    table = tally.by_view if by_view else tally.cues
+    for cue_id in sorted(table):
+        c = table[cue_id]
         if c.info and not c.measurable:
             out.append([cue_id, str(c.info), "-", "-", "-", f"{c.info_ok / c.info:5.3f}", "-",
                         str(c.unmeasurable), str(c.judged_unmeasurable)])
@@ -58,8 +59,8 @@ def rows(tally: Tally) -> list[list[str]]:
 HEAD = ["cue", "n", "faults", "precision", "recall", "agree", "unjudged", "n/m", "judged n/m"]
 
 
-def render(tally: Tally, markdown: bool, elapsed: float) -> str:
-    table = rows(tally)
+def render(tally: Tally, markdown: bool, elapsed: float, by_view: bool = False) -> str:
+    table = rows(tally, by_view)
     lines = []
     if markdown:
         lines.append("| " + " | ".join(HEAD) + " |")
@@ -104,7 +105,7 @@ def run(n: int, base_seed: int, verbose: bool) -> Tally:
                 if c.truth not in ("info",) and (wrong or (c.truth == "not_measurable"
                                                            and c.engine not in ("not_measurable",
                                                                                 "missing"))):
-                    print(f"seed {clip.spec.seed} {clip.spec.drill} {clip.spec.camera} "
+                    print(f"seed {clip.spec.seed} DRILL={clip.spec.drill} CAM={clip.spec.camera} "
                           f"noise {clip.spec.noise}: {c.cue_id}[{c.segment}] truth {c.truth} "
                           f"({c.truth_value}) engine {c.engine} ({c.engine_value})",
                           file=sys.stderr)
@@ -117,10 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="first seed of the suite")
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
     ap.add_argument("--verbose", action="store_true", help="list every disagreement on stderr")
+    ap.add_argument("--by-view", action="store_true", help="one row per view class and cue")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     tally = run(args.n, args.seed, args.verbose)
-    print(render(tally, args.markdown, time.perf_counter() - t0))
+    print(render(tally, args.markdown, time.perf_counter() - t0, args.by_view))
     return 0
 
 

@@ -79,6 +79,8 @@ class CueTally:
 @dataclass(kw_only=True)
 class Tally:
     cues: dict[str, CueTally] = field(default_factory=lambda: defaultdict(CueTally))
+    #: the same per view class ("side", "oblique", "front"), keyed "view/cue"
+    by_view: dict[str, CueTally] = field(default_factory=lambda: defaultdict(CueTally))
     clips: int = 0
     rep_clips: int = 0
     reps_right: int = 0
@@ -94,6 +96,7 @@ class Tally:
         self.clips += 1
         for c in comparisons:
             self.cues[c.cue_id].add(c)
+            self.by_view[f"{truth.view_class}/{c.cue_id}"].add(c)
         if truth.drill != "table-top":
             self.rep_clips += 1
             ok = len(truth.reps) == len(report.reps)

@@ -35,7 +35,7 @@ def _u(rng: np.random.Generator, lo: float, hi: float) -> float:
 #: drill -> fault name -> draw of its clear magnitude
 FAULT_DRAWS: dict[str, dict[str, Draw]] = {
     "single-leg-bridge": {
-        "hips_short": lambda r: {"extension_short_deg": _u(r, 16, 22)},
+        "hips_short": lambda r: {"extension_short_deg": _u(r, 20, 28)},
         "no_pause": lambda r: {"top_pause_s": _u(r, 0.0, 0.2)},
         "fast_lower": lambda r: {"lower_s": _u(r, 0.8, 1.0)},
         "drop": lambda r: {"drop": True},
@@ -47,7 +47,9 @@ FAULT_DRAWS: dict[str, dict[str, Draw]] = {
     },
     "banded-bridge": {
         "hips_short": lambda r: {"extension_short_deg": _u(r, 16, 22)},
-        "no_pause": lambda r: {"top_pause_s": _u(r, 0.0, 0.2)},
+        # a bounce off the top without a squeeze, and no slow way down (no tempo cue here):
+        # with a slow lowering the hips would stay within 5° of the peak for ~0.8 s anyway
+        "no_pause": lambda r: {"top_pause_s": _u(r, 0.0, 0.2), "lower_s": _u(r, 1.4, 2.0)},
         "knees_cave": lambda r: {"knee_gap_ratio": _u(r, 0.45, 0.6)},
         "no_squeeze": lambda r: {"knee_gap_wobble": _u(r, 0.3, 0.45)},
         "no_grab": lambda r: {"arms": str(r.choice(["sides", "crossed"]))},
@@ -68,6 +70,17 @@ FAULT_DRAWS: dict[str, dict[str, Draw]] = {
 }
 #: faults that need single-leg phases in the table top
 NEEDS_LIFTS = {"sag", "tilt", "heel_down"}
+_SO, _FO = ("side", "oblique"), ("front", "oblique")
+#: view classes where each fault's cue can be measured (the first fault of a clip is drawn
+#: from these, so every cue meets its faults often enough to be scored)
+FAULT_VIEWS: dict[str, tuple[str, ...]] = {
+    "hips_short": _SO, "no_pause": _SO, "fast_lower": _SO, "drop": _SO, "long_rest": _SO,
+    "hover": _SO, "hip_drop": _FO, "arms_down": ("side", "oblique", "front"),
+    "foot_slides": ("side",), "knees_cave": ("front",), "no_squeeze": ("front",),
+    "no_grab": ("side", "oblique", "front"), "head_up": (), "head": ("side",),
+    "knee_angle": _SO, "off_bench": _SO, "heels_up": _SO, "sag": _SO, "tilt": ("oblique",),
+    "heel_down": _SO, "dip": _SO,
+}
 
 
 def _tempo(rng: np.random.Generator) -> Tempo:
@@ -75,10 +88,26 @@ def _tempo(rng: np.random.Generator) -> Tempo:
                  lower_s=_u(rng, 3.4, 4.2), bottom_rest_s=_u(rng, 0.1, 0.35))
 
 
-def _faults(rng: np.random.Generator, drill: str, reps: int) -> tuple[Faults, list[str]]:
+#: faults that make each other ambiguous: hovering hips never rest "on the ground" nor drop
+#: onto it, so a long pause or a fall above the floor has no clear verdict
+CONFLICTS = ({"hover", "long_rest"}, {"hover", "drop"})
+
+
+def _conflict(name: str, chosen: list[str]) -> bool:
+    return any(name in pair and (pair - {name}) & set(chosen) for pair in CONFLICTS)
+
+
+def _faults(rng: np.random.Generator, drill: str, view: str, reps: int
+            ) -> tuple[Faults, list[str]]:
     names = list(FAULT_DRAWS[drill])
+    visible = [n for n in names if view in FAULT_VIEWS[n]]
     k = int(rng.choice([0, 0, 0, 1, 1, 1, 1, 2, 2, 3]))
-    chosen = [str(n) for n in rng.choice(names, size=k, replace=False)] if k else []
+    chosen = [str(rng.choice(visible or names))] if k else []
+    rest = [n for n in names if n not in chosen and not _conflict(n, chosen)]
+    for _ in range(k - 1):
+        pool = [n for n in rest if n not in chosen and not _conflict(n, chosen)]
+        if pool:
+            chosen.append(str(rng.choice(pool)))
     kw: dict[str, object] = {}
     for name in chosen:
         kw.update(FAULT_DRAWS[drill][name](rng))
@@ -108,14 +137,16 @@ def _table_top(rng: np.random.Generator, chosen: list[str], faults: Faults) -> d
     return out
 
 
-def random_spec(seed: int) -> SynthSpec:
-    """One random clip specification, fully determined by ``seed``."""
+def random_spec(seed: int, drill: str | None = None, camera: str | None = None) -> SynthSpec:
+    """One random clip specification, fully determined by its arguments."""
     rng = np.random.default_rng([seed, 2024])
-    drill = str(rng.choice(DRILLS))
+    drill = drill or str(rng.choice(DRILLS))
+    camera = camera or str(rng.choice(CAMERAS))
     reps = int(rng.integers(2, 6))
-    faults, chosen = _faults(rng, drill, reps)
+    view = "side" if camera.startswith("side") else ("oblique" if camera == "oblique" else "front")
+    faults, chosen = _faults(rng, drill, view, reps)
     kw: dict[str, object] = dict(
-        drill=drill, reps=reps, tempo=_tempo(rng), camera=str(rng.choice(CAMERAS)),
+        drill=drill, reps=reps, tempo=_tempo(rng), camera=camera,
         camera_side=str(rng.choice(["left", "right"])), sides=str(rng.choice(SIDE_ORDERS)),
         noise=float(rng.choice(NOISE_LEVELS)), dropout=float(rng.choice(DROPOUTS)),
         fps=float(rng.choice(FPS)), resolution=RESOLUTIONS[int(rng.integers(len(RESOLUTIONS)))],
@@ -126,10 +157,10 @@ def random_spec(seed: int) -> SynthSpec:
     return SynthSpec(**kw)  # type: ignore[arg-type]
 
 
-def clear_clip(seed: int) -> SynthClip:
+def clear_clip(seed: int, drill: str | None = None, camera: str | None = None) -> SynthClip:
     """The first clip from ``seed`` onward whose every expected verdict is clear."""
     for k in range(MAX_REDRAWS):
-        clip = generate(random_spec(seed * 100 + k))
+        clip = generate(random_spec(seed * 100 + k, drill, camera))
         if clip.truth.clear:
             return clip
         log.debug("seed %d draw %d has a borderline truth; redrawing", seed, k)
@@ -137,6 +168,7 @@ def clear_clip(seed: int) -> SynthClip:
 
 
 def suite(n: int = 300, base_seed: int = 0) -> Iterator[SynthClip]:
-    """``n`` clear clips from fixed seeds."""
+    """``n`` clear clips from fixed seeds, cycling through every drill and camera."""
     for i in range(n):
-        yield clear_clip(base_seed + i)
+        yield clear_clip(base_seed + i, DRILLS[i % len(DRILLS)],
+                         CAMERAS[(i // len(DRILLS)) % len(CAMERAS)])
