@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -83,12 +83,15 @@ def _y_range(spec: PlotSpec) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
-def _polylines(t: np.ndarray, y: np.ndarray, sx: object, sy: object) -> list[str]:
+def _polylines(
+    t: np.ndarray, y: np.ndarray, sx: Callable[[float], float], sy: Callable[[float], float]
+) -> list[str]:
+    """One polyline per run of measured samples: a gap (NaN) breaks the line."""
     out: list[str] = []
     run: list[str] = []
     for ti, yi in zip(t, y, strict=True):
         if np.isfinite(yi):
-            run.append(f"{sx(ti):.1f},{sy(yi):.1f}")  # type: ignore[operator]
+            run.append(f"{sx(ti):.1f},{sy(yi):.1f}")
         elif run:
             out.append(" ".join(run))
             run = []
@@ -97,62 +100,112 @@ def _polylines(t: np.ndarray, y: np.ndarray, sx: object, sy: object) -> list[str
     return [f'<polyline class="line" points="{p}"/>' for p in out]
 
 
+@dataclass(frozen=True)
+class _Axes:
+    """Data → SVG coordinates of one plot."""
+
+    t0: float
+    t1: float
+    lo: float
+    hi: float
+    x0: float = MARGIN_L
+    x1: float = WIDTH - MARGIN_R
+    ytop: float = MARGIN_T
+    ybot: float = HEIGHT - MARGIN_B
+
+    def sx(self, v: float) -> float:
+        return self.x0 + (v - self.t0) / (self.t1 - self.t0) * (self.x1 - self.x0)
+
+    def sy(self, v: float) -> float:
+        return self.ybot - (v - self.lo) / (self.hi - self.lo) * (self.ybot - self.ytop)
+
+    def span(self, s: float, e: float) -> tuple[float, float]:
+        return self.sx(max(s, self.t0)), self.sx(min(e, self.t1))
+
+
+def _rep_parts(spec: PlotSpec, ax: _Axes) -> list[str]:
+    parts = []
+    h = ax.ybot - ax.ytop
+    for s, e, label in spec.reps:
+        xs, xe = ax.span(s, e)
+        parts += [
+            f'<rect class="rep" x="{xs:.1f}" y="{ax.ytop}" width="{max(0.0, xe - xs):.1f}" height="{h}"/>',
+            f'<line class="bound" x1="{xs:.1f}" x2="{xs:.1f}" y1="{ax.ytop}" y2="{ax.ybot}"/>',
+            f'<line class="bound" x1="{xe:.1f}" x2="{xe:.1f}" y1="{ax.ytop}" y2="{ax.ybot}"/>',
+            f'<text x="{xs + 3:.1f}" y="{ax.ytop + 11}">{escape(label)}</text>',
+        ]
+    return parts
+
+
+def _grid_parts(ax: _Axes, measured: bool) -> list[str]:
+    parts = []
+    for v in nice_ticks(ax.lo, ax.hi, 5) if measured else []:
+        y = ax.sy(v)
+        parts.append(f'<line class="grid" x1="{ax.x0}" x2="{ax.x1}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<text x="{ax.x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(v)}</text>')
+    for v in nice_ticks(ax.t0, ax.t1, 10):
+        parts.append(
+            f'<text x="{ax.sx(v):.1f}" y="{ax.ybot + 16}" text-anchor="middle">{_fmt(v)}</text>'
+        )
+    return parts
+
+
+def _marks(spec: PlotSpec, ax: _Axes, measured: bool) -> list[str]:
+    """Fault spans and threshold lines."""
+    parts = []
+    for s, e, label in spec.faults:
+        xs, xe = ax.span(s, e)
+        parts.append(
+            f'<rect class="fault" x="{xs:.1f}" y="{ax.ytop}" width="{max(1.0, xe - xs):.1f}" '
+            f'height="{ax.ybot - ax.ytop}"><title>{escape(label)}</title></rect>'
+        )
+    for v, label in spec.thresholds:
+        if measured and ax.lo <= v <= ax.hi:
+            y = ax.sy(v)
+            parts.append(
+                f'<line class="thr" x1="{ax.x0}" x2="{ax.x1}" y1="{y:.1f}" y2="{y:.1f}">'
+                f"<title>{escape(label)}</title></line>"
+            )
+    return parts
+
+
+def _frame_parts(spec: PlotSpec, ax: _Axes, measured: bool) -> list[str]:
+    """Axes, title, hover cursor and readout (filled by the page's script)."""
+    parts = []
+    if not measured:
+        parts.append(
+            f'<text x="{(ax.x0 + ax.x1) / 2}" y="{(ax.ytop + ax.ybot) / 2}" '
+            'text-anchor="middle">not measurable in this clip</text>'
+        )
+    return parts + [
+        f'<line class="axis" x1="{ax.x0}" x2="{ax.x1}" y1="{ax.ybot}" y2="{ax.ybot}"/>',
+        f'<line class="axis" x1="{ax.x0}" x2="{ax.x0}" y1="{ax.ytop}" y2="{ax.ybot}"/>',
+        f'<line class="cursor" x1="{ax.x0}" x2="{ax.x0}" y1="{ax.ytop}" y2="{ax.ybot}"/>',
+        f'<text class="title" x="{ax.x0}" y="16">{escape(spec.title)}</text>',
+        f'<text class="readout" x="{ax.x1}" y="16" text-anchor="end"></text>',
+        f'<text x="{ax.x1}" y="{HEIGHT - 2}" text-anchor="end">time (s)</text>',
+    ]
+
+
 def svg_plot(spec: PlotSpec) -> str:
-    """The plot as an inline ``<svg>`` element."""
+    """The plot as an inline ``<svg>`` element (hover data in its ``data-`` attributes)."""
     t, y = decimate(np.asarray(spec.t, float), np.asarray(spec.y, float))
     t0 = float(t[0]) if t.size else 0.0
     t1 = float(t[-1]) if t.size > 1 and t[-1] > t0 else t0 + 1.0
-    lo, hi = _y_range(spec)
+    ax = _Axes(t0, t1, *_y_range(spec))
     measured = bool(np.isfinite(y).any())
-    x0, x1, ytop, ybot = MARGIN_L, WIDTH - MARGIN_R, MARGIN_T, HEIGHT - MARGIN_B
-
-    def sx(v: float) -> float:
-        return x0 + (v - t0) / (t1 - t0) * (x1 - x0)
-
-    def sy(v: float) -> float:
-        return ybot - (v - lo) / (hi - lo) * (ybot - ytop)
-
-    parts: list[str] = []
-    for s, e, label in spec.reps:
-        xs, xe = sx(max(s, t0)), sx(min(e, t1))
-        parts.append(
-            f'<rect class="rep" x="{xs:.1f}" y="{ytop}" width="{max(0.0, xe - xs):.1f}" height="{ybot - ytop}"/>'
-        )
-        parts.append(f'<line class="bound" x1="{xs:.1f}" x2="{xs:.1f}" y1="{ytop}" y2="{ybot}"/>')
-        parts.append(f'<line class="bound" x1="{xe:.1f}" x2="{xe:.1f}" y1="{ytop}" y2="{ybot}"/>')
-        parts.append(f'<text x="{xs + 3:.1f}" y="{ytop + 11}">{escape(label)}</text>')
-    for v in nice_ticks(lo, hi, 5) if measured else []:
-        parts.append(f'<line class="grid" x1="{x0}" x2="{x1}" y1="{sy(v):.1f}" y2="{sy(v):.1f}"/>')
-        parts.append(f'<text x="{x0 - 6}" y="{sy(v) + 4:.1f}" text-anchor="end">{_fmt(v)}</text>')
-    for v in nice_ticks(t0, t1, 10):
-        parts.append(f'<text x="{sx(v):.1f}" y="{ybot + 16}" text-anchor="middle">{_fmt(v)}</text>')
-    for s, e, label in spec.faults:
-        xs, xe = sx(max(s, t0)), sx(min(e, t1))
-        parts.append(
-            f'<rect class="fault" x="{xs:.1f}" y="{ytop}" width="{max(1.0, xe - xs):.1f}" '
-            f'height="{ybot - ytop}"><title>{escape(label)}</title></rect>'
-        )
-    for v, label in spec.thresholds:
-        if measured and lo <= v <= hi:
-            parts.append(
-                f'<line class="thr" x1="{x0}" x2="{x1}" y1="{sy(v):.1f}" y2="{sy(v):.1f}"><title>{escape(label)}</title></line>'
-            )
-    parts += _polylines(t, y, sx, sy)
-    if not measured:
-        parts.append(
-            f'<text x="{(x0 + x1) / 2}" y="{(ytop + ybot) / 2}" text-anchor="middle">not measurable in this clip</text>'
-        )
-    parts.append(f'<line class="axis" x1="{x0}" x2="{x1}" y1="{ybot}" y2="{ybot}"/>')
-    parts.append(f'<line class="axis" x1="{x0}" x2="{x0}" y1="{ytop}" y2="{ybot}"/>')
-    parts.append(f'<line class="cursor" x1="{x0}" x2="{x0}" y1="{ytop}" y2="{ybot}"/>')
-    parts.append(f'<text class="title" x="{x0}" y="16">{escape(spec.title)}</text>')
-    parts.append(f'<text class="readout" x="{x1}" y="16" text-anchor="end"></text>')
-    parts.append(f'<text x="{x1}" y="{HEIGHT - 2}" text-anchor="end">time (s)</text>')
+    parts = (
+        _rep_parts(spec, ax)
+        + _grid_parts(ax, measured)
+        + _marks(spec, ax, measured)
+        + _polylines(t, y, ax.sx, ax.sy)
+        + _frame_parts(spec, ax, measured)
+    )
     points = [
         [round(float(a), 3), None if not np.isfinite(b) else round(float(b), 3)]
         for a, b in zip(t, y, strict=True)
     ]
-    box = {"x0": x0, "x1": x1, "t0": t0, "t1": t1}
+    box = {"x0": ax.x0, "x1": ax.x1, "t0": t0, "t1": t1}
     return (
         f'<svg class="plot" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(spec.title)}" '
         f"data-unit=\"{escape(spec.unit)}\" data-box='{json.dumps(box)}' data-points='{json.dumps(points)}'>"
