@@ -146,8 +146,7 @@ def track_video(
         print(result.cached, result.track.detected.mean(), result.warnings)
     """
     t_start = time.perf_counter()
-    is_file = not isinstance(path, int) and Path(path).is_file()
-    clip_hash = content_hash(path) if is_file else ""
+    clip_hash = "" if isinstance(path, int) or not Path(path).is_file() else content_hash(path)
     hash_s = time.perf_counter() - t_start
     backend_name = backend if isinstance(backend, str) else backend.name
     cache_file: Path | None = None
