@@ -411,10 +411,13 @@ def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
 
 @check("support_drift")
 def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
-    """Travel of the working foot along the floor within the rep (p90 − p10) ≤ threshold."""
+    """Travel of the working foot along the floor from lift to touch-down (p90 − p10) ≤
+    threshold."""
     side = ctx.span.side
     name = f"support_drift_{side}" if side in ("left", "right") else "support_drift"
-    x = ctx.seg(name)
+    # lift to touch-down: at the bottom the legs may swap for the next rep
+    end = (ctx.span.phase("lower") or (ctx.span.start, ctx.span.end))[1]
+    x = ctx.signals[name][ctx.span.start : max(end, ctx.span.start + 1)]
     drift = _pct(x, 90.0) - _pct(x, 10.0)
     lim = cue.params["max_support_drift_shin"]
     msg = f"support foot moved {drift:.2f} shin lengths (needs ≤ {lim:.2f})"

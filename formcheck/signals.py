@@ -112,7 +112,9 @@ class _Geo:
         return self.p[:, _POS[landmark]]
 
     def mid(self, a: int, b: int) -> np.ndarray:
-        return np.nanmean(np.stack((self(a), self(b))), axis=0)
+        """Midpoint of two landmarks; one of them where the other is missing."""
+        pa, pb = self(a), self(b)
+        return np.where(np.isfinite(pa), np.where(np.isfinite(pb), (pa + pb) / 2, pa), pb)
 
 
 def _clean(
