@@ -226,8 +226,10 @@ def is_current(job: ClipJob, manifest: Mapping[str, Any] | None) -> bool:
 
 def _analyze(job: ClipJob) -> Any:
     opts = job.options
-    fn = opts.analyze_fn
-    if fn is None:
+    fn: AnalyzeFn
+    if opts.analyze_fn is not None:
+        fn = opts.analyze_fn
+    else:
         from formcheck.pipeline import analyze as fn
     kwargs: dict[str, Any] = {
         "drill": opts.drill,

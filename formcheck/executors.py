@@ -171,6 +171,7 @@ class DaskExecutor(_Base):
                 "the dask executor needs Dask: pip install 'formcheck[dask]' (dask and distributed)"
             ) from err
         self._cluster: Any = None
+        self._client: Any = None
         try:
             if scheduler:
                 self._client = Client(scheduler, timeout=f"{connect_timeout_s}s")

@@ -396,7 +396,7 @@ class VideoSink:
         import av
 
         # OpenCV's RGB→I420 is several times faster than the encoder's own conversion
-        yuv = cv2.cvtColor(self._fit(rgb), cv2.COLOR_RGB2YUV_I420)
+        yuv = np.asarray(cv2.cvtColor(self._fit(rgb), cv2.COLOR_RGB2YUV_I420), dtype=np.uint8)
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         frame.pts, frame.time_base = pts, self.TIME_BASE
         for packet in self._stream.encode(frame):
