@@ -132,8 +132,9 @@ def _table_top(rng: np.random.Generator, chosen: list[str], faults: Faults) -> d
         _, dur, depth = faults.hold_dip
         out["faults"] = Faults(**{**faults.__dict__, "hold_dip": (at + 0.5, dur, depth)})
         out["hold_s"] = at + dur + 4.0 + max(hold - at, 0.0)
-    if out["toe_variant"] and faults.heels_up_cm:
-        out["faults"] = Faults(**{**faults.__dict__, "heels_up_cm": None})
+    if out["toe_variant"] and faults.heels_up_cm:  # heels up is the toe variant's own pose
+        now = out.get("faults", faults)
+        out["faults"] = Faults(**{**now.__dict__, "heels_up_cm": None})  # type: ignore[attr-defined]
     return out
 
 

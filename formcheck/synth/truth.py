@@ -44,6 +44,7 @@ from formcheck.synth.true_signals import floor_bridge_height, true_signals
 
 #: hips "on the ground": within this share of the rep's range of the floor
 REST_BAND_FRAC = 0.05
+MIN_CLEAR_HOLD_S = 1.5
 SO, FO, S, ANY = ("side", "oblique"), ("front", "oblique"), ("side",), ("side", "oblique", "front")
 #: which view classes can measure each cue (CUES.md "needs view" of the signals it uses)
 VIEWS: dict[str, tuple[str, ...]] = {
@@ -215,8 +216,8 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
 
 
 def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
-    """Hold frames stay ≥ 164° and every dip goes ≤ 157° for ≥ 0.7 s: no hold or dip that a
-    fair measurement could call either way at the 160° / 0.5 s rule."""
+    """Hold frames stay ≥ 164°, every dip goes ≤ 157° for ≥ 0.7 s, every hold lasts ≥ 1.5 s:
+    no hold or dip that a fair measurement could call either way at the 160° / 0.5 s rule."""
     if ctx.spec.drill != "table-top":
         return True
     plan, ext = ctx.plan, ctx.sig["hip_extension_deg"]
@@ -230,6 +231,7 @@ def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
         return True
     ok = bool(np.all(ext[held & inner] >= HOLD_DIP_DEG + 4.0))
     holds = [s for s in segments if s.kind == "hold"]
+    ok &= all(h.end_s - h.start_s >= MIN_CLEAR_HOLD_S for h in holds)
     for a, b in zip(holds[:-1], holds[1:], strict=False):
         dip = ctx.mask(a.end_s, b.start_s)
         ok &= bool(ext[dip].min() <= HOLD_DIP_DEG - 3.0) and (b.start_s - a.end_s) >= 0.7
