@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -354,6 +355,32 @@ def ensure_writable(out: Path) -> None:
         ) from err
 
 
+_PART = re.compile(r"^\..+\.(\d+)\.part$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_parts(out: Path) -> int:
+    """Delete temporary files left by writers that died (their pid is gone); returns how many."""
+    removed = 0
+    for path in out.rglob(".*.part"):
+        m = _PART.match(path.name)
+        if m and not _alive(int(m.group(1))):
+            path.unlink(missing_ok=True)
+            removed += 1
+    if removed:
+        log.info("removed %d temporary file(s) left by an interrupted run", removed)
+    return removed
+
+
 def _compile(pattern: str | re.Pattern[str] | None) -> re.Pattern[str] | None:
     from formcheck.errors import BadSettings
 
@@ -439,6 +466,7 @@ def run_batch(
     options = options or BatchOptions()
     pattern = _compile(name_pattern)
     ensure_writable(out)
+    remove_stale_parts(out)
     jobs, outcomes, ignored = plan_jobs(root, out, options, pattern, force=force)
     total = len(jobs) + len(outcomes)
     for i, outcome in enumerate(outcomes):

@@ -388,3 +388,22 @@ def test_bad_inputs_with_the_real_pipeline(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "ana" / "nobody" / "report.html").is_file(), (
         "its report still says so"
     )
+
+
+def test_stale_temporary_files_are_cleared_and_links_are_quoted(
+    tmp_path: Path, counter: Path
+) -> None:
+    root = make_session(tmp_path / "s", {"ana/set #1.mp4": "reps=1"})
+    out = tmp_path / "out"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    stale = out / "ana" / f".report.html.{int(dead.stdout)}.part"
+    live = out / "ana" / f".report.html.{os.getpid()}.part"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("half")
+    live.write_text("being written")
+    run_batch(root, out, options=FAKE, executor="serial")
+    assert not stale.exists() and live.exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="ana/set%20%231/report.html"' in index

@@ -7,6 +7,7 @@ from html import escape
 from importlib import resources
 from string import Template
 from typing import Any
+from urllib.parse import quote
 
 from formcheck import __version__
 from formcheck.report.words import cue_words
@@ -51,7 +52,7 @@ def _row(row: Mapping[str, Any], outcome_status: str) -> str:
         for _, k, n in COLUMNS
     ]
     links = " · ".join(
-        f'<a href="{escape(str(row[k]))}">{label}</a>' for k, label in LINKS if row.get(k)
+        f'<a href="{escape(quote(str(row[k])))}">{label}</a>' for k, label in LINKS if row.get(k)
     )
     notes = escape(str(row.get("error") or row.get("warnings") or ""))
     classes = ["error"] * (status == "error") + ["attention"] * bool(row.get("faults"))
