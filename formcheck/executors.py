@@ -180,6 +180,8 @@ class DaskExecutor(_Base):
                     "n_workers": self.workers,
                     "threads_per_worker": 1,
                     "processes": True,
+                    # no dashboard: it needs a free port (8787) and bokeh, and no one reads it here
+                    "dashboard_address": None,
                     **cluster_opts,
                 }
                 self._cluster = LocalCluster(**opts)
