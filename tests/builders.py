@@ -148,8 +148,8 @@ def _arm(P: np.ndarray, side: str, sign: float, hip: np.ndarray, arms: str, sy: 
         wrist = hip + np.array([-0.03, -0.06, sign * 0.06])
         elbow = (shoulder + wrist) / 2 + np.array([0.0, -0.02, sign * 0.12])
     else:  # at the sides, on the floor
-        elbow = np.tile([UPPER_ARM * 0.7, sy, sign * 0.30], (n, 1))
-        wrist = np.tile([UPPER_ARM * 0.7 + FOREARM * 0.6, sy, sign * 0.34], (n, 1))
+        elbow = np.tile([UPPER_ARM * 0.5, sy, sign * 0.30], (n, 1))
+        wrist = np.tile([UPPER_ARM * 0.5 + FOREARM * 0.5, sy, sign * 0.36], (n, 1))
     P[:, S["elbow"]], P[:, S["wrist"]] = elbow, wrist
     for k, dz in ((17, 0.02), (19, 0.0), (21, -0.02)):  # pinky, index, thumb
         P[:, k + (0 if side == "left" else 1)] = wrist + np.array([0.04, 0.0, dz])

@@ -1,0 +1,164 @@
+"""Reps with their phases, holds with dips, single-leg phases with their side."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from builders import (
+    bridge_track,
+    hip_height_for_extension,
+    make_track,
+    rep_profile,
+    single_leg_track,
+    table_top_track,
+)
+
+from formcheck.analysis import analyze_track
+from formcheck.segment import SegmentParams, close_gaps, find_reps, runs, swing_pivots
+
+
+def _reps(track, drill: str = "banded-bridge"):
+    return analyze_track(track, drill=drill).report
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_counts_reps(n: int) -> None:
+    report = _reps(bridge_track(n, noise=0.003))
+    assert len(report.reps) == n
+    assert [s.kind for s in report.segments] == ["rep"] * n
+
+
+def test_rep_phases_are_in_order_and_timed() -> None:
+    report = _reps(bridge_track(2, lift_s=1.0, top_s=1.5, lower_s=2.2, rest_s=0.8))
+    rep = report.reps[0]
+    names = [p.name for p in rep.phases]
+    assert names == ["lift", "top", "lower", "bottom"]
+    for a, b in zip(rep.phases, rep.phases[1:], strict=False):
+        assert a.end_s == pytest.approx(b.start_s)
+    # "within 5° of the peak" also takes in the ends of the lift and of the lowering
+    assert 1.5 <= rep.measures["top_pause_s"] <= 2.8
+    # lowering runs from leaving the top band to 15 % of the range above the floor
+    lower = next(p for p in rep.phases if p.name == "lower")
+    assert rep.measures["lower_s"] == pytest.approx(lower.end_s - lower.start_s, abs=0.01)
+    assert rep.measures["lift_s"] < rep.measures["lower_s"] < 2.2
+    assert rep.measures["peak_hip_extension_deg"] > 170
+
+
+def test_a_clip_starting_at_the_top_counts_its_first_lowering_and_lifting_as_rep_1() -> None:
+    report = _reps(bridge_track(2, start_at_top=True))
+    kinds = [s.kind for s in report.segments]
+    assert kinds == ["partial", "rep", "rep"]
+    assert len(report.reps) == 2
+    assert report.segments[0].phases[0].name == "top"
+
+
+def test_a_clip_ending_at_the_top_keeps_its_last_rep_unfinished() -> None:
+    hip = rep_profile(reps=2, tail_s=0.0)
+    top = np.full(45, hip.max())
+    report = _reps(make_track(np.concatenate([hip, hip[:30], top])))
+    assert len(report.reps) == 3
+    assert report.reps[-1].measures["lower_s"] is None
+
+
+def test_long_pauses_and_rests_do_not_split_or_merge_reps() -> None:
+    report = _reps(bridge_track(3, top_s=6.0, rest_s=4.0, noise=0.004))
+    assert len(report.reps) == 3
+
+
+def test_a_short_rep_still_counts() -> None:
+    """A rep that stops 20° short is a rep with a hips-up fault, not nothing."""
+    short = hip_height_for_extension(158.0)
+    hip = np.concatenate([rep_profile(reps=1), rep_profile(reps=1, high=short, lead_s=0.3)])
+    report = _reps(make_track(hip, noise=0.002))
+    assert len(report.reps) == 2
+    assert report.reps[1].measures["peak_hip_extension_deg"] < 162
+
+
+def test_jitter_alone_makes_no_rep() -> None:
+    hip = np.full(300, 0.12)
+    report = _reps(make_track(hip, noise=0.006, seed=3))
+    assert report.reps == []
+    assert "no rep found" in report.warnings
+
+
+def test_swing_pivots_alternate_and_ignore_small_wiggles() -> None:
+    x = np.concatenate(
+        [np.linspace(0, 1, 20), np.linspace(1, 0.95, 5), np.linspace(0.95, 0, 20), np.zeros(10)]
+    )
+    piv = swing_pivots(x, 0.3)
+    assert [k for k, _ in piv] == [-1, 1, -1]
+    assert piv[1][1] == 19
+
+
+def test_find_reps_on_nothing() -> None:
+    assert find_reps(np.zeros(0), np.zeros(0)) == []
+    assert find_reps(np.arange(2.0), np.array([np.nan, np.nan])) == []
+
+
+def test_runs_and_close_gaps() -> None:
+    m = np.array([1, 1, 0, 1, 0, 0, 0, 1], bool)
+    assert runs(m) == [(0, 2), (3, 4), (7, 8)]
+    t = np.arange(8) * 0.1
+    assert runs(close_gaps(m, t, 0.25)) == [(0, 4), (7, 8)]
+
+
+# -- holds ----------------------------------------------------------------------------------
+
+
+def test_a_table_top_hold_and_its_duration() -> None:
+    report = analyze_track(table_top_track(hold_s=12.0, noise=0.003), drill="table-top").report
+    holds = [s for s in report.segments if s.kind == "hold"]
+    assert len(holds) == 1
+    assert holds[0].end_s - holds[0].start_s == pytest.approx(12.0, abs=1.0)
+    assert report.holds is not None and report.holds.mark_reached == "10s"
+
+
+def test_a_long_dip_ends_a_hold_and_a_short_one_does_not() -> None:
+    long_dip = table_top_track(hold_s=12.0, dips=((4.0, 1.5, 0.2),))
+    short_dip = table_top_track(hold_s=12.0, dips=((4.0, 0.3, 0.2),))
+    kinds = lambda t: [s.kind for s in analyze_track(t, drill="table-top").report.segments]  # noqa: E731
+    assert kinds(long_dip).count("hold") == 2
+    assert kinds(short_dip).count("hold") == 1
+
+
+def test_single_leg_phases_with_their_side() -> None:
+    track = table_top_track(hold_s=12.0, lifts=(("left", 2.0, 2.5), ("right", 7.0, 2.0)))
+    report = analyze_track(track, drill="table-top").report
+    legs = [s for s in report.segments if s.kind == "single_leg"]
+    assert [s.side for s in legs] == ["right", "left"]  # the stance side: the other foot is up
+    assert legs[0].end_s - legs[0].start_s == pytest.approx(2.5, abs=0.5)
+    assert legs[0].measures["foot_lift_cm"] > 3.0
+
+
+# -- single-leg bridge sides ----------------------------------------------------------------
+
+
+def test_left_and_right_reps_are_counted_apart() -> None:
+    left = single_leg_track(2, working="left")
+    right = single_leg_track(3, working="right", lead_s=0.5)
+    hip_track = make_track(
+        np.concatenate([left.world[:, 23, 1] * 0 + 0, right.world[:, 23, 1] * 0]), fps=30.0
+    )
+    del hip_track  # the sides come from joining two real sets below
+    from formcheck.track import PoseTrack
+
+    both = PoseTrack(
+        t=np.arange(len(left) + len(right)) / 30.0,
+        image=np.concatenate([left.image, right.image]),
+        world=np.concatenate([left.world, right.world]),
+        size=left.size,
+        fps=30.0,
+    )
+    report = analyze_track(both, drill="single-leg-bridge").report
+    assert [r.side for r in report.reps] == ["left"] * 2 + ["right"] * 3
+    sides = {s.side: s.reps for s in report.sides}
+    assert sides == {"left": 2, "right": 3}
+
+
+def test_segment_params_are_settable() -> None:
+    params = SegmentParams(min_amplitude_thigh=5.0)  # nothing moves that much
+    track = bridge_track(2)
+    from formcheck.signals import compute_signals
+
+    sig = compute_signals(track)
+    assert find_reps(sig.t, sig["hip_lift"], sig["hip_extension_deg"], params) == []

@@ -1,0 +1,68 @@
+"""The camera view found from the track, and what each view can measure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from builders import bridge_track, make_track, top_hip_height
+
+from formcheck.drills import get_drill
+from formcheck.track import PoseTrack
+from formcheck.view import MEASURABLE, VIEWS, detect_view, make_view
+
+
+@pytest.mark.parametrize(
+    ("camera", "expected", "facing"),
+    [
+        ("side-left", "side-left", "left"),
+        ("side-right", "side-right", "right"),
+        ("oblique", "oblique", "left"),
+        ("front-feet", "front-feet", None),
+        ("front-head", "front-head", None),
+    ],
+)
+def test_each_camera_is_recognised(camera: str, expected: str, facing: str | None) -> None:
+    view = detect_view(bridge_track(1, camera=camera, noise=0.003))
+    assert view.name == expected
+    assert view.facing == facing
+    assert view.confidence > 0.6
+
+
+def test_yaw_is_reported_in_degrees_off_the_side() -> None:
+    assert detect_view(bridge_track(1, camera="side-left")).yaw_deg < 10
+    assert 35 < detect_view(bridge_track(1, camera="oblique")).yaw_deg < 55
+    assert detect_view(bridge_track(1, camera="front-feet")).yaw_deg > 75
+
+
+def test_no_person_means_an_unknown_view_that_measures_nothing() -> None:
+    view = detect_view(PoseTrack.empty())
+    assert view.name == "unknown" and view.measurable == frozenset()
+    hip = np.full(10, top_hip_height())
+    lost = make_track(hip, missing=np.ones(10, bool))
+    assert detect_view(lost).name == "unknown"
+
+
+def test_cues_md_view_table() -> None:
+    side, oblique = MEASURABLE["side-left"], MEASURABLE["oblique"]
+    front, head = MEASURABLE["front-feet"], MEASURABLE["front-head"]
+    assert {"hip_extension_deg", "bridge_height", "head_neck_deg", "support_drift"} <= side
+    assert "pelvic_tilt_deg" not in side and "knee_gap" not in side
+    assert {"hip_extension_deg", "pelvic_tilt_deg"} <= oblique and "head_neck_deg" not in oblique
+    assert {"pelvic_tilt_deg", "knee_gap"} <= front and "hip_extension_deg" not in front
+    assert "pelvic_tilt_deg" not in head  # CUES.md: the pelvis from the foot end
+    for view in VIEWS:
+        assert {"arms_crossed", "hands_on_glutes"} <= MEASURABLE[view]
+
+
+def test_cue_views_follow_their_signals() -> None:
+    slgb = get_drill("single-leg-bridge")
+    assert set(slgb.cue("slgb.hips_level").views_needed) == {"front-feet", "oblique"}
+    assert set(slgb.cue("slgb.force_down").views_needed) == {"side-left", "side-right"}
+    assert slgb.cue("slgb.shoes_off").views_needed == ()
+    assert set(slgb.cue("slgb.arms_crossed").views_needed) == set(VIEWS)
+
+
+def test_make_view_rejects_unknown_names() -> None:
+    assert make_view("side-right").facing == "right"
+    with pytest.raises(ValueError, match="valid"):
+        make_view("top-down")
