@@ -276,3 +276,13 @@ def test_scoring_matches_segments_by_overlap_and_counts_errors() -> None:
     far = compare(truth, _report_from_truth(truth, shift_s=30.0))
     assert {c.engine for c in far if c.truth != "info" and c.cue_id != "sbb.grab_glutes"} == {
         "missing"}
+
+
+def test_left_right_swaps_exchange_the_sides_in_some_frames() -> None:
+    base = generate(spec(seed=4)).track
+    swapped = generate(spec(seed=4, swap_rate=0.1)).track
+    same = np.isclose(base.image[:, INDEX["left_knee"], 0], swapped.image[:, INDEX["left_knee"], 0])
+    assert 0.05 < 1 - same.mean() < 0.15
+    flipped = ~same
+    np.testing.assert_allclose(swapped.image[flipped, INDEX["left_knee"]],
+                               base.image[flipped, INDEX["right_knee"]])

@@ -23,6 +23,9 @@ from formcheck.track import PoseTrack, TrackSource
 
 log = logging.getLogger(__name__)
 
+#: landmark order with left and right exchanged
+MIRROR = np.array([INDEX[n.replace("left", "@").replace("right", "left").replace("@", "right")]
+                   for n in NAMES])
 JITTER_TAU_S = 0.12  # correlation time of the landmark jitter
 FAR_NOISE = 1.6  # far-side landmarks wobble more
 
@@ -94,6 +97,10 @@ def generate(spec: SynthSpec) -> SynthClip:
     cam = place_camera(spec, scene, rng)
     image = _image(spec, cam, scene, rng)
     world = _world(spec, cam, scene, plan, image[..., 3], rng)
+    if spec.swap_rate > 0:
+        swapped = dropout_mask(rng, len(plan), spec.swap_rate)
+        image[swapped] = image[swapped][:, MIRROR]
+        world[swapped] = world[swapped][:, MIRROR]
     lost = dropout_mask(rng, len(plan), spec.dropout)
     image[lost] = np.nan
     world[lost] = np.nan
