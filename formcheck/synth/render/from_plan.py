@@ -35,7 +35,11 @@ FREE_LEG_LIFT_M = 0.12  # a foot higher than this above its support is posed by 
 FOOT_Z_M = {"single-leg-bridge": 0.06}  # both feet share the kettlebell
 DEFAULT_FOOT_Z_M = 0.11
 TRUNK_GRID_DEG = np.linspace(-60.0, 70.0, 131)
-EXACT_FROM_DEG = 155.0  # hip extension from which the rig copies the plan's exactly
+EXACT_FROM_DEG = 155.0
+REFINE_STEPS = 4
+#: on the bench, arms "at the sides" would hang through it: the render crosses them on the
+#: chest instead (no table-top cue looks at the arms; the truth JSON's joints are as drawn)
+BENCH_ARMS = {"sides": "crossed"}  # hip extension from which the rig copies the plan's exactly
 
 
 def _knee_angle_deg(rig: Rig, posed: PosedRig, side: str) -> float:
@@ -52,6 +56,7 @@ class _TrunkTable:
 
     trunk: np.ndarray
     ext: np.ndarray
+    rest_deg: float = -90.0  # hips on the floor: the trunk never goes lower
 
     @classmethod
     def build(cls, rig: Rig, pose: RigPose, side: str, low_deg: float) -> _TrunkTable:
@@ -59,10 +64,11 @@ class _TrunkTable:
         ext = np.array([hip_extension_deg(rig, rig.pose(replace(pose, trunk_deg=float(g))), side) for g in grid])
         top = int(np.argmax(ext))
         trunk, ext = grid[: top + 1], np.maximum.accumulate(ext[: top + 1])
-        return cls(trunk=trunk, ext=ext)
+        return cls(trunk=trunk, ext=ext, rest_deg=low_deg)
 
     def solve(self, ext_deg: float) -> float:
-        return float(np.interp(ext_deg, self.ext + np.arange(len(self.ext)) * 1e-9, self.trunk))
+        trunk = float(np.interp(ext_deg, self.ext + np.arange(len(self.ext)) * 1e-9, self.trunk))
+        return max(trunk, self.rest_deg)
 
 
 class PlanDriver:
@@ -87,17 +93,18 @@ class PlanDriver:
         self.bench = plan.drill == "table-top"
         self.foot_x0 = 0.92
         self.tables: dict[str, _TrunkTable] = {}
+        self.head_map: tuple[float, float] | None = None
         self.rest_ext = (120.0, 120.0)
         self.foot_x0 = self._fit_foot_x()
         self.rest_ext = self._rest_ext()
 
     # -- per frame ---------------------------------------------------------------------------
     def stance(self, i: int) -> str:
-        """The single-leg bridge's working side while the other foot is up, else "both"."""
+        """The working (stance) side while the other foot is up, else "both"."""
         work = str(self.plan.working_side[i])
-        if self.spec.drill == "single-leg-bridge" and work in SIDES:
+        if work in SIDES:
             other = "right" if work == "left" else "left"
-            if self.lift[other][i] > 0.03:
+            if self.lift[other][i] > 0.01:
                 return work
         return "both"
 
@@ -124,7 +131,7 @@ class PlanDriver:
             trunk_deg=0.0,
             pelvis_roll_deg=-float(p.pelvis_roll_deg[i]),
             head_deg=float(p.head_pitch_deg[i]) if self.bench else 0.0,
-            arms=p.arms,
+            arms=BENCH_ARMS.get(p.arms, p.arms) if self.bench else p.arms,
             back_surface_m=float(p.shoulder_support_m),
             upper_follow=follow,
             left=self.leg(i, "left"),
@@ -135,7 +142,13 @@ class PlanDriver:
         """The plan's hip extension, its lower range stretched onto this body's resting angle
         (so the hips rest on the floor); from ``EXACT_FROM_DEG`` up it is the plan's own."""
         e = self.plan.hip_extension_deg
-        v = 0.5 * float(e["left"][i] + e["right"][i]) if stance == "both" else float(e[stance][i])
+        if stance != "both":
+            v = float(e[stance][i])
+        elif self.spec.drill == "single-leg-bridge":  # feet changing over: the lower foot's leg
+            low = "left" if self.lift["left"][i] <= self.lift["right"][i] else "right"
+            v = float(e[low][i])
+        else:
+            v = 0.5 * float(e["left"][i] + e["right"][i])
         if v >= EXACT_FROM_DEG:
             return v
         rest_plan, rest_mine = self.rest_ext
@@ -164,13 +177,52 @@ class PlanDriver:
             self.tables[stance] = _TrunkTable.build(self.rig, replace(pose, pelvis_roll_deg=0.0), side, low)
         return self.tables[stance]
 
+    def measured_ext(self, pose: RigPose, stance: str) -> float:
+        posed = self.rig.pose(pose)
+        if stance != "both":
+            return hip_extension_deg(self.rig, posed, stance)
+        return 0.5 * (hip_extension_deg(self.rig, posed, "left") + hip_extension_deg(self.rig, posed, "right"))
+
+    def _refine(self, pose: RigPose, stance: str, target: float, table: _TrunkTable) -> float:
+        """Secant steps on the real pose (the table assumed both feet flat and no roll)."""
+        t0 = pose.trunk_deg
+        if target >= table.ext[-1] - 0.3 or t0 <= table.rest_deg:
+            return t0
+        f0 = self.measured_ext(pose, stance) - target
+        t1 = t0 + (1.0 if f0 < 0 else -1.0)
+        for _ in range(REFINE_STEPS):
+            f1 = self.measured_ext(replace(pose, trunk_deg=t1), stance) - target
+            if abs(f1) < 0.05 or abs(f1 - f0) < 1e-9:
+                break
+            t0, t1, f0 = t1, t1 - f1 * (t1 - t0) / (f1 - f0), f1
+            t1 = float(np.clip(t1, table.rest_deg, table.trunk[-1]))
+        return float(t1)
+
     def pose(self, i: int) -> RigPose:
         base = self.base(i)
         stance = self.stance(i)
-        trunk = self.table(stance, base).solve(self.target_ext(i, stance))
+        table = self.table(stance, base)
+        target = self.target_ext(i, stance)
+        trunk = table.solve(target)
+        if self.bench:
+            base = replace(base, head_deg=self.head_for(base.head_deg))
+        else:
+            base = replace(base, head_deg=base.upper_follow * trunk)
+        trunk = self._refine(replace(base, trunk_deg=trunk), stance, target, table)
         if not self.bench:
             base = replace(base, head_deg=base.upper_follow * trunk)
         return replace(base, trunk_deg=trunk)
+
+    def head_for(self, plan_head_deg: float) -> float:
+        """The rig's head angle whose neck line (mid-shoulder → mid-ear) meets the trunk line
+        at the plan's angle (the neck bones share the turn, so the two differ)."""
+        if self.head_map is None:
+            pose = replace(self.base(0), trunk_deg=0.0)
+            a = head_neck_deg(self.rig, pose, 0.0)
+            b = head_neck_deg(self.rig, pose, 40.0)
+            self.head_map = (a, (b - a) / 40.0)
+        a, k = self.head_map
+        return (plan_head_deg - a) / k
 
     # -- set-up ------------------------------------------------------------------------------
     def _fit_foot_x(self) -> float:
@@ -224,3 +276,16 @@ def plan_truth(spec: SynthSpec, plan: MotionPlan, world_m: np.ndarray, thigh_m: 
     )
     moved = replace(plan, body=body, pelvis_m=mid_hip, pelvis_height_m=mid_hip[:, 1])
     return scene, ground_truth(spec, moved, scene)
+
+
+def head_neck_deg(rig: Rig, pose: RigPose, head_deg: float) -> float:
+    """Neck line against trunk line (sagittal, + chin to chest) for the rig at ``head_deg``."""
+    h = rig.pose(replace(pose, head_deg=head_deg)).heads
+    marks = rig.marks
+    world = marks.world(rig.body, rig.pose(replace(pose, head_deg=head_deg)))
+    hip = 0.5 * (world[INDEX["left_hip"]] + world[INDEX["right_hip"]])
+    sh = 0.5 * (world[INDEX["left_shoulder"]] + world[INDEX["right_shoulder"]])
+    ear = 0.5 * (world[INDEX["left_ear"]] + world[INDEX["right_ear"]])
+    d1, d2 = (sh - hip)[:2], (ear - sh)[:2]
+    del h
+    return float(-np.degrees(np.arctan2(d1[0] * d2[1] - d1[1] * d2[0], np.dot(d1, d2))))

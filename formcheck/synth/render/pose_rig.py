@@ -102,6 +102,9 @@ class Rig:
     def __init__(self, body: BodyModel) -> None:
         self.body = body
         self.kids = _children(body)
+        from formcheck.synth.render.marks import build_marks
+
+        self.marks = build_marks(body)
         h = body.bone_heads
         self.idx = {label: i for i, label in enumerate(body.bone_labels)}
         self.thigh_m = {s: self._dist(f"upperleg01{SUFFIX[s]}", f"lowerleg01{SUFFIX[s]}") for s in SIDES}
@@ -130,8 +133,9 @@ class Rig:
         n = len(self.body.bone_labels)
         rot = np.repeat(SUPINE[None], n, axis=0)
         explicit: dict[int, np.ndarray] = {}
-        lower = rot_z_deg(pose.trunk_deg) @ axis_angle(
-            np.array([1.0, 0.0, 0.0]), np.radians(pose.pelvis_roll_deg)
+        # the roll turns about the horizontal body axis, so the hip line tilts by exactly it
+        lower = axis_angle(np.array([1.0, 0.0, 0.0]), np.radians(pose.pelvis_roll_deg)) @ rot_z_deg(
+            pose.trunk_deg
         ) @ SUPINE
         for label in LOWER_TRUNK:
             explicit[self.idx[label]] = lower
@@ -249,10 +253,11 @@ class Rig:
                 hip = heads[self.idx[f"upperleg01{sx}"]]
                 wrist = hip + low @ np.array([0.0, 0.09, 0.0]) + 0.07 * outward
                 pole = -anterior + outward
-            elif pose.upper_follow >= 0.9:  # sides, shoulders on a bench: arms rest out on it
-                wrist = shoulder + 0.42 * outward + np.array([-0.12, 0.0, 0.0])
-                wrist[1] = pose.back_surface_m + 0.03
-                pole = -anterior + 0.5 * feetward
+            elif pose.upper_follow >= 0.9:  # sides, shoulders on a bench: hands grip its edge
+                wrist = shoulder + 0.14 * outward
+                wrist[0] = 0.13  # just in front of the bench face (Props.bench_edge_x_m = 0.06)
+                wrist[1] = max(pose.back_surface_m - 0.22, 0.05)
+                pole = -anterior + 0.5 * outward
             else:  # sides: along the trunk on the floor, palms down
                 wrist = shoulder + 0.93 * reach * feetward + 0.12 * outward
                 wrist[1] = pose.back_surface_m + 0.04
