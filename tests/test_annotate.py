@@ -92,7 +92,8 @@ def test_frame_states_follow_the_report() -> None:
     analysis = rf.fake_analysis(reps=3, gap=(2.0, 2.5))
     report = analysis.report
     hold = Segment(index=9, kind="hold", start_s=7.0, end_s=9.0)
-    analysis = replace(analysis, report=replace(report, segments=[*report.segments, hold]))
+    leg = Segment(index=10, kind="single_leg", start_s=7.5, end_s=8.5, side="right")
+    analysis = replace(analysis, report=replace(report, segments=[*report.segments, hold, leg]))
     states = FrameStates(analysis)
     size = (320, 240)
     first_end = report.reps[0].end_s
@@ -107,6 +108,8 @@ def test_frame_states_follow_the_report() -> None:
         float(analysis.signals["hip_extension_deg"][36]), abs=1e-6
     )
     assert states.at(0, 8.0, size).hold_s == pytest.approx(1.0)
+    assert states.at(0, 8.0, size).one_leg == "right leg 0.5 s"
+    assert states.at(0, 8.6, size).one_leg is None
     assert states.at(0, 9.5, size).hold_s is None and states.at(
         0, 9.5, size
     ).longest_hold_s == pytest.approx(2.0)

@@ -60,6 +60,8 @@ class FrameState:
     #: seconds into the hold under way, or None when not holding
     hold_s: float | None = None
     longest_hold_s: float = 0.0
+    #: "right leg 1.2 s" while a single-leg phase is under way (its working side), else None
+    one_leg: str | None = None
     #: plain-words fault lines active at this moment
     faults: tuple[str, ...] = ()
 
@@ -135,6 +137,8 @@ class CounterAnnotator:
             lines.append(f"Hold: {state.hold_s:4.1f} s")
         elif state.longest_hold_s > 0:
             lines.append(f"Best hold: {state.longest_hold_s:.1f} s")
+        if state.one_leg:
+            lines.append(f"On {state.one_leg}")
         y = lh
         for line in lines:
             (w, _), _ = cv2.getTextSize(
@@ -235,6 +239,11 @@ class FrameStates:
         reps = sorted(self.report.reps, key=lambda s: s.end_s)
         self.rep_ends = np.array([s.end_s for s in reps])
         self.holds = [(s.start_s, s.end_s) for s in self.report.segments if s.kind == "hold"]
+        self.one_leg = [
+            (s.start_s, s.end_s, s.side or "one")
+            for s in self.report.segments
+            if s.kind == "single_leg"
+        ]
         self.faults = _fault_spans(self.report)
         dt = np.diff(self.track.t)
         step = float(np.median(dt)) if dt.size else 1.0 / max(self.track.fps, 1.0)
@@ -287,6 +296,9 @@ class FrameStates:
             reps_total=int(self.rep_ends.size),
             hold_s=hold,
             longest_hold_s=longest,
+            one_leg=next(
+                (f"{side} leg {t - a:.1f} s" for a, b, side in self.one_leg if a <= t < b), None
+            ),
             faults=faults,
         )
 
