@@ -264,3 +264,43 @@ def test_video_plays_in_a_browser(tmp_path: Path, clip_and_analysis) -> None:
         for p in s.encode():
             c.mux(p)
     assert "VIDEO error" in _plays_in_chromium(mp4v, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("cue", "value", "threshold", "comparison", "unit", "expected"),
+    [
+        (
+            "slgb.hips_up",
+            158.23,
+            165.0,
+            ">=",
+            "deg",
+            "Drive the hips all the way up: 158.2 deg (needs >= 165 deg)",
+        ),
+        ("tth.head_neutral", 0.42, 0.9, ">=", "fraction", "Head neutral: 42 % (needs >= 90 %)"),
+        (
+            "slgb.hips_level",
+            14.0,
+            10.0,
+            "<=",
+            "deg",
+            "Keep the hips level: 14.0 deg (needs <= 10 deg)",
+        ),
+        ("slgb.force_down", None, 0.15, "<=", "shin", "Push straight down: the support is moving"),
+    ],
+)
+def test_fault_text_is_plain_ascii(cue, value, threshold, comparison, unit, expected) -> None:
+    from formcheck.report.annotate import fault_text
+    from formcheck.report.model import CueResult, Status
+
+    r = CueResult(
+        cue_id=cue,
+        segment_index=0,
+        status=Status.FAULT,
+        value=value,
+        threshold=threshold,
+        comparison=comparison,
+        unit=unit,
+    )
+    text = fault_text(r)
+    assert text == expected and text.isascii()

@@ -132,7 +132,7 @@ class CounterAnnotator:
     def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
         s = _scale(frame)
         lh = _line_height(s)
-        lines = [f"Reps: {state.reps_done}/{state.reps_total}"]
+        lines = [f"Reps: {state.reps_done}/{state.reps_total}"] if state.reps_total else []
         if state.hold_s is not None:
             lines.append(f"Hold: {state.hold_s:4.1f} s")
         elif state.longest_hold_s > 0:
@@ -198,17 +198,18 @@ def _signal(signals: Any, name: str) -> np.ndarray | None:
 
 
 def fault_text(r: CueResult) -> str:
-    """The on-screen line for a fault: plain words, then what was measured against what."""
+    """The on-screen line for a fault: plain words, then what was measured against what
+    (ASCII only: OpenCV's fonts have no degree or ≥ signs)."""
     words = cue_words(r.cue_id).fault
     if r.value is None or r.threshold is None or r.comparison not in (">=", "<=", "within"):
         return words
-    unit = {"deg": " deg", "": ""}.get(r.unit, f" {r.unit}")
+    value, threshold, unit = r.value, r.threshold, {"deg": " deg", "": ""}.get(r.unit, f" {r.unit}")
+    if r.unit == "fraction":
+        value, threshold, unit = 100 * value, 100 * threshold, " %"
     need = (
-        f"within +/-{r.threshold:g}"
-        if r.comparison == "within"
-        else f"{r.comparison} {r.threshold:g}"
+        f"within +/-{threshold:g}" if r.comparison == "within" else f"{r.comparison} {threshold:g}"
     )
-    return f"{words}: {r.value:.1f}{unit} (needs {need}{unit})"
+    return f"{words}: {value:.{0 if r.unit == 'fraction' else 1}f}{unit} (needs {need}{unit})"
 
 
 def _fault_spans(report: Report) -> list[tuple[float, float, str]]:
