@@ -1,0 +1,292 @@
+"""Per cue: a clean track passes, a track with only that fault fails only that cue, and a view
+that cannot see it gives not_measurable. Tracks come from the synthetic generator
+(`formcheck.synth`), whose ground truth says which cues the fault really breaks.
+
+Also: the drills as data, the settings (overrides, TOML, unknown keys) and `formcheck drills`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from formcheck.analysis import Analysis, analyze_track
+from formcheck.cues import CHECKS
+from formcheck.drills import DRILL_IDS, all_cues, get_drill
+from formcheck.errors import BadSettings
+from formcheck.report.model import Status
+from formcheck.settings import Settings, defaults, parse_override, read_toml
+from formcheck.synth import Faults, LegLift, SynthSpec, generate
+
+CUES_MD = Path(__file__).resolve().parents[1].parent / "shared" / "CUES.md"
+LIFTS = (
+    LegLift(side="left", at_s=3.0, duration_s=2.5),
+    LegLift(side="right", at_s=8.0, duration_s=2.0),
+)
+
+#: cue -> (drill, a camera that measures it, the fault, a camera that cannot measure it)
+CASES: dict[str, tuple[str, str, dict, str | None]] = {
+    "slgb.hips_up": ("single-leg-bridge", "side-left", {"extension_short_deg": 20.0}, "front-feet"),
+    "slgb.squeeze_top": ("single-leg-bridge", "side-right", {"top_pause_s": 0.2}, "front-feet"),
+    "slgb.slow_down": ("single-leg-bridge", "side-left", {"lower_s": 0.9}, "front-feet"),
+    "slgb.touch_ground": ("single-leg-bridge", "side-left", {"bottom_gap_frac": 0.4}, "front-feet"),
+    "slgb.not_your_bone": ("single-leg-bridge", "side-left", {"drop": True}, "front-feet"),
+    "slgb.hips_level": ("single-leg-bridge", "front-feet", {"pelvis_tilt_deg": 20.0}, "side-left"),
+    "slgb.arms_crossed": ("single-leg-bridge", "oblique", {"arms": "sides"}, None),
+    "slgb.force_down": ("single-leg-bridge", "side-left", {"support_slide_shin": 0.4}, "oblique"),
+    "sbb.hips_up": ("banded-bridge", "side-right", {"extension_short_deg": 20.0}, "front-feet"),
+    "sbb.intent": ("banded-bridge", "oblique", {"top_pause_s": 0.2}, "front-feet"),
+    "sbb.grab_glutes": ("banded-bridge", "side-left", {"arms": "sides"}, None),
+    "sbb.knees_out": ("banded-bridge", "front-feet", {"knee_gap_ratio": 0.6}, "side-left"),
+    "sbb.ball_squeeze": ("banded-bridge", "front-feet", {"knee_gap_wobble": 0.4}, "oblique"),
+    "tth.setup": ("table-top", "side-left", {"shoulder_height_m": 0.1}, "front-feet"),
+    "tth.head_neutral": ("table-top", "side-right", {"head_pitch_deg": 35.0}, "oblique"),
+    "tth.hold_top": ("table-top", "side-left", {"knee_angle_deg": 130.0}, "front-feet"),
+    "tth.ball_squeeze": ("table-top", "front-feet", {"knee_gap_wobble": 0.4}, "side-left"),
+    "tth.hips_stay_up": ("table-top", "side-left", {"hip_sag_deg": 12.0}, "front-feet"),
+    "tth.heel_up": ("table-top", "side-left", {"heel_down": True}, "front-feet"),
+}
+#: cues reported without a verdict (info) and coach checks are tested apart
+INFO_CUES = {"tth.duration", "tth.leg_lift"}
+
+
+def _spec(drill: str, camera: str, faults: dict, seed: int = 7) -> SynthSpec:
+    extra = {"leg_lifts": LIFTS, "hold_s": 13.0} if drill == "table-top" else {"reps": 3}
+    if faults.get("heel_down"):
+        extra["toe_variant"] = True
+    return SynthSpec(
+        drill=drill, camera=camera, noise=0.003, seed=seed, faults=Faults(**faults), **extra
+    )
+
+
+@cache
+def _run(drill: str, camera: str, faults: tuple = ()) -> Analysis:
+    spec = _spec(drill, camera, dict(faults))
+    settings = Settings(overrides={"tth.heel_up.toe_variant": 1.0}) if spec.toe_variant else None
+    return analyze_track(generate(spec).track, drill=drill, settings=settings)
+
+
+def _statuses(a: Analysis, cue_id: str) -> set[Status]:
+    return {r.status for r in a.report.results if r.cue_id == cue_id}
+
+
+def _faulted(a: Analysis) -> set[str]:
+    return {r.cue_id for r in a.report.results if r.status in (Status.FAULT, Status.ADVICE)}
+
+
+@pytest.mark.parametrize("cue_id", sorted(CASES))
+def test_a_clean_track_passes(cue_id: str) -> None:
+    drill, camera, faults, _ = CASES[cue_id]
+    a = _run(drill, camera, tuple({"heel_down": False}.items()) if "heel_down" in faults else ())
+    assert _statuses(a, cue_id) == {Status.PASS} or (
+        cue_id == "tth.heel_up" and _statuses(a, cue_id) == {Status.INFO}
+    )
+    assert _faulted(a) == set()
+
+
+@pytest.mark.parametrize("cue_id", sorted(CASES))
+def test_a_track_with_only_that_fault_fails_only_that_cue(cue_id: str) -> None:
+    drill, camera, faults, _ = CASES[cue_id]
+    a = _run(drill, camera, tuple(faults.items()))
+    assert cue_id in _faulted(a), [r.message for r in a.report.results if r.cue_id == cue_id]
+    assert _faulted(a) == {cue_id}
+    bad = [r for r in a.report.results if r.cue_id == cue_id and r.status is not Status.PASS]
+    assert all(r.threshold is not None and r.message for r in bad)
+
+
+@pytest.mark.parametrize("cue_id", sorted(c for c in CASES if CASES[c][3]))
+def test_a_view_that_cannot_see_it_gives_not_measurable(cue_id: str) -> None:
+    drill, _, faults, blind = CASES[cue_id]
+    a = _run(drill, blind, tuple(faults.items()))
+    statuses = _statuses(a, cue_id)
+    assert statuses <= {Status.NOT_MEASURABLE}, statuses
+    assert cue_id in a.report.view.cannot_measure
+
+
+@pytest.mark.parametrize("camera", ["side-left", "oblique", "front-feet"])
+def test_arm_cues_are_judged_from_every_view(camera: str) -> None:
+    a = _run("single-leg-bridge", camera, (("arms", "sides"),))
+    assert _statuses(a, "slgb.arms_crossed") == {Status.FAULT}
+
+
+def test_advice_is_not_a_fault() -> None:
+    a = _run("banded-bridge", "side-left", (("arms", "sides"),))
+    assert _statuses(a, "sbb.grab_glutes") == {Status.ADVICE}
+    assert a.report.faults == []
+
+
+def test_info_cues_report_the_hold_and_the_leg_lifts() -> None:
+    a = _run("table-top", "side-left")
+    duration = [r for r in a.report.results if r.cue_id == "tth.duration"]
+    assert len(duration) == 1 and duration[0].status is Status.INFO
+    assert duration[0].value == pytest.approx(13.0, abs=1.0)
+    lifts = [r for r in a.report.results if r.cue_id == "tth.leg_lift"]
+    assert len(lifts) == 2 and all(r.status is Status.INFO for r in lifts)
+    assert "left foot lifted" in lifts[0].message and "right foot lifted" in lifts[1].message
+    assert a.report.holds is not None and a.report.holds.mark_reached == "10s"
+
+
+def test_coach_checks_are_listed_never_judged() -> None:
+    a = _run("single-leg-bridge", "side-left")
+    assert {c.cue_id for c in a.report.coach_checks} == {"slgb.shoes_off", "slgb.drive_toe"}
+    assert not [r for r in a.report.results if r.cue_id in {"slgb.shoes_off", "slgb.drive_toe"}]
+
+
+def test_a_fault_result_says_what_was_measured_against_what() -> None:
+    a = _run("single-leg-bridge", "side-left", (("extension_short_deg", 20.0),))
+    r = next(r for r in a.report.results if r.cue_id == "slgb.hips_up")
+    assert r.status is Status.FAULT and r.comparison == ">=" and r.unit == "deg"
+    assert r.threshold == 165.0 and r.value is not None and r.value < 165.0
+    assert r.fault_spans and "165" in r.message
+
+
+def test_a_threshold_override_changes_the_verdict() -> None:
+    track = generate(_spec("single-leg-bridge", "side-left", {"extension_short_deg": 20.0})).track
+    lenient = Settings.load(["slgb.hips_up.min_peak_hip_extension_deg=150"])
+    report = analyze_track(track, drill="single-leg-bridge", settings=lenient).report
+    assert _statuses(Analysis(report=report, track=track, signals=None), "slgb.hips_up") == {  # type: ignore[arg-type]
+        Status.PASS
+    }
+    assert report.settings == {"slgb.hips_up.min_peak_hip_extension_deg": 150.0}
+
+
+@pytest.mark.parametrize(
+    ("drill", "camera"),
+    [("single-leg-bridge", "side-left"), ("banded-bridge", "front-feet"), ("table-top", "oblique")],
+)
+def test_drill_recognition(drill: str, camera: str) -> None:
+    track = generate(_spec(drill, camera, {})).track
+    assert analyze_track(track).report.drill.id == drill
+
+
+# -- drills as data --------------------------------------------------------------------------
+
+
+def test_every_cue_of_cues_md_is_in_the_drills() -> None:
+    ids = {c.id for c in all_cues()}
+    assert len(ids) == len(all_cues())
+    if CUES_MD.is_file():
+        md = set(re.findall(r"\b(?:slgb|sbb|tth)\.[a-z_]+", CUES_MD.read_text()))
+        assert md == ids
+
+
+def test_every_judged_cue_has_a_check_and_unit_named_thresholds() -> None:
+    units = ("_deg", "_s", "_fraction", "_thigh", "_shin", "_trunk", "_cm", "_ratio", "_range",
+             "_per_s", "toe_variant")  # fmt: skip
+    for cue in all_cues():
+        if cue.coach_check:
+            assert not cue.params
+            continue
+        assert cue.check in CHECKS
+        for name in cue.params:
+            assert name.endswith(units), f"{cue.id}.{name} has no unit in its name"
+
+
+def test_unknown_drill() -> None:
+    with pytest.raises(KeyError, match="valid"):
+        get_drill("hip-thrust")
+    assert set(DRILL_IDS) == {"single-leg-bridge", "banded-bridge", "table-top"}
+
+
+# -- settings --------------------------------------------------------------------------------
+
+
+def test_overrides_parse_and_apply() -> None:
+    assert parse_override("slgb.hips_up.min_peak_hip_extension_deg = 160") == (
+        "slgb.hips_up.min_peak_hip_extension_deg",
+        160.0,
+    )
+    s = Settings.load(
+        ["slgb.hips_up.min_peak_hip_extension_deg=160", "signals.visibility_floor=0.5"]
+    )
+    drill = s.drill(get_drill("single-leg-bridge"))
+    assert drill.param("slgb.hips_up", "min_peak_hip_extension_deg") == 160.0
+    assert s.signal_params().visibility_floor == 0.5
+    assert (
+        get_drill("single-leg-bridge").param("slgb.hips_up", "min_peak_hip_extension_deg") == 165.0
+    )
+
+
+@pytest.mark.parametrize(
+    "bad", ["slgb.hips_up.min_peak=160", "nonsense", "tth.setup.min_shoulder_height_trunk=high"]
+)
+def test_bad_overrides_say_what_is_valid(bad: str) -> None:
+    with pytest.raises(BadSettings) as err:
+        Settings.load([bad])
+    assert (
+        "slgb.hips_up" in str(err.value)
+        or "key=value" in str(err.value)
+        or "number" in str(err.value)
+    )
+
+
+def test_settings_from_toml(tmp_path: Path) -> None:
+    f = tmp_path / "mine.toml"
+    f.write_text(
+        '["slgb.hips_up"]\nmin_peak_hip_extension_deg = 158\n\n[segment]\ntop_band_deg = 4\n'
+    )
+    assert read_toml(f) == {
+        "slgb.hips_up.min_peak_hip_extension_deg": 158.0,
+        "segment.top_band_deg": 4.0,
+    }
+    s = Settings.load(["segment.top_band_deg=6"], toml=f)
+    assert s.get("segment.top_band_deg") == 6.0  # --set wins over the file
+    (tmp_path / "bad.toml").write_text("[tth.setup]\nshoulders = 1\n")
+    with pytest.raises(BadSettings, match="Valid keys"):
+        read_toml(tmp_path / "bad.toml")
+    with pytest.raises(BadSettings, match="not found"):
+        read_toml(tmp_path / "missing.toml")
+
+
+def test_defaults_hold_every_threshold_once() -> None:
+    d = defaults()
+    assert d["slgb.hips_up.min_peak_hip_extension_deg"] == 165.0
+    assert d["tth.duration.mark_3_s"] == 120.0
+    assert all(isinstance(v, float) for v in d.values())
+
+
+# -- formcheck drills -------------------------------------------------------------------------
+
+
+def _cli():
+    import typer
+
+    from formcheck.cli.drills import register
+
+    app = typer.Typer()
+    register(app)
+
+    @app.callback()
+    def _root() -> None:  # a group, so "drills" is a subcommand as in the real CLI
+        pass
+
+    return app
+
+
+def test_drills_command_lists_every_cue_and_threshold() -> None:
+    result = CliRunner().invoke(_cli(), ["drills", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    ids = {c["id"] for d in data["drills"] for c in d["cues"]}
+    assert ids == {c.id for c in all_cues()}
+    hips = next(c for d in data["drills"] for c in d["cues"] if c["id"] == "slgb.hips_up")
+    assert hips["thresholds"] == {"slgb.hips_up.min_peak_hip_extension_deg": 165.0}
+    assert hips["key_point"] == "Drive hips up to bridge position"
+
+
+def test_drills_command_shows_overrides_and_tables() -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        _cli(), ["drills", "table-top", "--json", "--set", "tth.hold_top.min_hip_extension_deg=160"]
+    )
+    cue = next(
+        c for c in json.loads(result.output)["drills"][0]["cues"] if c["id"] == "tth.hold_top"
+    )
+    assert cue["thresholds"]["tth.hold_top.min_hip_extension_deg"] == 160.0
+    table = runner.invoke(_cli(), ["drills", "banded-bridge"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "sbb.knees_out" in table.output
