@@ -55,6 +55,8 @@ def _template(name: str) -> str:
 def _num(v: float | None, unit: str = "", digits: int = 1) -> str:
     if v is None or not np.isfinite(v):
         return "—"
+    if unit == "fraction":
+        return f"{100 * v:.0f} %"
     unit = {"deg": "°"}.get(unit, f" {unit}" if unit else "")
     return f"{v:.{digits}f}{unit}"
 
