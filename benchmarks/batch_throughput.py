@@ -66,9 +66,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no clips: give some, or put the real clips at {REAL_CLIPS}", file=sys.stderr)
         return 2
     print(f"{args.n} clips from {len(sources)} source clip(s); {cpu_count()} core(s) available")
-    print(
-        f"load average before: {os.getloadavg()[0]:.1f} (other work on the machine slows both runs)"
-    )
+    load = os.getloadavg()[0]
+    print(f"load average before: {load:.1f}")
+    if load > 0.5 * cpu_count():
+        print(
+            "warning: the machine is busy. Linux shares the CPU between sessions (autogroups), so "
+            "a second worker mostly takes time from the first and the speed-up cannot show; "
+            "read these figures as a lower bound and run again on an idle machine."
+        )
     runs: dict[int, list[tuple[float, int, int, float]]] = {1: [], args.workers: []}
     with tempfile.TemporaryDirectory(prefix="fc-batch-bench-") as tmp:
         session = Path(tmp) / "session"
