@@ -38,7 +38,8 @@ def fill_gaps(values: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray
 
     Runs touching the start or end of the series are not filled (nothing to interpolate to).
     """
-    x = np.array(values, dtype=np.float64, copy=True)
+    # C order: the reshape below must be a view, or the filling is written to a copy
+    x = np.array(values, dtype=np.float64, copy=True, order="C")
     n = x.shape[0]
     if n < 3:
         return x

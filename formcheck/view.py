@@ -137,7 +137,9 @@ def detect_view(track: PoseTrack) -> View:
     if idx.size > MAX_VIEW_FRAMES:  # a long clip: an even sample is as good and much faster
         idx = idx[np.linspace(0, idx.size - 1, MAX_VIEW_FRAMES).astype(int)]
     sample = track[idx]
-    yaw_frames = np.nanmean(_yaw_series(sample), axis=1)
+    yaws = _yaw_series(sample)
+    seen = np.isfinite(yaws).sum(axis=1)
+    yaw_frames = np.where(seen > 0, np.nansum(yaws, axis=1) / np.maximum(seen, 1), np.nan)
     yaw_frames = yaw_frames[np.isfinite(yaw_frames)]
     if yaw_frames.size == 0:
         return View(name="unknown", confidence=0.0, measurable=MEASURABLE["unknown"])

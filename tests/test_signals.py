@@ -191,3 +191,11 @@ def test_causal_signals_follow_the_offline_ones() -> None:
 def test_no_person_gives_all_nan_signals() -> None:
     sig = compute_signals(PoseTrack.empty(size=(640, 480)))
     assert all(v.size == 0 for v in sig.values.values())
+
+
+def test_gap_filling_works_on_strided_landmark_arrays() -> None:
+    """Landmark arrays picked with fancy indexing are not C-ordered; the fill must still land."""
+    x = np.random.default_rng(0).normal(size=(40, 33, 2))[:, [11, 12, 23]]
+    x[10, 1] = np.nan
+    assert not x.flags["C_CONTIGUOUS"]
+    assert np.isfinite(fill_gaps(x, T30[:40], 0.3)).all()
