@@ -76,14 +76,19 @@ def render(tally: Tally, markdown: bool, elapsed: float, by_view: bool = False) 
     lines.append(f"segments found: {tally.segments_found}/{tally.segments}; "
                  f"sides right: {tally.sides_right}/{tally.sides_total}; "
                  f"time: {elapsed:.1f} s")
-    misses = [cue for cue, c in tally.cues.items()
-              if (c.precision is not None and c.precision < TARGET)
-              or (c.recall is not None and c.recall < TARGET) or c.judged_unmeasurable]
+    misses = below_target(tally)
     if tally.crashes:
         lines.append(f"engine crashed on {len(tally.crashes)} clips, e.g. {tally.crashes[0]}")
     lines.append("below target (precision/recall < 0.95 or verdicts where unmeasurable): "
-                 + (", ".join(sorted(misses)) or "none"))
+                 + (", ".join(misses) or "none"))
     return "\n".join(lines)
+
+
+def below_target(tally: Tally) -> list[str]:
+    """Cues under the target precision or recall, or judged where the view cannot see."""
+    return sorted(cue for cue, c in tally.cues.items()
+                  if (c.precision is not None and c.precision < TARGET)
+                  or (c.recall is not None and c.recall < TARGET) or c.judged_unmeasurable)
 
 
 def run(n: int, base_seed: int, verbose: bool) -> Tally:
@@ -119,11 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
     ap.add_argument("--verbose", action="store_true", help="list every disagreement on stderr")
     ap.add_argument("--by-view", action="store_true", help="one row per view class and cue")
+    ap.add_argument("--strict", action="store_true",
+                    help="exit 1 when a cue misses the target or the engine crashed")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     tally = run(args.n, args.seed, args.verbose)
     print(render(tally, args.markdown, time.perf_counter() - t0, args.by_view))
-    return 0
+    return 1 if args.strict and (below_target(tally) or tally.crashes) else 0
 
 
 if __name__ == "__main__":
