@@ -160,9 +160,7 @@ class FaultAnnotator:
         h = frame.shape[0]
         top = max(0, h - lh * len(state.faults) - round(10 * s))
         band = frame[top:h]
-        band[:] = (band.astype(np.uint16) * 2 // 5 + np.array(RED, np.uint16) * 3 // 5).astype(
-            np.uint8
-        )
+        cv2.addWeighted(band, 0.4, np.full_like(band, RED), 0.6, 0.0, dst=band)
         y = top + lh - round(8 * s)
         for text in state.faults:
             _text(frame, text, (round(12 * s) + 4, y), s, WHITE)
@@ -462,7 +460,10 @@ def annotate_frames(
     states = FrameStates(analysis)
     annotator = annotator or default_annotator()
     for frame in frames:
-        img = np.array(frame.image, copy=True)
+        # decoded frames are not reused, so overlays draw on them (a copy only if not contiguous)
+        img = np.ascontiguousarray(frame.image)
+        if not img.flags.writeable:
+            img = img.copy()
         state = states.at(frame.index, frame.t, (img.shape[1], img.shape[0]))
         yield frame, annotator.annotate(img, state)
 
