@@ -286,3 +286,19 @@ def test_left_right_swaps_exchange_the_sides_in_some_frames() -> None:
     flipped = ~same
     np.testing.assert_allclose(swapped.image[flipped, INDEX["left_knee"]],
                                base.image[flipped, INDEX["right_knee"]])
+
+
+def test_bias_is_a_constant_offset_per_landmark() -> None:
+    plain = generate(spec("banded-bridge", seed=6, noise=0.002)).track
+    biased = generate(spec("banded-bridge", seed=6, noise=0.002, bias=0.01)).track
+    shift = biased.image_px[:, :, :2] - plain.image_px[:, :, :2]
+    assert np.abs(shift).mean() > 1.0, "landmarks moved"
+    assert np.ptp(shift, axis=0).max() < 1e-2, "by the same amount in every frame"
+
+
+def test_the_model_puts_the_foot_index_on_top_of_the_toes() -> None:
+    clip = generate(spec("banded-bridge", camera="side-left", noise=0.0))
+    px = clip.track.image_px
+    heel, toe = INDEX["left_heel"], INDEX["left_foot_index"]
+    assert (px[:, toe, 1] < px[:, heel, 1]).all(), "a flat foot's toe point reads higher (y down)"
+    assert np.abs(clip.truth.signals["heel_above_toe_left_cm"]).max() < 0.1, "truth is anatomy"

@@ -115,6 +115,9 @@ class SynthSpec:
     sides: str = "alternate"
     #: landmark jitter, standard deviation as a fraction of the body's size in the image
     noise: float = 0.004
+    #: static landmark offsets (a pose model's systematic misplacement), standard deviation as
+    #: a fraction of the body's size in the image; constant through the clip
+    bias: float = 0.0
     #: fraction of frames where no person is found (NaN rows), in short runs
     dropout: float = 0.0
     #: fraction of frames, in short runs, where the model swaps the left and right landmarks
@@ -142,8 +145,8 @@ class SynthSpec:
             raise ValueError("reps must be at least 1")
         if self.fps <= 0 or not 0 <= self.dropout < 1 or not 0 <= self.swap_rate < 1:
             raise ValueError("fps must be > 0, dropout and swap_rate in [0, 1)")
-        if self.noise < 0:
-            raise ValueError("noise must be ≥ 0")
+        if self.noise < 0 or self.bias < 0:
+            raise ValueError("noise and bias must be ≥ 0")
         for lift in self.leg_lifts:
             if lift.side not in ("left", "right"):
                 raise ValueError(f"leg lift side must be 'left' or 'right', not {lift.side!r}")

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 #: landmark order with left and right exchanged
 MIRROR = np.array([INDEX[n.replace("left", "@").replace("right", "left").replace("@", "right")]
                    for n in NAMES])
+TOE_ON_TOP_M = 0.015
 JITTER_TAU_S = 0.12  # correlation time of the landmark jitter
 FAR_NOISE = 1.6  # far-side landmarks wobble more
 
@@ -74,6 +75,8 @@ def _image(spec: SynthSpec, cam: Camera, scene: np.ndarray, rng: np.random.Gener
     sigma = spec.noise * body_px * np.where(lateral_far, FAR_NOISE, 1.0)[None, :, None]
     px = px + sigma * (correlated_noise(rng, px.shape, spec.fps)
                        + 0.3 * rng.standard_normal(px.shape))
+    if spec.bias > 0:  # drawn after the jitter so a clip with bias keeps the same jitter
+        px = px + spec.bias * body_px * rng.standard_normal((1, px.shape[1], 2))
     z = (depth - hips[:, None]) / hips[:, None] * cam.focal_px / w
     vis = visibility(cam, sides, NAMES)[None, :] + 0.04 * correlated_noise(
         rng, depth.shape, spec.fps)
@@ -89,14 +92,29 @@ def _world(spec: SynthSpec, cam: Camera, scene: np.ndarray, plan: MotionPlan,
     return np.concatenate([world, vis[..., None]], axis=-1)
 
 
+def as_the_model_places_them(scene: np.ndarray) -> np.ndarray:
+    """Landmarks where a BlazePose model puts them, not where the joints are: its foot index
+    sits on top of the toes, ~1.5 cm above the sole (MediaPipe's tracks of the real side-view
+    clips put a flat foot's heel 0.3–3 cm below its toe)."""
+    out = scene.copy()
+    for side in ("left", "right"):
+        heel, toe = INDEX[f"{side}_heel"], INDEX[f"{side}_foot_index"]
+        along = scene[:, toe] - scene[:, heel]
+        along /= np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
+        dorsal = np.stack([-along[:, 1], along[:, 0], np.zeros(len(scene))], axis=1)
+        out[:, toe] += TOE_ON_TOP_M * dorsal
+    return out
+
+
 def generate(spec: SynthSpec) -> SynthClip:
     """A synthetic clip for ``spec``: deterministic for a given ``spec.seed``."""
     plan = plan_motion(spec)
     rng = np.random.default_rng([spec.seed, 1])
     scene = scene_landmarks(plan)
     cam = place_camera(spec, scene, rng)
-    image = _image(spec, cam, scene, rng)
-    world = _world(spec, cam, scene, plan, image[..., 3], rng)
+    seen = as_the_model_places_them(scene)
+    image = _image(spec, cam, seen, rng)
+    world = _world(spec, cam, seen, plan, image[..., 3], rng)
     if spec.swap_rate > 0:
         swapped = dropout_mask(rng, len(plan), spec.swap_rate)
         image[swapped] = image[swapped][:, MIRROR]
