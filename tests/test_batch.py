@@ -357,6 +357,13 @@ def test_cli_batch_exit_codes(
     )
     assert bad.exit_code == EXIT_SOME_FAILED
     assert calls(counter) == ["1.mp4", "2.mp4"], "the second run kept 1.mp4"
+    loud = runner.invoke(
+        app, ["batch", str(root), "-o", str(tmp_path / "out"), "--executor", "serial"]
+    )
+    assert "Needs attention" in loud.output and "a/1.mp4" in loud.output, (
+        "its fake rep 2 has a fault"
+    )
+    assert "1 kept from before" in loud.output.replace("\n", " ")
 
 
 # -- the real pipeline on bad inputs -------------------------------------------------------------

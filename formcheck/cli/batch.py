@@ -168,8 +168,43 @@ def _print_summary(result: Any, console: Console, quiet: bool) -> None:
     if quiet:
         for o in result.failed:
             console.print(f"failed {o.rel}: {o.error}", highlight=False)
+    else:
+        _attention(result, console)
     typer.echo(f"index: {result.index_html}")
     typer.echo(f"summary: {result.summary_csv}")
+
+
+#: at most this many clips in the "needs attention" table (the index has them all)
+ATTENTION_ROWS = 15
+
+
+def _attention(result: Any, console: Console) -> None:
+    """The clips a coach should look at first: faults, most first."""
+    from rich.table import Table
+
+    flagged = sorted(
+        (o for o in result.outcomes if o.status != "error" and int(o.row.get("faults") or 0) > 0),
+        key=lambda o: -int(o.row.get("faults") or 0),
+    )
+    if not flagged:
+        return
+    table = Table(title="Needs attention", title_justify="left", show_edge=False)
+    for column in ("athlete", "clip", "drill", "reps", "faults", "which"):
+        table.add_column(column, justify="right" if column in ("reps", "faults") else "left")
+    for o in flagged[:ATTENTION_ROWS]:
+        r = o.row
+        which = ", ".join(dict.fromkeys(str(r.get("fault_cues", "")).split(";")))
+        table.add_row(
+            str(r.get("athlete", "")),
+            o.rel,
+            str(r.get("drill", "")),
+            str(r.get("reps", "")),
+            str(r.get("faults", "")),
+            which,
+        )
+    console.print(table)
+    if len(flagged) > ATTENTION_ROWS:
+        console.print(f"… and {len(flagged) - ATTENTION_ROWS} more in the index", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
