@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from formcheck.pose.models import resolve_model
 from formcheck.report.model import ClipInfo
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def analyze(
     *,
     drill: str = "auto",
     backend: str = "mediapipe-legacy",
-    model: Path | None = None,
+    model: str | Path | None = None,
     fps: float | None = None,
     settings: Any = None,
     use_cache: bool = True,
@@ -67,11 +68,12 @@ def analyze(
     tracked = track_video(
         path,
         backend=backend,
-        model=model,
+        model=resolve_model(model) if model is not None else None,
         fps=fps,
         cache_dir=cache_dir,
         use_cache=use_cache,
         progress=progress,
+        count_people_with=people_model(),
     )
     t1 = time.perf_counter()
     analysis = analyze_track(
@@ -91,6 +93,16 @@ def analyze(
         versions={**analysis.report.versions, **_versions(tracked)},
     )
     return replace(analysis, report=report)
+
+
+def people_model() -> Path | None:
+    """The full ``.task`` model when it has been built (``formcheck models build-full``): with
+    it, tracking also counts the people in view once a second and warns when there are two.
+    Without it, a second person is still caught by the jumps it causes in the track."""
+    from formcheck.pose.models import DEFAULT_MODELS_DIR, KNOWN_TASKS
+
+    path = DEFAULT_MODELS_DIR / KNOWN_TASKS["full"]
+    return path if path.is_file() else None
 
 
 def _versions(tracked: TrackResult) -> dict[str, str]:

@@ -32,6 +32,10 @@ class DrillChoice(str, Enum):
 
 
 BACKEND_HELP = "Pose backend: mediapipe-legacy (default, offline), mediapipe-tasks (needs --model)."
+MODEL_HELP = (
+    "For mediapipe-tasks: a .task file, or lite / full / heavy from models/ "
+    "(full is built offline by `formcheck models build-full`)."
+)
 FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
 
 
@@ -81,7 +85,7 @@ def analyze_command(
     set_: list[str] = typer.Option([], "--set", help="Override a threshold: cue.id.param=value (repeatable). See `formcheck drills`."),
     config: Path | None = typer.Option(None, "--config", help="A TOML file of threshold overrides."),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
-    model: Path | None = typer.Option(None, "--model", help="A .task model file for mediapipe-tasks."),
+    model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
     fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Run the pose model even if this clip's track is cached."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
