@@ -201,6 +201,7 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
         if s.kind == "partial":
             continue
         parent = _containing(main, starts, s.start)
+        later = [r for r in main[bisect.bisect_right(starts, s.start) :][:2] if r.kind == "rep"]
         out.append(
             (
                 s.kind,
@@ -211,6 +212,7 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
                     spans=legs if s.kind == "single_leg" else main,
                     ground_level=ground,
                     parent=parent,
+                    next_rep=later[0] if later and s.kind == "rep" else None,
                     extra=extra,
                 ),
             )

@@ -8,7 +8,6 @@ value and compares it with the cue's threshold. Thresholds come from the cue's p
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ class CueContext:
     ground_level: float = 0.0
     #: for a single-leg phase, the hold it belongs to
     parent: Span | None = None
+    #: for a rep, the next rep of the set (None for the last)
+    next_rep: Span | None = None
     #: drill-level facts a check needs (toe_variant, single_leg_spans)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -312,7 +313,7 @@ def _touchdown(ctx: CueContext, peak: float) -> tuple[float, float | None, float
     lift, t = ctx.signals["hip_lift"], ctx.signals.t
     top = sp.phase("top") or (sp.start, sp.end)
     a = (sp.phase("lower") or (sp.start, sp.end))[1]
-    nxt = _next_rep(ctx.spans, sp)
+    nxt = ctx.next_rep
     b = (nxt.phase("top") or (nxt.end, nxt.end))[0] if nxt is not None else sp.end
     floor = _pct(lift[a : max(b, a + 1)], 20.0)
     if not math.isfinite(floor):
@@ -336,7 +337,11 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     floor, down, up = _touchdown(ctx, lv[0])
     if down is None:
         return not_measurable(cue, ctx, "not measurable: no contact with the ground found")
-    t, fast = ctx.signals.t, ctx.signals["hip_lift_fast"]
+    # a window around the touch-down only: long clips have many reps
+    t_all = ctx.signals.t
+    a0 = max(int(np.searchsorted(t_all, down - cue.params["contact_window_s"] - 1.0)), 0)
+    b0 = int(np.searchsorted(t_all, down + 1.0)) + 1
+    t, fast = t_all[a0:b0], ctx.signals["hip_lift_fast"][a0:b0]
     ok_t = np.isfinite(fast)
     w = cue.params["contact_window_s"]
     if ok_t.sum() < 2:
@@ -355,13 +360,6 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     if rest is not None and rest > rmax:
         spans.append(TimeSpan(start_s=round(down, 3), end_s=round(down + rest, 3)))
     return result(cue, ctx, ok, drop, vmax, "<=", "thigh/s", msg, spans)
-
-
-def _next_rep(spans: tuple[Span, ...], sp: Span) -> Span | None:
-    """The first rep starting at or after ``sp`` ends (spans are in time order)."""
-    starts = [s.start for s in spans]
-    i = bisect.bisect_left(starts, sp.end)
-    return next((s for s in spans[i:] if s.kind == "rep"), None)
 
 
 # -- one-leg work, arms, knees ---------------------------------------------------------------

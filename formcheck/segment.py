@@ -275,7 +275,8 @@ def top_pause_s(span: Span, t: np.ndarray) -> float:
     if span.top_frames <= 0:
         top = span.phase("top")
         return 0.0 if top is None else frame_time(t, top[1]) - frame_time(t, top[0])
-    return span.top_frames * _dt(t) if t.size > 1 else 0.0
+    local = t[span.start : span.end + 1]  # the span's own frame period (cheap on long clips)
+    return span.top_frames * _dt(local) if local.size > 1 else 0.0
 
 
 def frame_time(t: np.ndarray, i: int) -> float:
@@ -285,7 +286,7 @@ def frame_time(t: np.ndarray, i: int) -> float:
         return 0.0
     if i < n:
         return float(t[i])
-    step = float(np.median(np.diff(t))) if n > 1 else 0.0
+    step = float(np.median(np.diff(t[-16:]))) if n > 1 else 0.0
     return float(t[-1] + step * (i - n + 1))
 
 
