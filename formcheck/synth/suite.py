@@ -164,18 +164,24 @@ def random_spec(seed: int, drill: str | None = None, camera: str | None = None) 
     return SynthSpec(**kw)  # type: ignore[arg-type]
 
 
-def clear_clip(seed: int, drill: str | None = None, camera: str | None = None) -> SynthClip:
-    """The first clip from ``seed`` onward whose every expected verdict is clear."""
+def clear_clip(seed: int, drill: str | None = None, camera: str | None = None
+               ) -> SynthClip | None:
+    """The first clip from ``seed`` onward whose every expected verdict is clear, or None."""
     for k in range(MAX_REDRAWS):
         clip = generate(random_spec(seed * 100 + k, drill, camera))
         if clip.truth.clear:
             return clip
         log.debug("seed %d draw %d has a borderline truth; redrawing", seed, k)
-    return clip
+    return None
 
 
 def suite(n: int = 300, base_seed: int = 0) -> Iterator[SynthClip]:
     """``n`` clear clips from fixed seeds, cycling through every drill and camera."""
-    for i in range(n):
-        yield clear_clip(base_seed + i, DRILLS[i % len(DRILLS)],
-                         CAMERAS[(i // len(DRILLS)) % len(CAMERAS)])
+    made, i = 0, 0
+    while made < n:
+        clip = clear_clip(base_seed + i, DRILLS[i % len(DRILLS)],
+                          CAMERAS[(i // len(DRILLS)) % len(CAMERAS)])
+        i += 1
+        if clip is not None:
+            made += 1
+            yield clip

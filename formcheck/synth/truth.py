@@ -216,7 +216,7 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
 
 
 def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
-    """Hold frames stay ≥ 164°, every dip goes ≤ 157° for ≥ 0.7 s, every hold lasts ≥ 1.5 s:
+    """Hold frames stay ≥ 166°, every dip goes ≤ 157° for ≥ 0.7 s, every hold lasts ≥ 1.5 s:
     no hold or dip that a fair measurement could call either way at the 160° / 0.5 s rule."""
     if ctx.spec.drill != "table-top":
         return True
@@ -229,7 +229,7 @@ def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
             held |= ctx.mask(seg.start_s + 0.3, seg.end_s - 0.3)
     if np.median(ext[inner]) < HOLD_DIP_DEG:
         return True
-    ok = bool(np.all(ext[held & inner] >= HOLD_DIP_DEG + 4.0))
+    ok = bool(np.all(ext[held & inner] >= HOLD_DIP_DEG + 6.0))
     holds = [s for s in segments if s.kind == "hold"]
     ok &= all(h.end_s - h.start_s >= MIN_CLEAR_HOLD_S for h in holds)
     for a, b in zip(holds[:-1], holds[1:], strict=False):
