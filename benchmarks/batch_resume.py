@@ -34,7 +34,9 @@ def replay_analyze(path: str | Path, **kwargs: Any) -> Any:
     with open(os.environ["FC_BENCH_LOG"], "a", encoding="utf-8") as fh:
         fh.write(path.name + "\n")
     track = PoseTrack.load(os.environ["FC_BENCH_TRACK"])
-    clip = ClipInfo(path=str(path), name=path.name, width=track.size[0], height=track.size[1], fps=track.fps)
+    clip = ClipInfo(
+        path=str(path), name=path.name, width=track.size[0], height=track.size[1], fps=track.fps
+    )
     return analyze_track(track, drill=kwargs.get("drill", "auto"), clip=clip)
 
 
@@ -50,7 +52,9 @@ class Interrupt:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--clips", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
@@ -58,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="fc-resume-bench-") as tmp:
         tmp_path = Path(tmp)
-        track_file = track_video(SOURCE, cache_dir=tmp_path / "cache").track.save(tmp_path / "track.npz")
+        track_file = track_video(SOURCE, cache_dir=tmp_path / "cache").track.save(
+            tmp_path / "track.npz"
+        )
         log = tmp_path / "calls.txt"
         os.environ.update(FC_BENCH_TRACK=str(track_file), FC_BENCH_LOG=str(log))
         session = tmp_path / "session"
@@ -70,7 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         options = BatchOptions(analyze_fn=replay_analyze, html=True)
         t0 = time.perf_counter()
         try:
-            run_batch(session, out, options=options, workers=args.workers, progress=Interrupt(args.clips // 2))
+            run_batch(
+                session,
+                out,
+                options=options,
+                workers=args.workers,
+                progress=Interrupt(args.clips // 2),
+            )
         except KeyboardInterrupt:
             pass
         first_s = time.perf_counter() - t0
@@ -82,11 +94,17 @@ def main(argv: list[str] | None = None) -> int:
         second_s = time.perf_counter() - t0
         redone = log.read_text().split()
     again = sorted(set(redone) & finished)
-    print(f"{args.clips} clips, {args.workers} workers, interrupted after {args.clips // 2} results")
+    print(
+        f"{args.clips} clips, {args.workers} workers, interrupted after {args.clips // 2} results"
+    )
     print(f"first run:  {len(started)} clips started, {len(finished)} finished ({first_s:.1f} s)")
-    print(f"second run: {len(redone)} clips analysed, {len(result.skipped)} kept, {len(result.failed)} failed ({second_s:.1f} s)")
+    print(
+        f"second run: {len(redone)} clips analysed, {len(result.skipped)} kept, {len(result.failed)} failed ({second_s:.1f} s)"
+    )
     print(f"finished clips redone by the second run: {len(again)} {again if again else ''}")
-    print(f"all {args.clips} reported after the restart: {len(result.outcomes) == args.clips and not result.failed}")
+    print(
+        f"all {args.clips} reported after the restart: {len(result.outcomes) == args.clips and not result.failed}"
+    )
     return 0
 
 
