@@ -78,3 +78,32 @@ def test_analyze_command_writes_html_video_and_csv(
         s = c.streams.video[0]
         assert (s.codec_context.name, s.width, s.height) == ("h264", 640, 480)
     assert (out / "r.csv").read_text().startswith("clip,athlete,drill")
+
+
+def test_video_and_html_share_one_decoding_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    import formcheck.video
+    from formcheck.report.html import render_html
+
+    clip = tmp_path / "clip.mp4"
+    analysis = rf.fake_analysis(reps=3, clip_path=str(clip))
+    rf.render_clip(analysis.track, clip)
+    alone = re.findall(r'src="(data:image/jpeg[^"]+)"', render_html(analysis))
+    opened: list[str] = []
+    real_open = formcheck.video.open_video
+
+    def counting_open(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(str(source))
+        return real_open(source, *args, **kwargs)
+
+    monkeypatch.setattr(formcheck.video, "open_video", counting_open)
+    written = write_outputs(analysis, html=tmp_path / "r.html", video=tmp_path / "v.mp4")
+    assert opened == [str(clip)], "the clip is decoded once for both"
+    shared = re.findall(
+        r'src="(data:image/jpeg[^"]+)"', written["html"].read_text(encoding="utf-8")
+    )
+    assert len(shared) == 3
+    assert shared == alone, "the same key frames, taken before the overlays were drawn"

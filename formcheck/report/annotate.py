@@ -454,12 +454,18 @@ class VideoSink:
 
 
 def annotate_frames(
-    frames: Iterable[Any], analysis: Any, annotator: Annotator | None = None
+    frames: Iterable[Any],
+    analysis: Any,
+    annotator: Annotator | None = None,
+    on_frame: Callable[[Any], None] | None = None,
 ) -> Iterable[tuple[Any, np.ndarray]]:
-    """Yield (frame, annotated RGB image) for each `formcheck.video.Frame`."""
+    """Yield (frame, annotated RGB image) for each `formcheck.video.Frame`; ``on_frame`` sees
+    each frame before anything is drawn on it."""
     states = FrameStates(analysis)
     annotator = annotator or default_annotator()
     for frame in frames:
+        if on_frame is not None:
+            on_frame(frame)
         # decoded frames are not reused, so overlays draw on them (a copy only if not contiguous)
         img = np.ascontiguousarray(frame.image)
         if not img.flags.writeable:
@@ -475,6 +481,7 @@ def write_annotated_video(
     clip_path: str | Path | None = None,
     annotator: Annotator | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    on_frame: Callable[[Any], None] | None = None,
 ) -> Path:
     """Render the analysed clip with overlays to ``out_path`` (H.264 mp4); returns the path.
 
@@ -487,7 +494,9 @@ def write_annotated_video(
     with open_video(clip) as source:
         info = source.info
         with VideoSink(out_path, fps=info.fps) as sink:
-            for i, (frame, img) in enumerate(annotate_frames(source, analysis, annotator)):
+            for i, (frame, img) in enumerate(
+                annotate_frames(source, analysis, annotator, on_frame)
+            ):
                 sink.write(img, frame.t)
                 if progress is not None:
                     progress(i + 1, info.frame_count or None)

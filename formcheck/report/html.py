@@ -10,7 +10,7 @@ against the 10 s / 20 s / 2 min marks, the sides, and the coach checks.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -297,7 +297,7 @@ def _overview(report: Report) -> str:
     )
 
 
-def _segments(report: Report, thumbs: dict[int, KeyFrame], thumb_note: str) -> str:
+def _segments(report: Report, thumbs: Mapping[int, KeyFrame], thumb_note: str) -> str:
     cards = []
     for seg in report.segments:
         results = [r for r in report.results if r.segment_index == seg.index]
@@ -415,18 +415,23 @@ def _footer(report: Report) -> str:
 
 
 def render_html(
-    analysis: Any, *, clip_path: str | Path | None = None, thumbnails: bool = True
+    analysis: Any,
+    *,
+    clip_path: str | Path | None = None,
+    thumbnails: bool = True,
+    frames: Mapping[int, KeyFrame] | None = None,
 ) -> str:
     """The report page for an `Analysis` (report, track, signals) as one HTML string.
 
-    ``clip_path`` (default: the clip the report names) is decoded again for the key frames;
-    with ``thumbnails=False`` or an unreadable clip the page says why there are none.
+    ``clip_path`` (default: the clip the report names) is decoded again for the key frames,
+    unless ``frames`` brings them (from a `KeyFrameCollector` fed by another pass over the
+    clip); with ``thumbnails=False`` or an unreadable clip the page says why there are none.
     """
     report: Report = analysis.report
-    thumbs: dict[int, KeyFrame] = {}
+    thumbs: Mapping[int, KeyFrame] = {}
     note = "key frames not requested"
     if thumbnails:
-        thumbs = key_frames(analysis, clip_path)
+        thumbs = frames if frames is not None else key_frames(analysis, clip_path)
         note = (
             "no key frame for this segment"
             if thumbs
@@ -457,10 +462,15 @@ def render_html(
 
 
 def write_html(
-    analysis: Any, path: str | Path, *, clip_path: str | Path | None = None, thumbnails: bool = True
+    analysis: Any,
+    path: str | Path,
+    *,
+    clip_path: str | Path | None = None,
+    thumbnails: bool = True,
+    frames: Mapping[int, KeyFrame] | None = None,
 ) -> Path:
     """Render and write the report page atomically; returns the path."""
-    page = render_html(analysis, clip_path=clip_path, thumbnails=thumbnails)
+    page = render_html(analysis, clip_path=clip_path, thumbnails=thumbnails, frames=frames)
     out = write_text_atomic(path, page)
     log.info("HTML report: %s (%d kB)", out, len(page) // 1024)
     return out

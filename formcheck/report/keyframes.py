@@ -99,50 +99,85 @@ def crop_box(
     )
 
 
-def _thumbnail(states: FrameStates, frame: Any, idx: int) -> KeyFrame:
-    img = np.array(frame.image, copy=True)
+@dataclass(frozen=True)
+class _Still:
+    """A frame kept for a thumbnail: its own copy of the picture (the video pass draws on the
+    decoded frames)."""
+
+    index: int
+    t: float
+    image: np.ndarray
+
+
+def _thumbnail(states: FrameStates, still: _Still, idx: int) -> KeyFrame:
+    img = still.image
     size = (img.shape[1], img.shape[0])
-    state = states.at(frame.index, frame.t, size)
+    state = states.at(still.index, still.t, size)
     if state.landmarks_px is not None:
         draw_skeleton(img, state.landmarks_px, scale=max(img.shape[:2]) / 720)
         x0, y0, x1, y1 = crop_box(state.landmarks_px, size)
         img = img[y0:y1, x0:x1]
-    return KeyFrame(segment_index=idx, t=float(frame.t), data_uri=_encode(img))
+    return KeyFrame(segment_index=idx, t=float(still.t), data_uri=_encode(img))
+
+
+class KeyFrameCollector:
+    """Picks each segment's key frame from frames offered in time order (one decoding pass,
+    shared with the annotated video when both are written).
+
+    Only frames within `SEARCH_WINDOW_S` of a wanted time are copied, and each thumbnail is
+    made as soon as the frames have passed its window, so memory stays small.
+    """
+
+    def __init__(self, analysis: Any) -> None:
+        self.pending = dict(_wanted(analysis))
+        self.states = FrameStates(analysis)
+        self.best: dict[int, tuple[float, _Still]] = {}
+        self.out: dict[int, KeyFrame] = {}
+
+    @property
+    def done(self) -> bool:
+        return not self.pending
+
+    def offer(self, frame: Any) -> None:
+        """Look at one decoded frame (``index``, ``t``, ``image``); it is not kept or changed."""
+        for idx, tt in list(self.pending.items()):
+            gap = abs(frame.t - tt)
+            if gap <= SEARCH_WINDOW_S and (idx not in self.best or gap < self.best[idx][0]):
+                self.best[idx] = (
+                    gap,
+                    _Still(frame.index, frame.t, np.array(frame.image, copy=True)),
+                )
+            elif frame.t - tt > SEARCH_WINDOW_S:
+                del self.pending[idx]
+                if idx in self.best:
+                    self.out[idx] = _thumbnail(self.states, self.best.pop(idx)[1], idx)
+
+    def result(self) -> dict[int, KeyFrame]:
+        """The thumbnails by segment index (those near the clip's end included)."""
+        for idx, (_, still) in self.best.items():
+            self.out[idx] = _thumbnail(self.states, still, idx)
+        self.best.clear()
+        return dict(self.out)
 
 
 def key_frames(analysis: Any, clip_path: str | Path | None = None) -> dict[int, KeyFrame]:
-    """Thumbnails by segment index; empty (with a log line) when the clip cannot be read.
-
-    Only frames within `SEARCH_WINDOW_S` of a wanted time are held, and each thumbnail is made
-    as soon as the decoder has passed its window.
-    """
-    pending = dict(_wanted(analysis))
-    if not pending:
+    """Thumbnails by segment index, decoding the clip again; empty (with a log line) when the
+    clip cannot be read."""
+    collector = KeyFrameCollector(analysis)
+    if collector.done:
         return {}
     import av
 
     from formcheck.video import open_video
 
     clip = Path(clip_path or analysis.report.clip.path)
-    states = FrameStates(analysis)
-    best: dict[int, tuple[float, Any]] = {}
-    out: dict[int, KeyFrame] = {}
     try:
         with open_video(clip) as source:
             for frame in source:
-                for idx, tt in list(pending.items()):
-                    gap = abs(frame.t - tt)
-                    if gap <= SEARCH_WINDOW_S and (idx not in best or gap < best[idx][0]):
-                        best[idx] = (gap, frame)
-                    elif frame.t - tt > SEARCH_WINDOW_S:
-                        del pending[idx]
-                        if idx in best:
-                            out[idx] = _thumbnail(states, best.pop(idx)[1], idx)
-                if not pending:
+                collector.offer(frame)
+                if collector.done:
                     break
     except (FormcheckError, OSError, av.FFmpegError) as err:
         log.warning("no key frames from %s: %s", clip, err)
         return {}
-    for idx, (_, frame) in best.items():
-        out[idx] = _thumbnail(states, frame, idx)
-    return out
+    return collector.result()

@@ -34,16 +34,25 @@ def write_outputs(
         from formcheck.report.csvout import write_rep_csv
 
         written["csv"] = write_rep_csv(analysis.report, csv, athlete=athlete)
+    collector = None
+    if video is not None:
+        from formcheck.report.annotate import write_annotated_video
+        from formcheck.report.keyframes import KeyFrameCollector
+
+        # one decoding pass serves the video and the HTML report's key frames
+        collector = KeyFrameCollector(analysis) if html is not None else None
+        written["video"] = write_annotated_video(
+            analysis,
+            video,
+            clip_path=clip_path,
+            progress=progress,
+            on_frame=collector.offer if collector is not None else None,
+        )
     if html is not None:
         from formcheck.report.html import write_html
 
-        written["html"] = write_html(analysis, html, clip_path=clip_path)
-    if video is not None:
-        from formcheck.report.annotate import write_annotated_video
-
-        written["video"] = write_annotated_video(
-            analysis, video, clip_path=clip_path, progress=progress
-        )
+        frames = collector.result() if collector is not None else None
+        written["html"] = write_html(analysis, html, clip_path=clip_path, frames=frames)
     for kind, path in written.items():
         log.info("%s written: %s", kind, path)
     return written
