@@ -16,6 +16,7 @@ from formcheck.synth.spec import SynthSpec
 
 LEFT_AXIS = np.array([0.0, 0.0, -1.0])  # the athlete's left in the scene frame
 MARGIN = 0.04  # keep every landmark this far inside the frame
+MAX_ROLL_DEG = 3.0  # the phone is rarely level
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,10 +46,14 @@ class Camera:
         return px, depth
 
 
-def look_at(position: np.ndarray, target: np.ndarray) -> np.ndarray:
+def look_at(position: np.ndarray, target: np.ndarray, roll_deg: float = 0.0) -> np.ndarray:
+    """Camera axes looking from ``position`` at ``target``, turned by ``roll_deg`` about the
+    line of sight (a phone propped up a little crooked)."""
     forward = unit(target - position)
     right = unit(np.cross(forward, np.array([0.0, 1.0, 0.0])))
     down = np.cross(forward, right)
+    r = np.radians(roll_deg)
+    right, down = np.cos(r) * right + np.sin(r) * down, -np.sin(r) * right + np.cos(r) * down
     return np.stack([right, down, forward])
 
 
@@ -78,9 +83,10 @@ def place_camera(spec: SynthSpec, scene: np.ndarray, rng: np.random.Generator) -
     lo, hi = flat.min(axis=0), flat.max(axis=0)
     target = 0.5 * (lo + hi)
     direction = view_direction(spec, rng)
+    roll = float(rng.uniform(-MAX_ROLL_DEG, MAX_ROLL_DEG))
     fill = rng.uniform(0.75, 0.92)
     dist = 0.6
-    cam = _camera(spec, target, direction, dist, focal)
+    cam = _camera(spec, target, direction, dist, focal, roll)
     for _ in range(200):  # back away until everything is inside and fills ``fill`` of the frame
         px, depth = cam.project(flat)
         x, y = px[:, 0] / w, px[:, 1] / h
@@ -90,15 +96,16 @@ def place_camera(spec: SynthSpec, scene: np.ndarray, rng: np.random.Generator) -
         if inside and span <= fill:
             break
         dist *= 1.03
-        cam = _camera(spec, target, direction, dist, focal)
+        cam = _camera(spec, target, direction, dist, focal, roll)
     return cam
 
 
 def _camera(spec: SynthSpec, target: np.ndarray, direction: np.ndarray, dist: float,
-            focal: float) -> Camera:
+            focal: float, roll_deg: float = 0.0) -> Camera:
     position = target + dist * direction
-    return Camera(name=spec.camera, position_m=position, rotation=look_at(position, target),
-                  focal_px=float(focal), size=spec.resolution)
+    return Camera(name=spec.camera, position_m=position,
+                  rotation=look_at(position, target, roll_deg), focal_px=float(focal),
+                  size=spec.resolution)
 
 
 #: visibility lost by a landmark on the far side of a pure side view, by kind; measured on
