@@ -482,9 +482,7 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     heels = [_pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
     heels = [h for h in heels if math.isfinite(h)]
     toe_variant = ctx.extra.get("toe_variant", 0.0) >= 0.5
-    # the lower heel: set-up faults lift both, and one foot's heel-toe line reads a couple of
-    # centimetres off when the camera looks down at it from the far side
-    heel = min(heels) if heels else float("nan")
+    heel = max(heels) if heels else float("nan")  # both heels down: the higher one decides
     heels_ok = toe_variant or not heels or heel <= heel_lim
     msg = f"shoulders {sh:.2f} trunk lengths above the feet (needs ≥ {lim:.2f})"
     if heels and not toe_variant:

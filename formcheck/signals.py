@@ -262,9 +262,6 @@ def _feet(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
         # a foot's height is its lower end's (heel or toe): rising onto the toes is no lift
         low = np.fmin(_height(g, g(S["heel"]), sh, g.thigh), _height(g, g(S["toe"]), sh, g.thigh))
         heights[side] = g.slow(low)
-        out[f"heel_height_{side}_cm"] = g.slow(
-            _height(g, g(S["heel"]), g(S["toe"]), g.thigh) * params.thigh_length_cm
-        )
         pos = g.slow(np.sum(foot * g.along, axis=-1) / g.shin)
         out[f"support_drift_{side}"] = pos - _nanmedian(pos)
     rest = {s: _nanpercentile(h, params.foot_rest_percentile) for s, h in heights.items()}
@@ -358,6 +355,40 @@ def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
     }
 
 
+def _heels(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> dict[str, np.ndarray]:
+    """Heel above the toe, cm, from the world landmarks (metres; up = the camera's up).
+
+    In the image a foot's heel–toe line tilts by centimetres with the camera's height and yaw
+    (the heel and toe lie at different depths); the world landmarks undo the projection.
+    """
+    out = {}
+    L, R = SIDE["left"], SIDE["right"]
+    idx = [L["heel"], L["toe"], R["heel"], R["toe"], L["shoulder"], R["shoulder"]]
+    x = gate_visibility(track.world[:, idx, :3], track.image[:, idx, 3], params.visibility_floor)
+    x = fill_gaps(x, track.t, params.max_gap_s)
+    if not causal:
+        x = smooth_zero_phase(x, track.fps, params.smooth_window_s)
+    x[..., 1] *= -1.0  # y up
+    k = _camera_pitch_slope(x[:, 5] - x[:, 4])
+    for i, side in enumerate(("left", "right")):
+        d = x[:, 2 * i] - x[:, 2 * i + 1]  # toe → heel
+        out[f"heel_height_{side}_cm"] = g.slow((d[:, 1] - k * d[:, 2]) * 100.0)
+    return out
+
+
+def _camera_pitch_slope(level_line: np.ndarray) -> float:
+    """How much a level line rises per metre of depth in camera-aligned world landmarks.
+
+    A camera pitched down tilts every level line that runs in depth; the shoulder line (on
+    the floor or the bench) is level, so its rise over its depth gives the tilt to undo.
+    """
+    v = level_line[np.isfinite(level_line).all(axis=1)]
+    deep = np.abs(v[:, 2]) > 0.5 * np.linalg.norm(v, axis=1)
+    if deep.sum() < 3:
+        return 0.0
+    return float(np.median(v[deep, 1] / v[deep, 2]))
+
+
 def _hip_lift_fast(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> np.ndarray:
     """Hip lift from lightly smoothed hips and shoulders: keeps a fast drop's speed, which the
     full smoothing spreads out (used only to time a touch-down)."""
@@ -430,6 +461,7 @@ def compute_signals(
     values.update(_body(g, view))
     values["bridge_height"] = values["hip_lift"].copy()
     values["hip_lift_fast"] = _hip_lift_fast(track, g, params, causal)
+    values.update(_heels(track, g, params, causal))
     values.update(_feet(g, params))
     values.update(_arms(g, params))
     _gate_by_view(values, view)
