@@ -47,11 +47,8 @@ def _head_points(body: BodyModel) -> dict[str, np.ndarray]:
     on_head = hw > 0.8
     mid = on_head & (np.abs(v[:, 0]) < 0.006) & (v[:, 2] < eye_l[2]) & (v[:, 2] > eye_l[2] - 0.06)
     nose = v[np.flatnonzero(mid)[np.argmin(v[mid, 1])]]
-    band = on_head & (np.abs(v[:, 2] - (eye_l[2] - 0.02)) < 0.025)
-    ear_l = v[np.flatnonzero(band)[np.argmax(v[band, 0])]]
-    ear_r = v[np.flatnonzero(band)[np.argmin(v[band, 0])]]
     mouth_z = nose[2] - 0.045
-    pts = {"nose": nose, "left_ear": ear_l, "right_ear": ear_r}
+    pts = {"nose": nose, "left_ear": _ear(v, on_head, eye_l, 1.0), "right_ear": _ear(v, on_head, eye_l, -1.0)}
     for side, sign in (("left", 1.0), ("right", -1.0)):
         eye = body.bone_heads[body.bone(f"eye{'.L' if sign > 0 else '.R'}")]
         front = eye + np.array([0.0, -0.011, 0.0])
@@ -60,6 +57,16 @@ def _head_points(body: BodyModel) -> dict[str, np.ndarray]:
         pts[f"{side}_eye_outer"] = front + np.array([sign * 0.014, 0.0, 0.0])
         pts[f"mouth_{side}"] = np.array([sign * 0.024, nose[1] + 0.022, mouth_z])
     return pts
+
+
+def _ear(v: np.ndarray, on_head: np.ndarray, eye: np.ndarray, sign: float) -> np.ndarray:
+    """The ear canal: at the front edge of the auricle, at its mid height (BlazePose's ear
+    point sits there, not on the rim)."""
+    band = on_head & (np.abs(v[:, 2] - eye[2]) < 0.05) & (sign * v[:, 0] > 0)
+    lateral = sign * v[band, 0]
+    auricle = np.flatnonzero(band)[lateral > lateral.max() - 0.015]
+    pts = v[auricle]
+    return np.array([pts[:, 0].mean(), pts[:, 1].min() + 0.006, pts[:, 2].mean()])
 
 
 def _foot_points(body: BodyModel, suffix: str) -> tuple[np.ndarray, np.ndarray]:
