@@ -357,7 +357,8 @@ class VideoSink:
                 str(self._tmp), "w", format="mp4", options={"movflags": "+faststart"}
             )
         except (OSError, av.FFmpegError) as err:
-            raise OutputError(f"cannot write video {self.path}: {err}") from err
+            reason = getattr(err, "strerror", None) or err
+            raise OutputError(f"cannot write video {self.path}: {reason}") from err
         return self
 
     def _open_stream(self, w: int, h: int) -> None:
