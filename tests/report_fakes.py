@@ -381,3 +381,17 @@ def run_chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProc
 def console_lines(stderr: str) -> list[str]:
     """The page's console messages (logs, errors, uncaught exceptions) from Chromium's log."""
     return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+def without_root_powers() -> list[str] | None:
+    """A command prefix under which root obeys file modes (drops CAP_DAC_OVERRIDE): [] for a
+    normal user, None when running as root without util-linux's setpriv."""
+    import os
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, "--bounding-set", caps, "--inh-caps", caps]

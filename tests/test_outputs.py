@@ -107,3 +107,44 @@ def test_video_and_html_share_one_decoding_pass(
     )
     assert len(shared) == 3
     assert shared == alone, "the same key frames, taken before the overlays were drawn"
+
+
+@pytest.fixture(scope="module")
+def track_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pose-track cache for the module: the pose model runs once per clip."""
+    return tmp_path_factory.mktemp("track-cache")
+
+
+@pytest.mark.parametrize("flag", ["--video", "--html", "--csv"])
+def test_read_only_target_is_one_clear_message(
+    tmp_path: Path, flag: str, track_cache: Path
+) -> None:
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    from formcheck.testing import REAL_CLIPS, real_clips_available
+
+    if not real_clips_available():
+        pytest.skip(f"real clips not found at {REAL_CLIPS}")
+    exe = Path(sys.executable).with_name("formcheck")
+    prefix = rf.without_root_powers()
+    if prefix is None or not exe.exists():
+        pytest.skip("needs the formcheck script, and setpriv when running as root")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    clip = REAL_CLIPS / "physioplus_glute_bridge_side.mp4"
+    env = {**os.environ, "FORMCHECK_CACHE_DIR": str(track_cache)}
+    try:
+        run = subprocess.run(
+            [*prefix, str(exe), "analyze", str(clip), "-q", flag, str(ro / "out.x")],
+            capture_output=True, text=True, env=env, timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        ro.chmod(0o755)
+    assert run.returncode == OutputError.exit_code, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Permission denied" in lines[0], run.stderr
+    assert list(ro.iterdir()) == [], "nothing half-written left behind"

@@ -357,8 +357,7 @@ class VideoSink:
                 str(self._tmp), "w", format="mp4", options={"movflags": "+faststart"}
             )
         except (OSError, av.FFmpegError) as err:
-            reason = getattr(err, "strerror", None) or err
-            raise OutputError(f"cannot write video {self.path}: {reason}") from err
+            raise OutputError(f"cannot write video {self.path}: {_reason(err)}") from err
         return self
 
     def _open_stream(self, w: int, h: int) -> None:
@@ -378,7 +377,9 @@ class VideoSink:
         The caller must not modify ``rgb`` afterwards (it is encoded later).
         """
         if self._error is not None:
-            raise OutputError(f"cannot write video {self.path}: {self._error}") from self._error
+            raise OutputError(
+                f"cannot write video {self.path}: {_reason(self._error)}"
+            ) from self._error
         h, w = rgb.shape[:2]
         if self._stream is None:
             self._open_stream(w, h)
@@ -429,29 +430,53 @@ class VideoSink:
             self._thread.join()
             self._thread = None
 
+    def _finish(self) -> bool:
+        """Flush the encoder and close the file; True when a complete video was written."""
+        import av
+
+        ok = False
+        try:
+            if self._error is None and self._stream is not None:
+                for packet in self._stream.encode():
+                    self._container.mux(packet)
+                ok = self.frames > 0
+        except (OSError, av.FFmpegError) as err:
+            self._error = err
+        try:
+            self._container.close()
+        except (OSError, av.FFmpegError) as err:
+            self._error = self._error or err
+            ok = False
+        return ok
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        ok = False
-        try:
-            self._stop_thread()
-            if exc_type is None and self._error is None and self._stream is not None:
-                for packet in self._stream.encode():
-                    self._container.mux(packet)
-                ok = self.frames > 0
-        finally:
-            self._container.close()
-            if ok:
-                self._tmp.replace(self.path)
-            else:
-                self._tmp.unlink(missing_ok=True)
+        self._stop_thread()
+        ok = self._finish() if exc_type is None else False
+        if exc_type is not None:
+            try:
+                self._container.close()
+            except Exception:  # already failing: the caller's error is the one to report
+                log.debug("closing the half-written video failed", exc_info=True)
+        if ok:
+            self._tmp.replace(self.path)
+            return
+        self._tmp.unlink(missing_ok=True)
         if exc_type is None and self._error is not None:
-            raise OutputError(f"cannot write video {self.path}: {self._error}") from self._error
-        if exc_type is None and not ok:
+            raise OutputError(
+                f"cannot write video {self.path}: {_reason(self._error)}"
+            ) from self._error
+        if exc_type is None:
             raise OutputError(f"no frames to write to {self.path}")
+
+
+def _reason(err: BaseException) -> str:
+    """The OS's words for an I/O error ("Permission denied"), else the error's own text."""
+    return str(getattr(err, "strerror", None) or err)
 
 
 def annotate_frames(
