@@ -105,10 +105,13 @@ def _working_side(sig: Signals, span: Span) -> str | None:
 
 def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     """Reps (with an opening partial) or holds with their single-leg phases, in report order."""
-    ext = sig["hip_extension_deg"]
+    ext: np.ndarray | None = sig["hip_extension_deg"]
     # the top band is a plateau: judged on a further-smoothed extension, so a jittery hidden
     # knee cannot cut a pause short
-    ext = smooth_zero_phase(ext, sig.fps, params.top_smooth_s) if np.isfinite(ext).any() else None
+    if ext is not None and np.isfinite(ext).any():
+        ext = smooth_zero_phase(ext, sig.fps, params.top_smooth_s)
+    else:
+        ext = None
     if drill.segments == "reps":
         reps = find_reps(sig.t, sig["hip_lift"], ext, params)
         if drill.single_leg:
@@ -256,7 +259,8 @@ def _detection(track: PoseTrack) -> Detection:
 
 def _view_info(sig: Signals, drill: Drill) -> ViewInfo:
     """The view with the judged cues of this drill it can and cannot measure."""
-    can, cannot = [], []
+    can: list[str] = []
+    cannot: list[str] = []
     for cue in drill.judged:
         (can if sig.view.name in cue.views_needed else cannot).append(cue.id)
     return ViewInfo(

@@ -44,6 +44,13 @@ class CueContext:
     #: drill-level facts a check needs (toe_variant, single_leg_spans)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def sp(self) -> Span:
+        """The segment judged (for segment-level checks; set-level ones have none)."""
+        if self.span is None:
+            raise ValueError("this check judges a segment, and none was given")
+        return self.span
+
     def seg(self, name: str, span: Span | None = None) -> np.ndarray:
         sp = span or self.span
         x = self.signals[name]
@@ -181,7 +188,7 @@ def _pct(x: np.ndarray, q: float) -> float:
 
 
 def _phase_len(ctx: CueContext, name: str) -> float | None:
-    ph = ctx.span.phase(name) if ctx.span else None
+    ph = ctx.sp.phase(name) if ctx.span else None
     return None if ph is None else ctx.duration(*ph)
 
 
@@ -191,8 +198,8 @@ def _phase_len(ctx: CueContext, name: str) -> float | None:
 @check("peak_hip_extension")
 def peak_hip_extension(cue: Cue, ctx: CueContext) -> CueResult:
     """Peak hip extension of the rep (90th percentile over its top phase) ≥ threshold."""
-    top = ctx.span.phase("top") or (ctx.span.start, ctx.span.end)
-    x = extension(ctx)[top[0] - ctx.span.start : top[1] - ctx.span.start]
+    top = ctx.sp.phase("top") or (ctx.sp.start, ctx.sp.end)
+    x = extension(ctx)[top[0] - ctx.sp.start : top[1] - ctx.sp.start]
     peak = _pct(x, 90.0)
     if not math.isfinite(peak):
         return not_measurable(cue, ctx, "not measurable: hip extension not visible at the top")
@@ -205,10 +212,10 @@ def peak_hip_extension(cue: Cue, ctx: CueContext) -> CueResult:
 @check("top_pause")
 def top_pause(cue: Cue, ctx: CueContext) -> CueResult:
     """Time the rep stays within the top band of its peak ≥ threshold."""
-    top = ctx.span.phase("top")
+    top = ctx.sp.phase("top")
     if top is None:
         return not_measurable(cue, ctx, "not measurable: no top phase found")
-    pause = top_pause_s(ctx.span, ctx.signals.t)
+    pause = top_pause_s(ctx.sp, ctx.signals.t)
     lim = cue.params["min_top_pause_s"]
     if pause < lim and top[1] >= len(ctx.signals):
         return not_measurable(cue, ctx, "not measurable: the clip ended during the top pause")
@@ -220,19 +227,19 @@ def top_pause(cue: Cue, ctx: CueContext) -> CueResult:
 def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
     """Lowering time ≥ ``min_lower_s`` and ≥ ratio × lifting time."""
     lower, lift = _phase_len(ctx, "lower"), _phase_len(ctx, "lift")
-    if not ctx.span.complete or lower is None:
+    if not ctx.sp.complete or lower is None:
         return not_measurable(cue, ctx, "not measurable: the clip ended before the lowering did")
     lim = cue.params["min_lower_s"]
     need = max(lim, cue.params["min_lower_to_lift_ratio"] * (lift or 0.0))
     ok = lower >= need
     msg = f"lowering {lower:.1f} s, lifting {lift or 0.0:.1f} s (needs ≥ {lim:.1f} s and ≥ lifting)"
-    ph = ctx.span.phase("lower")
+    ph = ctx.sp.phase("lower") or (ctx.sp.start, ctx.sp.end)
     return result(cue, ctx, ok, lower, round(need, 3), ">=", "s", msg, [span_time(ctx, *ph)])
 
 
 def _rep_levels(ctx: CueContext) -> tuple[float, float, int] | None:
     """(peak hip lift, bottom hip lift after the rep, index of that bottom) for complete reps."""
-    sp = ctx.span
+    sp = ctx.sp
     lift = ctx.signals["hip_lift"]
     low_ph = sp.phase("bottom") or sp.phase("lower")
     if not sp.complete or low_ph is None:
@@ -309,7 +316,7 @@ def _touchdown(ctx: CueContext, peak: float) -> tuple[float, float | None, float
 
     The bottom's level is the 20th percentile of the hip lift after the lowering.
     """
-    sp = ctx.span
+    sp = ctx.sp
     lift, t = ctx.signals["hip_lift"], ctx.signals.t
     top = sp.phase("top") or (sp.start, sp.end)
     a = (sp.phase("lower") or (sp.start, sp.end))[1]
@@ -373,7 +380,7 @@ def pelvic_tilt(cue: Cue, ctx: CueContext) -> CueResult:
     lim = cue.params["max_pelvic_tilt_deg"]
     msg = f"pelvis tilted up to {tilt:.0f}° (needs ≤ {lim:.0f}°)"
     return result(
-        cue, ctx, tilt <= lim, tilt, lim, "<=", "deg", msg, mask_spans(ctx, x > lim, ctx.span.start)
+        cue, ctx, tilt <= lim, tilt, lim, "<=", "deg", msg, mask_spans(ctx, x > lim, ctx.sp.start)
     )
 
 
@@ -389,7 +396,7 @@ def _fraction_check(cue: Cue, ctx: CueContext, x: np.ndarray, what: str, offset:
 
 @check("arms_crossed")
 def arms_crossed(cue: Cue, ctx: CueContext) -> CueResult:
-    return _fraction_check(cue, ctx, ctx.seg("arms_crossed"), "arms crossed", ctx.span.start)
+    return _fraction_check(cue, ctx, ctx.seg("arms_crossed"), "arms crossed", ctx.sp.start)
 
 
 @check("hands_on_glutes")
@@ -411,22 +418,22 @@ def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
 def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
     """Travel of the working foot along the floor from lift to touch-down (p90 − p10) ≤
     threshold."""
-    side = ctx.span.side
+    side = ctx.sp.side
     name = f"support_drift_{side}" if side in ("left", "right") else "support_drift"
     # lift to touch-down: at the bottom the legs may swap for the next rep
-    end = (ctx.span.phase("lower") or (ctx.span.start, ctx.span.end))[1]
-    x = ctx.signals[name][ctx.span.start : max(end, ctx.span.start + 1)]
+    end = (ctx.sp.phase("lower") or (ctx.sp.start, ctx.sp.end))[1]
+    x = ctx.signals[name][ctx.sp.start : max(end, ctx.sp.start + 1)]
     drift = _pct(x, 90.0) - _pct(x, 10.0)
     lim = cue.params["max_support_drift_shin"]
     msg = f"support foot moved {drift:.2f} shin lengths (needs ≤ {lim:.2f})"
-    full = [span_time(ctx, ctx.span.start, ctx.span.end)]
+    full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, drift <= lim, drift, lim, "<=", "shin", msg, full)
 
 
 @check("knee_gap_top")
 def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
     """Knee gap (knee distance / hip distance) at the top of the rep ≥ threshold."""
-    top = ctx.span.phase("top") or (ctx.span.start, ctx.span.end)
+    top = ctx.sp.phase("top") or (ctx.sp.start, ctx.sp.end)
     x = ctx.signals["knee_gap"][top[0] : top[1]]
     gap = _pct(x, 50.0)
     if not math.isfinite(gap):
@@ -441,13 +448,13 @@ def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
     """Range of the knee gap within the segment (p90 − p10; a hold's single-leg phases left
     out) ≤ threshold."""
     x = ctx.seg("knee_gap")
-    if ctx.span.kind == "hold":
+    if ctx.sp.kind == "hold":
         keep = _set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
         x = ctx.signals["knee_gap"][keep]
     rng = _pct(x, 90.0) - _pct(x, 10.0)
     lim = cue.params["max_knee_gap_range"]
     msg = f"knee gap varied by {rng:.2f} hip widths (needs ≤ {lim:.2f})"
-    full = [span_time(ctx, ctx.span.start, ctx.span.end)]
+    full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, rng <= lim, rng, lim, "<=", "ratio", msg, full)
 
 
@@ -496,7 +503,7 @@ def head_neutral(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.seg("head_neck_deg")
     lim = cue.params["max_head_neck_deg"]
     ok = np.where(np.isfinite(x), (x <= lim).astype(float), np.nan)
-    res = _fraction_check(cue, ctx, ok, f"head within {lim:.0f}° of the trunk line", ctx.span.start)
+    res = _fraction_check(cue, ctx, ok, f"head within {lim:.0f}° of the trunk line", ctx.sp.start)
     return res
 
 
@@ -511,7 +518,7 @@ def hold_top(cue: Cue, ctx: CueContext) -> CueResult:
     msg = f"hip extension {ext:.0f}° (needs ≥ {lim:.0f}°)"
     if math.isfinite(knee):
         msg += f", knee angle {knee:.0f}° (needs {k_lo:.0f}°–{k_hi:.0f}°)"
-    full = [span_time(ctx, ctx.span.start, ctx.span.end)]
+    full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, ext >= lim and knee_ok, ext, lim, ">=", "deg", msg, full)
 
 
@@ -539,7 +546,7 @@ def hold_duration(cue: Cue, ctx: CueContext) -> CueResult:
 @check("leg_lift")
 def leg_lift(cue: Cue, ctx: CueContext) -> CueResult:
     """A single-leg phase: which foot, how high, how long (info)."""
-    sp = ctx.span
+    sp = ctx.sp
     lifted = "left" if sp.side == "right" else "right"
     height = _pct(ctx.seg(f"foot_lift_{lifted}_cm"), 90.0)
     dur = ctx.duration(sp.start, sp.end)
@@ -566,7 +573,7 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
     parts, ok, value, thr = [], True, None, None
     if view.can_measure("hip_extension_deg"):
         # the same side's extension on two legs and on one: sides may read a few degrees apart
-        side = ctx.span.side if ctx.span.side in ("left", "right") else None
+        side = ctx.sp.side if ctx.sp.side in ("left", "right") else None
         ext = ctx.signals[f"hip_extension_{side}_deg" if side else "hip_extension_deg"]
         drop = _pct(ext[_two_leg_frames(ctx)], 50.0) - _pct(extension(ctx), 50.0)
         if math.isfinite(drop):
@@ -582,7 +589,7 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
             parts.append(f"pelvis tilted {tilt:.0f}° (needs ≤ {tilt_lim:.0f}°)")
     if not parts:
         return not_measurable(cue, ctx, "not measurable: no two-leg level or tilt to compare")
-    full = [span_time(ctx, ctx.span.start, ctx.span.end)]
+    full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, ok, value, thr, "<=", "deg", "; ".join(parts), full)
 
 
@@ -593,15 +600,13 @@ def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
     if cue.params["toe_variant"] < 0.5:
         msg = "toe variant not chosen (set tth.heel_up.toe_variant=1 to check it)"
         return info(cue, ctx, None, "", msg)
-    x = ctx.seg(f"heel_height_{ctx.span.side}_cm")
+    x = ctx.seg(f"heel_height_{ctx.sp.side}_cm")
     if finite_fraction(x) < MIN_VALID_FRACTION:
         return not_measurable(cue, ctx, "not measurable: the stance heel was not visible")
     low = _pct(x, 20.0)
     lim = cue.params["min_heel_above_toe_cm"]
-    msg = (
-        f"{ctx.span.side} heel {low:.1f} cm above the toe line at its lowest (needs ≥ {lim:.1f} cm)"
-    )
+    msg = f"{ctx.sp.side} heel {low:.1f} cm above the toe line at its lowest (needs ≥ {lim:.1f} cm)"
     below = np.where(np.isfinite(x), x < lim, False)
     return result(
-        cue, ctx, low >= lim, low, lim, ">=", "cm", msg, mask_spans(ctx, below, ctx.span.start)
+        cue, ctx, low >= lim, low, lim, ">=", "cm", msg, mask_spans(ctx, below, ctx.sp.start)
     )

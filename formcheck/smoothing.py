@@ -132,7 +132,8 @@ class OneEuroFilter:
         prev = np.where(np.isfinite(self._x), self._x, x)
         dx = (x - prev) / dt
         a_d = self._alpha(self.d_cutoff_hz, dt)
-        dx_hat = np.where(np.isfinite(dx), a_d * dx + (1 - a_d) * self._dx, self._dx)
+        last_dx = self._dx if self._dx is not None else np.zeros_like(x)
+        dx_hat = np.where(np.isfinite(dx), a_d * dx + (1 - a_d) * last_dx, last_dx)
         cutoff = self.min_cutoff_hz + self.beta * np.abs(dx_hat)
         a = self._alpha(cutoff, dt)
         out = a * x + (1 - a) * prev

@@ -149,7 +149,7 @@ def detect_view(track: PoseTrack) -> View:
     left_nearer = _nearer(
         _depth(sample, (LEFT_HIP, LEFT_SHOULDER)), _depth(sample, (RIGHT_HIP, RIGHT_SHOULDER))
     )
-    facing = "left" if left_nearer >= 0.5 else "right"
+    facing: str | None = "left" if left_nearer >= 0.5 else "right"
     if yaw < SIDE_MAX_YAW_DEG:
         name = f"side-{facing}"
     elif yaw > FRONT_MIN_YAW_DEG:
