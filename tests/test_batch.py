@@ -207,6 +207,19 @@ def test_dask_executor_on_a_local_cluster(tmp_path: Path, counter: Path) -> None
     assert sorted(calls(counter)) == ["1.mp4", "2.mp4", "3.mp4"]
 
 
+def test_dask_worker_processes_get_the_jobs_pickled(tmp_path: Path, counter: Path) -> None:
+    """A local cluster of worker processes: jobs and results cross process boundaries."""
+    pytest.importorskip(
+        "distributed", reason="the dask extra is not installed (pip install 'formcheck[dask]')"
+    )
+    root = make_session(tmp_path / "s", {"a/1.mp4": "reps=2", "a/2.mp4": "bad"})
+    with DaskExecutor(workers=1) as ex:
+        result = run_batch(root, tmp_path / "out", options=FAKE, executor=ex)
+    assert [o.status for o in result.outcomes] == ["ok", "error"]
+    assert read_summary(tmp_path / "out")["a/1.mp4"]["reps"] == "2"
+    assert sorted(calls(counter)) == ["1.mp4", "2.mp4"]
+
+
 def test_executor_names() -> None:
     assert get_executor("serial").workers == 1
     with pytest.raises(BadSettings, match="local, serial, dask"):
