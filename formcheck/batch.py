@@ -275,6 +275,13 @@ def _links(job: ClipJob, files: Sequence[str]) -> dict[str, str]:
     return {keys[name]: f"{rel_dir}/{name}" for name in files}
 
 
+def _digest(job: ClipJob, report: Any) -> str:
+    """The clip's content hash: known from planning, from the pose track's cache key, or new."""
+    from formcheck.track import content_hash
+
+    return job.content_hash or report.clip.content_hash or content_hash(job.clip)
+
+
 def _no_person(report: Any) -> bool:
     return report.detection.frames_total > 0 and report.detection.frames_with_person == 0
 
@@ -301,7 +308,7 @@ def process_clip(job: ClipJob) -> ClipOutcome:
         "version": MANIFEST_VERSION,
         "clip": job.rel,
         "status": status,
-        "content_hash": job.content_hash,
+        "content_hash": _digest(job, report),
         "stat": _stat_key(job.clip),
         "settings_key": job.settings_key,
         "formcheck": __version__,
@@ -414,7 +421,8 @@ def plan_jobs(
         out_dir = out / Path(*dirs[rel].parts)
         manifest = read_manifest(out_dir)
         try:
-            digest = clip_hash(clip, manifest)
+            # with no finished report to compare against, the worker hashes the clip itself
+            digest = clip_hash(clip, manifest) if manifest and not force else ""
         except OSError as err:
             job = ClipJob(clip=clip, rel=rel.as_posix(), athlete=athlete, out_dir=out_dir, out_root=out,
                           content_hash="", settings_key=key, options=options)  # fmt: skip
