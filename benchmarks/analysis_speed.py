@@ -1,8 +1,9 @@
 """How long the analysis after the pose stage takes on a 1-hour track (108,000 frames at 30 fps).
 
-The track is built by repeating a short clip's track: a real clip's saved track when one is
-given (``--track path.npz``), else a generated one (formcheck.synth) or, without it, a built-in
-sine-wave bridge. Prints the median of a few runs per drill. Target: under 2 s on a 2-core box.
+The track is built by repeating a short clip's track: a saved track when one is given
+(``--track path.npz``, e.g. a real clip's from the tracking cache), else a 4-rep bridge from
+``tests/builders.py``. Prints the median of a few runs per drill. Target: under 2 s on a
+2-core box.
 
     .venv/bin/python benchmarks/analysis_speed.py [--track some.npz] [--frames 108000]
 """
