@@ -163,3 +163,11 @@ class Settings:
         """Overrides whose value differs from the default (for the report)."""
         known = defaults()
         return {k: v for k, v in sorted(self.overrides.items()) if known.get(k) != v}
+
+
+def load_settings(
+    overrides: Iterable[str] | Mapping[str, float] = (), toml_path: str | Path | None = None
+) -> Settings:
+    """Settings from ``--set key=value`` strings and a TOML file (the CLI's entry point);
+    `BadSettings` lists the valid keys when one is unknown."""
+    return Settings.load(overrides, toml=toml_path)

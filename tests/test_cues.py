@@ -290,3 +290,25 @@ def test_drills_command_shows_overrides_and_tables() -> None:
     assert cue["thresholds"]["tth.hold_top.min_hip_extension_deg"] == 160.0
     table = runner.invoke(_cli(), ["drills", "banded-bridge"], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "sbb.knees_out" in table.output
+
+
+def test_the_cli_entry_point_for_settings(tmp_path: Path) -> None:
+    from formcheck.settings import load_settings
+
+    f = tmp_path / "s.toml"
+    f.write_text('"sbb.intent.min_top_pause_s" = 2\n')
+    s = load_settings(overrides=["sbb.hips_up.min_peak_hip_extension_deg=170"], toml_path=f)
+    assert s.changed() == {
+        "sbb.hips_up.min_peak_hip_extension_deg": 170.0,
+        "sbb.intent.min_top_pause_s": 2.0,
+    }
+
+
+def test_analyze_cli_applies_set(tmp_path: Path) -> None:
+    """`formcheck analyze --set` reaches the engine (through the tracking cache's replay)."""
+    from formcheck.cli.analyze import _load_settings
+
+    s = _load_settings(["slgb.hips_up.min_peak_hip_extension_deg=150"], None)
+    assert s.get("slgb.hips_up.min_peak_hip_extension_deg") == 150.0
+    with pytest.raises(BadSettings, match="Valid keys"):
+        _load_settings(["slgb.hips_up.nope=1"], None)
