@@ -67,7 +67,8 @@ def camera_for(name: str, *, facing: str = "left", centre_x_m: float = 0.35) -> 
     if name == "oblique":
         return CameraSpec(eye=(cx + 1.55, 0.8, 1.55 * sz), target=(cx, 0.28, 0.0), yfov_deg=42.0)
     if name == "front-feet":
-        return CameraSpec(eye=(cx + 2.3, 0.7, 0.0), target=(cx - 0.2, 0.3, 0.0), yfov_deg=40.0)
+        # filmed standing beyond the feet, looking down the body (a low camera sees only legs)
+        return CameraSpec(eye=(cx + 1.9, 1.75, 0.0), target=(cx - 0.35, 0.15, 0.0), yfov_deg=44.0)
     raise ValueError(f"unknown camera {name!r}; choose from {', '.join(CAMERAS)}")
 
 
