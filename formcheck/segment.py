@@ -306,6 +306,23 @@ def _split_on_dips(
     return [(s, e) for s, e in pieces if e > s]
 
 
+def _split_on_lift_dips(
+    pos: np.ndarray, t: np.ndarray, a: int, b: int, lo: float, p: SegmentParams, dt: float
+) -> list[tuple[int, int]]:
+    """Without hip extension: split hold [a, b) where the hips sink a quarter of the way to
+    the floor for ``dip_min_s`` or more."""
+    x = pos[a:b]
+    level = float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
+    dip = ~(x >= level - 0.25 * (level - lo))
+    cuts = [(a + s, a + e) for s, e in runs(dip) if t[a + e - 1] - t[a + s] + dt >= p.dip_min_s]
+    pieces, cur = [], a
+    for s, e in cuts:
+        pieces.append((cur, s))
+        cur = e
+    pieces.append((cur, b))
+    return [(s, e) for s, e in pieces if e > s]
+
+
 def _dt(t: np.ndarray) -> float:
     return float(np.median(np.diff(t))) if t.size > 1 else 0.0
 
@@ -346,7 +363,13 @@ def find_holds(
     elif pos is not None and (levels := _levels(pos, p)) is not None:
         lo, hi = levels
         state = _hysteresis(pos, lo + p.down_fraction * (hi - lo), lo + p.up_fraction * (hi - lo))
-        pieces = [(s, e) for st, s, e in _episodes(state) if st == 1]
+        dt = _dt(t)
+        pieces = [
+            piece
+            for st, s, e in _episodes(state)
+            if st == 1
+            for piece in _split_on_lift_dips(pos, t, s, e, lo, p, dt)
+        ]
     else:
         return []
     return [
