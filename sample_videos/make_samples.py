@@ -50,12 +50,13 @@ CLIPS: list[tuple[str, str, str, list[str]]] = [
      ["--drill", "single-leg-bridge", "--reps", "2", "--camera", "side-left",
       "--fault", "arms=sides",
       "--sex", "female", "--skin", "tan", "--clothes", "tank", "--seed", "7"]),
-    ("single_leg_bridge_hip_drop_foot_end", "slgb.hips_level", "pelvis drops 18° to the free side (filmed from the feet)",
-     ["--drill", "single-leg-bridge", "--reps", "2", "--camera", "front-feet",
+    ("single_leg_bridge_hip_drop_oblique", "slgb.hips_level", "pelvis drops 18° to the free side, filmed obliquely from the feet' side",
+     ["--drill", "single-leg-bridge", "--reps", "2", "--camera", "oblique", "--camera-side", "left",
       "--fault", "pelvis_tilt_deg=18",
       "--sex", "male", "--skin", "medium", "--clothes", "shorts", "--seed", "8"]),
-    ("single_leg_bridge_clean_oblique", "clean", "clean reps filmed obliquely from the feet' side",
-     ["--drill", "single-leg-bridge", "--reps", "2", "--camera", "oblique", "--camera-side", "left",
+    ("banded_bridge_knees_cave_foot_end", "sbb.knees_out", "knees cave in (gap 0.65 of hip width), filmed from the feet",
+     ["--drill", "banded-bridge", "--reps", "2", "--camera", "front-feet",
+      "--fault", "knee_gap_ratio=0.65",
       "--sex", "female", "--skin", "brown", "--clothes", "shorts", "--seed", "9"]),
     ("banded_bridge_hips_short_side", "sbb.hips_up", "hips stop 24° short",
      ["--drill", "banded-bridge", "--reps", "2", "--camera", "side-left",
@@ -126,7 +127,11 @@ def write_readme() -> None:
         mb = path.stat().st_size / 1e6 if path.exists() else 0.0
         total += mb
         lines.append(f"| `{name}.mp4` | {what} | {_expected_faults(name)} | {mb:.2f} |")
-    lines += ["", f"Total: {total:.2f} MB.", "", "## Commands", ""]
+    everything = sum(p.stat().st_size for p in HERE.iterdir() if p.is_file()) / 1e6
+    lines += ["", f"Clips: {total:.2f} MB; with their truth files and this folder's scripts: "
+              f"{everything:.2f} MB.", "",
+              "Pipeline accuracy on these clips: [ACCURACY.md](ACCURACY.md) "
+              "(`python benchmarks/accuracy.py --markdown`).", "", "## Commands", ""]
     for name, _, _, args in CLIPS:
         lines += [f"- `{name}`:", f"  `{shlex.join(command(name, args))}`"]
     (HERE / "README.md").write_text("\n".join(lines) + "\n")

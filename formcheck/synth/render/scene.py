@@ -63,7 +63,7 @@ def camera_for(name: str, *, facing: str = "left", centre_x_m: float = 0.35) -> 
         sz = -1.0 if name == "side-left" else 1.0
         return CameraSpec(eye=(cx, 0.35, 2.4 * sz), target=(cx, 0.3, 0.0), yfov_deg=38.0)
     if name == "side-elevated":
-        return CameraSpec(eye=(cx, 1.45, 2.7 * sz), target=(cx, 0.25, 0.0), yfov_deg=40.0)
+        return CameraSpec(eye=(cx, 1.3, 2.1 * sz), target=(cx, 0.22, 0.0), yfov_deg=40.0)
     if name == "oblique":
         return CameraSpec(eye=(cx + 1.55, 0.8, 1.55 * sz), target=(cx, 0.28, 0.0), yfov_deg=42.0)
     if name == "front-feet":
