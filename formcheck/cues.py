@@ -328,6 +328,11 @@ def _touchdown(ctx: CueContext, peak: float) -> tuple[float, float | None, float
     rng = peak - floor
     fast = ctx.signals["hip_lift_fast"]  # a drop's fall, not spread by smoothing
     down = _touch_time(t[top[1] : b], fast[top[1] : b], floor, rng, falling=True)
+    seg = lift[top[1] : b]
+    if down is not None and np.isfinite(seg).any():
+        # the hips cannot touch down after their lowest point: a fall from a slow lowering
+        # extrapolates too late, into the next lift when the rest is short
+        down = min(down, float(t[top[1] + int(np.nanargmin(seg))]))
     up = None
     if nxt is not None:
         up = _touch_time(t[top[1] : b], lift[top[1] : b], floor, rng, falling=False)
