@@ -145,3 +145,22 @@ def test_render_one_short_clip(tmp_path: Path) -> None:
     assert expected["sbb.knees_out"] == "not_measurable"  # side view: knee gap needs the front
     peak = tf.angle("hip_extension_deg", "left").max()
     assert 165.0 <= peak <= 181.0
+
+
+CLEAN_CLIP = SAMPLES / "single_leg_bridge_clean_side.mp4"
+
+
+@pytest.mark.skipif(not CLEAN_CLIP.exists(), reason="the clean sample clip is not committed")
+def test_pipeline_agrees_with_the_clean_clips_truth(tmp_path: Path) -> None:
+    """End to end on a rendered clip: MediaPipe and the engine find the rendered reps, and
+    every cue the side view can measure gets the verdict the ground truth expects."""
+    from formcheck.pipeline import analyze
+    from formcheck.synth.render.truth_load import load_truth
+    from formcheck.synth.scoring import compare
+
+    tf = load_truth(CLEAN_CLIP.with_name(CLEAN_CLIP.stem + ".truth.json"))
+    report = analyze(CLEAN_CLIP, drill=tf.drill, cache_dir=tmp_path).report
+    assert len(report.reps) == len(tf.truth.reps)
+    assert [r.side for r in report.reps] == [s.side for s in tf.truth.reps]
+    wrong = [c for c in compare(tf.truth, report) if c.engine != c.truth]
+    assert not wrong, wrong
