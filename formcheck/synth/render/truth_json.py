@@ -12,9 +12,15 @@ Layout (format ``formcheck-synth-truth``, version 1)::
     angles     per frame: hip_extension_deg and knee_angle_deg per side (sagittal plane, as
                CUES.md defines them, 180 = straight), hip_extension_2d_deg (in the image),
                pelvic_tilt_deg, head_neck_deg, bridge_height_thigh
-    segments   reps / holds / single-leg phases with their times
-    expected   the verdict every cue should get: {cue_id: "pass" | "fault" | "not_measurable"
-               | "advice" | "info" | "coach_check"}, per segment where the cue is per segment
+    segments   reps / holds / single-leg phases: index, kind, start_s, end_s, side (working
+               side), lifted (table top: the lifted foot), phases, measures (peak extension,
+               top pause, lift/lower times, …, measured on the rendered skeleton)
+    expected   view_class ("side" / "oblique" / "front") and cues: a list of {cue, segment
+               (index, or null for the whole set), expected ("pass" | "fault" | "advice" |
+               "info" | "not_measurable"), value, clear (the value is well past or well inside
+               the threshold)}, computed by `formcheck.synth.truth` on the rendered landmarks
+
+`formcheck.synth.render.truth_load.load_truth` reads it back into a `GroundTruth`.
 """
 
 from __future__ import annotations
