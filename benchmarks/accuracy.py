@@ -54,6 +54,8 @@ class Row:
     ext_mae_deg: float | None = None
     pairs_ok: int = 0
     pairs: int = 0
+    #: cue id -> all of its verdicts on this clip agree
+    cue_ok: dict[str, bool] = field(default_factory=dict)
     verdicts_ok: int = 0
     verdicts: int = 0
     headline: str = "-"
@@ -138,6 +140,7 @@ def rendered_row(mp4: Path, tf: TruthFile, headline: str | None) -> Row:
             row.wrong.append(f"{c.cue_id}[{c.segment}] {c.engine}≠{c.truth}")
     row.pairs = len(by_cue)
     row.pairs_ok = sum(all(v) for v in by_cue.values())
+    row.cue_ok = {cue: all(v) for cue, v in by_cue.items()}
     if headline and headline != "clean":
         row.headline = headline
         row.headline_ok = bool(by_cue.get(headline)) and all(by_cue[headline])
@@ -218,6 +221,13 @@ def summary(rows: list[Row]) -> list[str]:
     ]
     if real:
         out.append(f"real clips, rep counts right: {sum(bool(r.reps_ok) for r in real)}/{len(real)}")
+    per_cue: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in synth:
+        for cue, ok in r.cue_ok.items():
+            per_cue[cue][0] += ok
+            per_cue[cue][1] += 1
+    out.append("per cue (clips agreeing / clips): " + ", ".join(
+        f"{cue} {a}/{b}" for cue, (a, b) in sorted(per_cue.items())))
     wrong = [f"  {r.clip}: {w}" for r in synth for w in r.wrong]
     if wrong:
         out += ["disagreements:", *wrong]
