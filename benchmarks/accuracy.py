@@ -217,6 +217,8 @@ def summary(rows: list[Row]) -> list[str]:
         f"rep counts right on side-view clips: {sum(bool(r.reps_ok) for r in rep_side)}/{len(rep_side)}",
         f"holds within {HOLD_TOLERANCE_S} s: {sum(abs(r.hold_err_s) <= HOLD_TOLERANCE_S for r in holds)}/{len(holds)}",
         f"(clip, cue) pairs agreeing: {pairs_ok}/{pairs}" + (f" = {100 * pairs_ok / pairs:.1f} %" if pairs else ""),
+        "(clip, cue) pairs agreeing on side views: "
+        f"{sum(r.pairs_ok for r in side)}/{sum(r.pairs for r in side)}",
         f"side-view headline faults right: {sum(bool(r.headline_ok) for r in heads)}/{len(heads)}",
     ]
     if real:
