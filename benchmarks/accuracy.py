@@ -209,13 +209,13 @@ def summary(rows: list[Row]) -> list[str]:
     synth = [r for r in rows if not r.clip.startswith("real:") and not r.error]
     side = [r for r in synth if r.view == "side"]
     rep_side = [r for r in side if r.reps_ok is not None]
-    holds = [r for r in synth if r.hold_err_s is not None]
+    holds = [r.hold_err_s for r in synth if r.hold_err_s is not None]
     pairs_ok, pairs = sum(r.pairs_ok for r in synth), sum(r.pairs for r in synth)
     heads = [r for r in side if r.headline_ok is not None and r.headline != "clean"]
     real = [r for r in rows if r.clip.startswith("real:")]
     out = [
         f"rep counts right on side-view clips: {sum(bool(r.reps_ok) for r in rep_side)}/{len(rep_side)}",
-        f"holds within {HOLD_TOLERANCE_S} s: {sum(abs(r.hold_err_s) <= HOLD_TOLERANCE_S for r in holds)}/{len(holds)}",
+        f"holds within {HOLD_TOLERANCE_S} s: {sum(abs(e) <= HOLD_TOLERANCE_S for e in holds)}/{len(holds)}",
         f"(clip, cue) pairs agreeing: {pairs_ok}/{pairs}" + (f" = {100 * pairs_ok / pairs:.1f} %" if pairs else ""),
         "(clip, cue) pairs agreeing on side views: "
         f"{sum(r.pairs_ok for r in side)}/{sum(r.pairs for r in side)}",

@@ -167,11 +167,9 @@ class PlanDriver:
     def table(self, stance: str, pose: RigPose) -> _TrunkTable:
         """The trunk table of a stance, built on a canonical pose: the stance feet flat down."""
         if stance not in self.tables:
-            planted = {
-                s: replace(pose.leg(s), lift_m=0.0, heel_lift_deg=0.0, free_hip_deg=None)
-                for s in (SIDES if stance == "both" else (stance,))
-            }
-            pose = replace(pose, **planted)
+            for s in SIDES if stance == "both" else (stance,):
+                flat = replace(pose.leg(s), lift_m=0.0, heel_lift_deg=0.0, free_hip_deg=None)
+                pose = replace(pose, left=flat) if s == "left" else replace(pose, right=flat)
             low = resting_trunk_deg(self.rig, replace(pose, pelvis_roll_deg=0.0))
             side = "left" if stance == "both" else stance
             self.tables[stance] = _TrunkTable.build(self.rig, replace(pose, pelvis_roll_deg=0.0), side, low)

@@ -214,7 +214,7 @@ class Rig:
         ball = np.array([leg.foot_x_m, leg.support_m + leg.lift_m, foot_z])
         ankle = ball + r_foot @ (h[self.idx[f"foot{sx}"]] - ball_rest)
         w = 0.0 if leg.free_hip_deg is None else float(np.clip(leg.free_blend, 0.0, 1.0))
-        if w > 0.0:
+        if leg.free_hip_deg is not None and w > 0.0:
             flex = axis_angle(np.array([1.0, 0.0, 0.0]), -np.radians(180.0 - leg.free_hip_deg))
             bend = axis_angle(np.array([1.0, 0.0, 0.0]), np.radians(180.0 - leg.free_knee_deg))
             down = np.array([0.0, 0.0, -1.0])
