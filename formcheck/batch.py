@@ -487,7 +487,7 @@ def run_batch(
     )
     try:
         with ex:
-            for done in ex.map_unordered(process_clip, jobs):
+            for done in ex.map_unordered(process_clip, longest_first(jobs)):
                 outcome = done.value if done.error is None else _crashed(done.item, done.error)
                 outcomes.append(outcome)
                 if progress:
@@ -506,6 +506,19 @@ def run_batch(
             result, pending=[j.rel for j in jobs if j.rel not in {o.rel for o in outcomes}]
         )
     return result
+
+
+def longest_first(jobs: Sequence[ClipJob]) -> list[ClipJob]:
+    """Biggest files first: a long clip started last would leave the other workers idle while
+    it finishes (file size stands in for duration)."""
+
+    def size(job: ClipJob) -> int:
+        try:
+            return job.clip.stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(jobs, key=size, reverse=True)
 
 
 def _crashed(job: ClipJob, err: BaseException) -> ClipOutcome:

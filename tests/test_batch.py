@@ -450,3 +450,16 @@ def test_each_clip_is_hashed_once_and_not_again_when_unchanged(
     assert hashed == [] and len(result.skipped) == 2, (
         "unchanged size and mtime: the stored hash holds"
     )
+
+
+def test_longest_clips_are_started_first(tmp_path: Path, counter: Path) -> None:
+    root = make_session(
+        tmp_path / "s",
+        {
+            "a/small.mp4": "reps=1",
+            "a/big.mp4": "reps=2" + " " * 5000,
+            "a/mid.mp4": "reps=3" + " " * 500,
+        },
+    )
+    run_batch(root, tmp_path / "out", options=FAKE, executor="serial")
+    assert calls(counter) == ["big.mp4", "mid.mp4", "small.mp4"]
