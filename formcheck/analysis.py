@@ -68,6 +68,22 @@ class Analysis:
     spans: tuple[Span, ...] = ()
 
 
+#: the hip extension a coach is shown: the working leg's during one-leg segments (the lifted
+#: leg's hip is flexed, so the mean of both sides would read ~30° low), both sides' elsewhere
+WORKING_HIP_EXTENSION = "hip_extension_working_deg"
+
+
+def with_working_side(sig: Signals, spans: list[Span]) -> Signals:
+    """``sig`` plus `WORKING_HIP_EXTENSION`, the series the plots and overlays show."""
+    work = np.array(sig["hip_extension_deg"], dtype=np.float64, copy=True)
+    for span in spans:
+        if span.side in ("left", "right"):
+            own = sig[f"hip_extension_{span.side}_deg"][span.start : span.end]
+            part = work[span.start : span.end]
+            part[np.isfinite(own)] = own[np.isfinite(own)]
+    return replace(sig, values={**sig.values, WORKING_HIP_EXTENSION: work})
+
+
 def _resolve_drill(drill: str, sig: Signals) -> tuple[Drill, DrillInfo]:
     if drill == "auto":
         found, conf = recognize_drill(sig)
@@ -349,6 +365,7 @@ def analyze_track(
     base, info = _resolve_drill(drill, sig)
     d = settings.drill(base)
     spans = _segments(sig, d, _segment_params(d, settings.segment_params()))
+    sig = with_working_side(sig, spans)
     segments = [_report_segment(sig, s, i) for i, s in enumerate(spans)]
     results = _judge_all(d, sig, spans)
     report = Report(

@@ -175,11 +175,17 @@ class LiveCoach:
             return None, None
         sig = compute_signals(tail, causal=True, view=self.analysis.signals.view)
         out: list[float | None] = []
-        for name in ("hip_extension_deg", "head_neck_deg"):
+        for name in (self._hip_signal(), "head_neck_deg"):
             series = sig.values.get(name)
             value = float(series[-1]) if series is not None and len(series) else float("nan")
             out.append(value if np.isfinite(value) else None)
         return out[0], out[1]
+
+    def _hip_signal(self) -> str:
+        """The working leg's hip extension while a one-leg rep or phase is under way."""
+        segments = self.analysis.report.segments if self.analysis is not None else []
+        side = segments[-1].side if segments else None
+        return f"hip_extension_{side}_deg" if side in ("left", "right") else "hip_extension_deg"
 
     def _state(self, t: float, found: Landmarks | None) -> LiveState:
         hip, head = self._angles()

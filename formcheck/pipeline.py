@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 ProgressFn = Callable[[int, "int | None"], None]
 
 
-def clip_info_from(result: TrackResult) -> ClipInfo:
-    """ClipInfo for the report from what tracking learnt of the video."""
+def clip_info_from(result: TrackResult, path: str | Path | None = None) -> ClipInfo:
+    """ClipInfo for the report from what tracking learnt of the video. ``path``: the clip as
+    the user named it (a cached track remembers where the same bytes were first seen)."""
     info = result.info
     track = result.track
+    shown = Path(path) if path is not None else Path(str(info.path))
     return ClipInfo(
-        path=str(info.path),
-        name=Path(str(info.path)).name,
+        path=str(shown),
+        name=shown.name,
         content_hash=track.source.content_hash,
         width=int(info.width),
         height=int(info.height),
@@ -77,7 +79,7 @@ def analyze(
     )
     t1 = time.perf_counter()
     analysis = analyze_track(
-        tracked.track, drill=drill, settings=settings, clip=clip_info_from(tracked)
+        tracked.track, drill=drill, settings=settings, clip=clip_info_from(tracked, path)
     )
     t2 = time.perf_counter()
     timings = replace(

@@ -232,7 +232,10 @@ class FrameStates:
     def __init__(self, analysis: Any) -> None:
         self.report: Report = analysis.report
         self.track = analysis.track
-        self.hip = _signal(analysis.signals, "hip_extension_deg")
+        # the working leg's hip extension, as the reps' peaks are measured (two-leg: both sides)
+        self.hip = _signal(analysis.signals, "hip_extension_working_deg")
+        if self.hip is None:
+            self.hip = _signal(analysis.signals, "hip_extension_deg")
         self.head = _signal(analysis.signals, "head_neck_deg")
         self.sig_t = np.asarray(getattr(analysis.signals, "t", self.track.t), dtype=np.float64)
         reps = sorted(self.report.reps, key=lambda s: s.end_s)

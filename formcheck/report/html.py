@@ -35,6 +35,9 @@ PLOTS: tuple[tuple[str, str, str], ...] = (
     ("pelvic_tilt_deg", "Pelvic tilt (°, hip line against the floor)", "deg"),
     ("head_neck_deg", "Head–neck angle (° from the trunk line)", "deg"),
 )
+#: the series drawn for a plotted signal where it differs: the working leg's hip extension
+#: (formcheck.analysis.WORKING_HIP_EXTENSION), which the reps' peaks are measured on
+DRAWN_FROM: dict[str, str] = {"hip_extension_deg": "hip_extension_working_deg"}
 #: the article's hold marks, seconds
 HOLD_MARKS_S: tuple[tuple[float, str], ...] = ((10.0, "10 s"), (20.0, "20 s"), (120.0, "2 min"))
 STATUS_WORDS = {
@@ -180,7 +183,9 @@ def _plot_specs(analysis: Any) -> list[PlotSpec]:
     by_seg = {s.index: s for s in report.segments}
     specs: list[PlotSpec] = []
     for name, title, unit in PLOTS:
-        y = _signal(analysis.signals, name)
+        y = _signal(analysis.signals, DRAWN_FROM.get(name, name))
+        if y is None:
+            y = _signal(analysis.signals, name)
         if y is None or y.size != t.size:
             y = np.full(t.size, np.nan)
         faults = []
