@@ -5,8 +5,13 @@ Target (issue 5): at least 1.8x with one worker per core on 2 cores.
 A session folder of N clips is made in a temp dir from the team's real clips (symbolic links,
 each real clip used in turn), and the same batch runs twice with the pose cache off: once with
 ``--workers 1`` and once with one worker per core. Both include process start-up, JSON, HTML
-and CSV writing, i.e. what ``formcheck batch`` does. Prints figures; asserts nothing. The CPU
-may be shared: run it with ``nice`` and read the figures as a lower bound.
+and CSV writing, i.e. what ``formcheck batch`` does (biggest clips first). Prints figures;
+asserts nothing. The CPU may be shared: run it with ``nice`` and read the figures as a lower
+bound.
+
+"cores busy" is the workers' CPU time over the wall time. One worker already keeps about one
+core busy (MediaPipe's graph threads and the decoder's threads overlap a little), so on two
+cores the speed-up can reach about 2 / (that figure) when nothing else runs.
 
 Usage:  nice python benchmarks/batch_throughput.py [--clips N] [--workers W] [--repeat R] [CLIP ...]
 """
