@@ -137,7 +137,8 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])
     holds = find_holds(sig.t, both, sig["hip_lift"], params)
     legs = find_single_leg(
-        sig.t, sig["foot_rise_left_cm"], sig["foot_rise_right_cm"], holds, params
+        sig.t, sig["foot_rise_left_cm"], sig["foot_rise_right_cm"], holds, params,
+        near=sig.view.facing if sig.view.is_side else None,
     )
     return holds + legs
 

@@ -385,16 +385,26 @@ def find_single_leg(
     lift_right_cm: np.ndarray,
     within: list[Span],
     params: SegmentParams | None = None,
+    near: str | None = None,
 ) -> list[Span]:
     """Single-leg phases inside the ``within`` spans: one foot lifted ≥ ``min_foot_lift_cm``.
 
-    ``side`` is the working (stance) side; the lifted foot is the other one.
+    ``side`` is the working (stance) side; the lifted foot is the other one. Only one foot is
+    lifted at a time: where both read lifted, the lifted one is the ``near`` foot (a side
+    view's: MediaPipe drags the hidden far foot along with the near one, sometimes higher),
+    else the higher one.
     """
     p = params or SegmentParams()
     t = np.asarray(t, dtype=np.float64)
     out: list[Span] = []
-    left_up = lift_left_cm >= p.min_foot_lift_cm
-    right_up = lift_right_cm >= p.min_foot_lift_cm
+    up = {"left": lift_left_cm >= p.min_foot_lift_cm, "right": lift_right_cm >= p.min_foot_lift_cm}
+    if near in up:
+        far = "right" if near == "left" else "left"
+        up[far] = up[far] & ~up[near]
+    else:
+        up["left"] = up["left"] & ~(lift_right_cm > lift_left_cm)
+        up["right"] = up["right"] & ~(lift_left_cm > lift_right_cm)
+    left_up, right_up = up["left"], up["right"]
     for span in within:
         a, b = span.start, span.end
         for lifted, mask in (("left", left_up[a:b]), ("right", right_up[a:b])):
