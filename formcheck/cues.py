@@ -421,14 +421,19 @@ def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
 
 @check("support_drift")
 def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
-    """Travel of the working foot along the floor from lift to touch-down (p90 − p10) ≤
-    threshold."""
+    """Travel of the working foot along the floor through the lift and the top (p95 − p5) ≤
+    threshold.
+
+    A foot pushed along rather than down slides as the hips rise and is furthest out at the
+    top. The lowering is left out: there the lifted foot comes back down beside the working
+    one, and from the side MediaPipe drags the hidden far foot along with the near one. The
+    lift is short beside the top, so the 5th/95th percentiles (not 10th/90th) reach its start.
+    """
     side = ctx.sp.side
     name = f"support_drift_{side}" if side in ("left", "right") else "support_drift"
-    # lift to touch-down: at the bottom the legs may swap for the next rep
-    end = (ctx.sp.phase("lower") or (ctx.sp.start, ctx.sp.end))[1]
+    end = (ctx.sp.phase("top") or ctx.sp.phase("lower") or (ctx.sp.start, ctx.sp.end))[1]
     x = ctx.signals[name][ctx.sp.start : max(end, ctx.sp.start + 1)]
-    drift = _pct(x, 90.0) - _pct(x, 10.0)
+    drift = _pct(x, 95.0) - _pct(x, 5.0)
     lim = cue.params["max_support_drift_shin"]
     msg = f"support foot moved {drift:.2f} shin lengths (needs ≤ {lim:.2f})"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
@@ -494,11 +499,14 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     heels = [_pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
     heels = [h for h in heels if math.isfinite(h)]
     toe_variant = ctx.extra.get("toe_variant", 0.0) >= 0.5
-    heel = max(heels) if heels else float("nan")  # both heels down: the higher one decides
+    # a set-up fault lifts both heels; one heel alone can read centimetres off either way (a
+    # far foot placed by guess, an elevated camera tilting the feet's lines in opposite
+    # senses): the mean of the two decides
+    heel = float(np.mean(heels)) if heels else float("nan")
     heels_ok = toe_variant or not heels or heel <= heel_lim
     msg = f"shoulders {sh:.2f} trunk lengths above the feet (needs ≥ {lim:.2f})"
     if heels and not toe_variant:
-        msg += f"; heels {heel:.1f} cm above the toes (needs ≤ {heel_lim:.1f} cm)"
+        msg += f"; heels {heel:.1f} cm above the toes (mean; needs ≤ {heel_lim:.1f} cm)"
     return result(cue, ctx, sh >= lim and heels_ok, sh, lim, ">=", "trunk", msg)
 
 
@@ -570,6 +578,30 @@ def _two_leg_frames(ctx: CueContext) -> np.ndarray:
     return mask
 
 
+def _sag_from_extension(ctx: CueContext, side: str | None) -> float:
+    """Stance side's hip extension, two-leg level minus single-leg median (degrees); the same
+    side on both, since sides may read a few degrees apart."""
+    ext = ctx.signals[f"hip_extension_{side}_deg" if side else "hip_extension_deg"]
+    return _pct(ext[_two_leg_frames(ctx)], 50.0) - _pct(extension(ctx), 50.0)
+
+
+def _sag_from_height(ctx: CueContext) -> float:
+    """Hip extension lost on one leg, from the fall of the hips (degrees).
+
+    From the side the far leg is hidden and MediaPipe places its knee by the near one: with
+    the near leg lifted, the far (stance) leg's angle is the lifted leg's. The hips' height is
+    seen, though: with the shoulders on the bench and the stance foot planted, a fall of dh
+    turns the trunk by dh / trunk and the thigh by dh / thigh (both near level at the top),
+    and the hip extension by their sum.
+    """
+    h = ctx.signals["bridge_height"]  # thigh lengths
+    dh = _pct(h[_two_leg_frames(ctx)], 50.0) - _pct(ctx.seg("bridge_height"), 50.0)
+    thigh, trunk = ctx.signals.lengths.get("thigh", 0.0), ctx.signals.lengths.get("trunk", 0.0)
+    if not (math.isfinite(dh) and thigh > 0 and trunk > 0):
+        return float("nan")
+    return math.degrees(dh * (1.0 + thigh / trunk))
+
+
 @check("hips_stay_up")
 def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
     """On one leg: hip extension drop from the two-leg level ≤ threshold, and tilt ≤ threshold."""
@@ -577,14 +609,14 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
     drop_lim, tilt_lim = cue.params["max_hip_drop_deg"], cue.params["max_pelvic_tilt_deg"]
     parts, ok, value, thr = [], True, None, None
     if view.can_measure("hip_extension_deg"):
-        # the same side's extension on two legs and on one: sides may read a few degrees apart
         side = ctx.sp.side if ctx.sp.side in ("left", "right") else None
-        ext = ctx.signals[f"hip_extension_{side}_deg" if side else "hip_extension_deg"]
-        drop = _pct(ext[_two_leg_frames(ctx)], 50.0) - _pct(extension(ctx), 50.0)
+        hidden = view.is_side and side is not None and view.facing not in (None, side)
+        drop = _sag_from_height(ctx) if hidden else _sag_from_extension(ctx, side)
         if math.isfinite(drop):
             ok &= drop <= drop_lim
             value, thr = drop, drop_lim
-            parts.append(f"hip extension fell {drop:.0f}° on one leg (needs ≤ {drop_lim:.0f}°)")
+            how = " (from hip height: the far leg is hidden)" if hidden else ""
+            parts.append(f"hip extension fell {drop:.0f}° on one leg{how} (needs ≤ {drop_lim:.0f}°)")
     if view.can_measure("pelvic_tilt_deg"):
         tilt = _pct(ctx.seg("pelvic_tilt_deg"), 95.0)
         if math.isfinite(tilt):

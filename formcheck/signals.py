@@ -356,11 +356,18 @@ def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
 
 
 def _heels(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> dict[str, np.ndarray]:
-    """Heel above the toe, cm, from the world landmarks (metres; up = the camera's up).
+    """Heel above the toe, cm: in the image plane for a side view, else from world landmarks.
 
-    In the image a foot's heel–toe line tilts by centimetres with the camera's height and yaw
-    (the heel and toe lie at different depths); the world landmarks undo the projection.
+    From the side a foot's heel–toe line lies across the optical axis, so the image shows its
+    tilt directly; MediaPipe's 2-D heel and toe on rendered side views read a flat foot 0–2.5
+    cm heel-high. Its world feet are far worse there (a flat foot reads 8–10 cm heel-high: the
+    world foot is short and pitched), so they serve only views where the heel and toe lie at
+    different depths and the image would tilt the line by the camera's height and yaw.
     """
+    if g.p.shape[-1] == 2:
+        return {f"heel_height_{side}_cm": g.slow(
+            _height(g, g(SIDE[side]["heel"]), g(SIDE[side]["toe"]), g.thigh)
+            * params.thigh_length_cm) for side in ("left", "right")}
     out = {}
     L, R = SIDE["left"], SIDE["right"]
     idx = [L["heel"], L["toe"], R["heel"], R["toe"], L["shoulder"], R["shoulder"]]
