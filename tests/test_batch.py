@@ -101,7 +101,15 @@ def test_outputs_index_and_summary_on_a_process_pool(tmp_path: Path, counter: Pa
     for link in re.findall(r'href="([^"]+)"', index):
         if not link.startswith("data:"):
             assert (out / link).is_file(), link
-    assert index.count("<tr") == 1 + 5 and "bob/notes.txt" in index
+    clips_table = index[index.index('id="clips"') :]
+    assert clips_table.count("<tr") == 1 + 5 and "bob/notes.txt" in index
+    athletes = index[index.index('id="athletes"') : index.index('id="clips"')]
+    names = re.findall(r"<tr[^>]*><td>([^<]+)</td>", athletes)
+    assert names == ["ana", "bob", "session"], "most faults first, then most failures"
+    bob = athletes[athletes.index("<td>bob</td>") :].split("</tr>")[0]
+    assert re.findall(r'class="num[^"]*">(\d+)<', bob) == ["2", "1", "1", "1"], (
+        "clips, reps, faults, failed"
+    )
 
 
 def test_rerun_skips_current_reports_and_redoes_changed_ones(tmp_path: Path, counter: Path) -> None:

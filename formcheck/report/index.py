@@ -59,6 +59,34 @@ def _row(row: Mapping[str, Any], outcome_status: str) -> str:
     return f'<tr class="{" ".join(classes)}">{"".join(cells)}<td>{links}</td><td class="small">{notes}</td></tr>'
 
 
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _athletes(outcomes: Sequence[Any]) -> str:
+    """Per athlete: clips, reps, faults and failures, the athletes with most faults first."""
+    totals: dict[str, list[int]] = {}
+    for o in outcomes:
+        t = totals.setdefault(str(o.row.get("athlete", "")), [0, 0, 0, 0])
+        t[0] += 1
+        t[1] += _int(o.row.get("reps"))
+        t[2] += _int(o.row.get("faults"))
+        t[3] += o.status == "error"
+    if len(totals) < 2:
+        return ""
+    order = sorted(totals.items(), key=lambda kv: (-kv[1][2], -kv[1][3], kv[0]))
+    rows = "".join(
+        f'<tr class="{"attention" if t[2] else ""}"><td>{escape(name)}</td><td class="num">{t[0]}</td>'
+        f'<td class="num">{t[1]}</td><td class="num faults">{t[2]}</td><td class="num">{t[3]}</td></tr>'
+        for name, t in order
+    )
+    head = "<tr><th>Athlete</th><th>Clips</th><th>Reps</th><th>Faults</th><th>Failed</th></tr>"
+    return f'<h2>By athlete</h2><table id="athletes" class="small-table">{head}{rows}</table>'
+
+
 def render_index(result: Any, *, pending: Sequence[str] = ()) -> str:
     """The page for a `formcheck.batch.BatchResult`; ``pending`` lists clips not yet run."""
     outcomes = result.outcomes
@@ -91,6 +119,7 @@ def render_index(result: Any, *, pending: Sequence[str] = ()) -> str:
         f"{result.workers} worker(s) · {result.seconds:.1f} s · summary: "
         '<a href="summary.csv">summary.csv</a> · click a column to sort</div>'
         f'<div class="cards">{cards}</div>'
+        f"{_athletes(outcomes)}<h2>Clips</h2>"
         f'<table id="clips"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{ignored}'
     )
     template = (
