@@ -51,7 +51,7 @@ STATUS_WORDS = {
 
 def _template(name: str) -> str:
     return (
-        resources.files("formcheck.report").joinpath("templates", name).read_text(encoding="utf-8")
+        resources.files("formcheck.report").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
     )
 
 

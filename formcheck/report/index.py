@@ -124,7 +124,7 @@ def render_index(result: Any, *, pending: Sequence[str] = ()) -> str:
     )
     template = (
         resources.files("formcheck.report")
-        .joinpath("templates", "index.html")
+        .joinpath("templates").joinpath("index.html")
         .read_text(encoding="utf-8")
     )
     return Template(template).substitute(title="formcheck — session review", body=body)

@@ -236,7 +236,8 @@ def _free_leg(t: np.ndarray, segs: list[PlannedSegment]) -> dict[str, np.ndarray
             blocks[-1][2] = s.end_s
         else:
             blocks.append([free, s.start_s, s.end_s])
-    for k, (free, t0, t1) in enumerate(blocks):
+    for k, (free_side, t0, t1) in enumerate(blocks):
+        free = str(free_side)
         before = float(t0) - (float(blocks[k - 1][2]) if k else 0.0)
         after = (float(blocks[k + 1][1]) if k + 1 < len(blocks) else float(t[-1])) - float(t1)
         r0 = max(min(LEG_RAMP_S, before), 1e-3)
