@@ -339,6 +339,24 @@ def _touchdown(ctx: CueContext, peak: float) -> tuple[float, float | None, float
     return floor, down, up
 
 
+def _fall_speed(t: np.ndarray, x: np.ndarray, end: float, w: float) -> float:
+    """Mean downward speed of ``x`` over the ``w`` seconds before ``end`` (units/s)."""
+    return (float(np.interp(end - w, t, x)) - float(np.interp(end, t, x))) / w
+
+
+def _lowest_time(ctx: CueContext) -> float | None:
+    """Time of the lightly smoothed hip lift's lowest point between the top and the next
+    rep's top (a sharp bottom, not moved by the full smoothing)."""
+    sp, t = ctx.sp, ctx.signals.t
+    a = (sp.phase("top") or (sp.start, sp.end))[1]
+    nxt = ctx.next_rep
+    b = (nxt.phase("top") or (nxt.end, nxt.end))[0] if nxt is not None else sp.end
+    seg = ctx.signals["hip_lift_fast"][a:b]
+    if not np.isfinite(seg).any():
+        return None
+    return float(t[a + int(np.nanargmin(seg))])
+
+
 @check("no_drop_no_rest")
 def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     """No drop (mean downward hip speed over the last moments before touch-down) and no rest
@@ -358,9 +376,15 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     w = cue.params["contact_window_s"]
     if ok_t.sum() < 2:
         return not_measurable(cue, ctx, "not measurable: hips not visible at the contact")
-    before = float(np.interp(down - w, t[ok_t], fast[ok_t]))
-    at = float(np.interp(down, t[ok_t], fast[ok_t]))
-    drop = (before - at) / w
+    drop = _fall_speed(t[ok_t], fast[ok_t], down, w)
+    # the touch-down's extrapolation assumes hips slowing into the floor; a drop speeds up
+    # (often after a slow lowering, then straight back up): where the light-smoothed lift's
+    # lowest point ends a fall faster than the moment before, that is the contact
+    fall_end = _lowest_time(ctx)
+    if fall_end is not None:
+        v = _fall_speed(t[ok_t], fast[ok_t], fall_end, w)
+        if v > drop and v > _fall_speed(t[ok_t], fast[ok_t], fall_end - w, w):
+            drop, down = v, min(down, fall_end)
     rest = None if up is None else max(0.0, up - down)
     vmax, rmax = cue.params["max_contact_speed_thigh_per_s"], cue.params["max_ground_rest_s"]
     ok = drop <= vmax and (rest is None or rest <= rmax)
