@@ -16,6 +16,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -39,21 +40,25 @@ MODEL_HELP = (
 FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
 
 
+def progress_columns(unit: str) -> list[ProgressColumn]:
+    """The columns of formcheck's progress bars: label, bar, done/total UNIT, times."""
+    return [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+
+
 @contextmanager
 def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
     """A rich progress bar on stderr; yields a callback(done, total)."""
     if not enabled:
         yield None
         return
-    columns = [
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("frames"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    ]
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*progress_columns("frames"), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int | None) -> None:

@@ -10,16 +10,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import Progress
 
-from formcheck.cli.analyze import BACKEND_HELP, FPS_HELP, DrillChoice, _load_settings
+from formcheck.cli.analyze import (
+    BACKEND_HELP,
+    FPS_HELP,
+    DrillChoice,
+    _load_settings,
+    progress_columns,
+)
 
 #: exit code when the batch ran but at least one clip failed (the summary says which)
 EXIT_SOME_FAILED = 11
@@ -36,15 +35,7 @@ def _progress(enabled: bool, console: Console) -> Iterator[Any]:
     if not enabled:
         yield None
         return
-    columns = [
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("clips"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    ]
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*progress_columns("clips"), console=console, transient=True) as bar:
         task = bar.add_task("analysing", total=None)
 
         def update(done: int, total: int, outcome: Any) -> None:
