@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from formcheck.report.model import CueResult, Report, Segment, Status
+from formcheck.report.words import cue_words
 
 STATUS_MARK: dict[Status, tuple[str, str]] = {
     Status.PASS: ("✓", "green"),
@@ -55,18 +56,6 @@ def _header(report: Report) -> Text:
     return text
 
 
-def _key_points(report: Report) -> dict[str, str]:
-    """Cue id → the article's words, from the drill's definition."""
-    if report.drill is None:
-        return {}
-    try:
-        from formcheck.drills import get_drill
-
-        return {c.id: c.key_point for c in get_drill(report.drill.id).cues}
-    except KeyError:
-        return {}
-
-
 def _segment_table(report: Report) -> Table | None:
     if not report.segments:
         return None
@@ -103,7 +92,6 @@ def _cue_table(report: Report) -> Table | None:
     by_cue: dict[str, dict[int | None, CueResult]] = defaultdict(dict)
     for r in report.results:
         by_cue[r.cue_id][r.segment_index] = r
-    words = _key_points(report)
     table = Table(title="Key points", header_style="bold", title_justify="left")
     table.add_column("key point")
     indices = [s.index for s in report.segments]
@@ -116,8 +104,7 @@ def _cue_table(report: Report) -> Table | None:
     table.add_column("set", justify="center")
     for cue_id, results in by_cue.items():
         label = Text(cue_id.split(".", 1)[-1].replace("_", " "), style="bold")
-        if cue_id in words:
-            label.append(f"  {words[cue_id]}", style="dim")
+        label.append(f"  {cue_words(cue_id).key_point}", style="dim")
         if wide:
             cells = [_mark(results.get(i)) for i in indices]
         else:
