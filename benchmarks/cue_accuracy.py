@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/cue_accuracy.py            # 300 clips, plain table
     .venv/bin/python benchmarks/cue_accuracy.py --n 60 --markdown
+    .venv/bin/python benchmarks/cue_accuracy.py --n 70 --save-metrics   # regression baseline
 
 Each clip comes from `formcheck.synth.suite` (fixed seeds: all drills, views, noise levels,
 dropouts, frame rates, faults alone and combined, magnitudes clearly past or clearly inside
@@ -17,9 +18,12 @@ the view cannot measure; judged n/m = verdicts given there anyway (must be 0).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 from formcheck.analysis import analyze_track
 from formcheck.settings import Settings
@@ -28,6 +32,8 @@ from formcheck.synth.suite import suite
 from formcheck.synth.tracks import SynthClip
 
 TARGET = 0.95
+#: stored figures that tests/test_accuracy_regression.py compares a fresh run against
+METRICS_PATH = Path(__file__).resolve().parent / "metrics" / "cue_accuracy.json"
 
 
 def settings_for(clip: SynthClip) -> Settings | None:
@@ -91,6 +97,34 @@ def below_target(tally: Tally) -> list[str]:
                   or (c.recall is not None and c.recall < TARGET) or c.judged_unmeasurable)
 
 
+def suite_key(n: int, base_seed: int) -> str:
+    """Key of one suite's figures in the metrics file (a suite is its size and first seed)."""
+    return f"n{n}_seed{base_seed}"
+
+
+def metrics(tally: Tally) -> dict[str, Any]:
+    """The figures a regression test compares: per-cue counts and rates, rep counts, crashes."""
+    cues: dict[str, dict[str, Any]] = {}
+    for cue_id in sorted(tally.cues):
+        c = tally.cues[cue_id]
+        cues[cue_id] = {"measurable": c.measurable, "faults": c.faults, "tp": c.tp, "fp": c.fp,
+                        "fn": c.fn, "precision": c.precision, "recall": c.recall,
+                        "agree": c.agree, "judged_unmeasurable": c.judged_unmeasurable,
+                        "info": c.info, "info_ok": c.info_ok}
+    return {"clips": tally.clips, "rep_clips": tally.rep_clips, "reps_right": tally.reps_right,
+            "rep_accuracy": tally.reps_right / tally.rep_clips if tally.rep_clips else None,
+            "segments": tally.segments, "segments_found": tally.segments_found,
+            "crashes": len(tally.crashes), "cues": cues}
+
+
+def save_metrics(tally: Tally, n: int, base_seed: int, path: Path = METRICS_PATH) -> None:
+    """Store this suite's figures under its key, keeping the other suites' entries."""
+    data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    data[suite_key(n, base_seed)] = metrics(tally)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
 def run(n: int, base_seed: int, verbose: bool) -> Tally:
     tally = Tally()
     views: Counter[str] = Counter()
@@ -126,10 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--by-view", action="store_true", help="one row per view class and cue")
     ap.add_argument("--strict", action="store_true",
                     help="exit 1 when a cue misses the target or the engine crashed")
+    ap.add_argument("--save-metrics", action="store_true",
+                    help=f"store the figures in {METRICS_PATH.relative_to(METRICS_PATH.parents[2])}"
+                         " (the regression test's baseline)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     tally = run(args.n, args.seed, args.verbose)
     print(render(tally, args.markdown, time.perf_counter() - t0, args.by_view))
+    if args.save_metrics:
+        save_metrics(tally, args.n, args.seed)
     return 1 if args.strict and (below_target(tally) or tally.crashes) else 0
 
 
