@@ -404,13 +404,39 @@ def find_single_leg(
     else:
         up["left"] = up["left"] & ~(lift_right_cm > lift_left_cm)
         up["right"] = up["right"] & ~(lift_left_cm > lift_right_cm)
-    left_up, right_up = up["left"], up["right"]
+    lifts = {"left": np.asarray(lift_left_cm, float), "right": np.asarray(lift_right_cm, float)}
     for span in within:
         a, b = span.start, span.end
-        for lifted, mask in (("left", left_up[a:b]), ("right", right_up[a:b])):
-            mask = close_gaps(mask, t[a:b], 0.15)
+        for lifted in ("left", "right"):
+            other = up["right" if lifted == "left" else "left"][a:b]
+            mask = close_gaps(up[lifted][a:b], t[a:b], 0.15)
             for s, e in runs(mask):
+                s, e = _lift_edges(lifts[lifted][a:b], s, e, ~other, p.min_foot_lift_cm)
                 if frame_time(t, a + e) - t[a + s] >= p.min_single_leg_s:
                     stance = "right" if lifted == "left" else "left"
                     out.append(Span(kind="single_leg", start=a + s, end=a + e, side=stance))
     return sorted(out, key=lambda s: s.start)
+
+
+#: a single-leg phase's edges: where its foot is this fraction of the phase's peak lift
+LIFT_EDGE_FRACTION = 0.4
+
+
+def _lift_edges(
+    lift: np.ndarray, s: int, e: int, free: np.ndarray, min_lift_cm: float
+) -> tuple[int, int]:
+    """Widen the run ``[s, e)`` of a lifted foot to where the foot is ``LIFT_EDGE_FRACTION``
+    of its peak lift (at most ``min_lift_cm``), staying on frames where ``free``.
+
+    A phase's timing should not hang on how high the camera reads the foot: MediaPipe reads a
+    side view's far foot lifted about half as high as it is, so a fixed 2.5 cm edge starts
+    its phase late and ends it early; a foot read true (6 cm) keeps edges near 2.5 cm.
+    """
+    peak = float(np.nanmax(lift[s:e])) if np.isfinite(lift[s:e]).any() else min_lift_cm
+    edge = min(min_lift_cm, LIFT_EDGE_FRACTION * peak)
+    ok = np.where(np.isfinite(lift), lift >= edge, False) & free
+    while s > 0 and ok[s - 1]:
+        s -= 1
+    while e < lift.size and ok[e]:
+        e += 1
+    return s, e
