@@ -333,7 +333,9 @@ def _warnings(
     if n == 0:
         return ["the track has no frames"]
     missing = 1.0 - float(track.detected.mean())
-    if missing >= MISSING_WARN_FRACTION:
+    if missing == 1.0:
+        out.append("no person was found in any frame")
+    elif missing >= MISSING_WARN_FRACTION:
         out.append(f"no person in {100 * missing:.0f}% of frames")
     if sig.view.name == "unknown":
         out.append("camera view unknown: no cue could be measured")

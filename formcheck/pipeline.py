@@ -91,7 +91,8 @@ def analyze(
     report = replace(
         analysis.report,
         timings=timings,
-        warnings=[*tracked.warnings, *analysis.report.warnings],
+        # tracking and analysis may both notice the same thing: say it once
+        warnings=list(dict.fromkeys([*tracked.warnings, *analysis.report.warnings])),
         versions={**analysis.report.versions, **_versions(tracked)},
     )
     return replace(analysis, report=report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,31 @@ def test_bad_files_get_one_line_and_distinct_exit_codes(
 def test_exit_codes_are_distinct() -> None:
     assert len(set(EXIT_CODES.values())) == len(EXIT_CODES)
     assert 0 not in EXIT_CODES.values() and 1 not in EXIT_CODES.values()
+
+
+def _noise_clip(path: Path, frames: int = 20) -> Path:
+    import av
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=20)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        for _ in range(frames):
+            img = rng.integers(0, 255, (120, 160, 3), dtype=np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")))
+        container.mux(stream.encode())
+    return path
+
+
+def test_clip_with_nobody_reports_it_and_exits_with_no_person(tmp_path: Path) -> None:
+    clip = _noise_clip(tmp_path / "empty_room.mp4")
+    out = tmp_path / "r.json"
+    result = run_cli("analyze", str(clip), "--no-cache", "--json", str(out))
+    assert result.returncode == EXIT_CODES["NoPersonFound"], result.stderr
+    assert "no person found in any of its 20 frames" in result.stderr.strip().splitlines()[-1]
+    assert "No key point could be measured" in result.stdout
+    assert "Every measurable key point was met" not in result.stdout
+    report = json.loads(out.read_text())
+    assert report["detection"]["frames_with_person"] == 0
+    assert report["warnings"].count("no person was found in any frame") == 1

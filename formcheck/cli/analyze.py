@@ -22,7 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from formcheck.errors import InputNotFound
+from formcheck.errors import InputNotFound, NoPersonFound
 
 
 class DrillChoice(str, Enum):
@@ -136,6 +136,11 @@ def analyze_command(
         write_outputs(result, html=html, video=video, csv=csv)
     if not quiet and str(json_path) != "-":
         render_console(report)
+    if report.detection.frames_total and not report.detection.frames_with_person:
+        # the report (and any JSON/HTML asked for) says so too; the exit code lets scripts know
+        raise NoPersonFound(
+            f"{clip}: no person found in any of its {report.detection.frames_total} frames"
+        )
 
 
 def track_command(

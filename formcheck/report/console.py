@@ -128,8 +128,11 @@ def _mark(result: CueResult | None) -> Text:
 def _findings(report: Report) -> Text:
     text = Text()
     faults = [r for r in report.results if r.status in (Status.FAULT, Status.ADVICE)]
+    judged_any = any(r.status in (Status.PASS, Status.FAULT) for r in report.results)
     if not report.results:
         text.append("No cue was checked.", style="yellow")
+    elif not judged_any:
+        text.append("No key point could be measured in this clip.", style="yellow")
     elif not faults:
         text.append("Every measurable key point was met.", style="bold green")
     for r in faults:
