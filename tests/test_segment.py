@@ -162,3 +162,42 @@ def test_segment_params_are_settable() -> None:
 
     sig = compute_signals(track)
     assert find_reps(sig.t, sig["hip_lift"], sig["hip_extension_deg"], params) == []
+
+
+def _lift(t: np.ndarray, t0: float, t1: float, height_cm: float) -> np.ndarray:
+    """A foot raised ``height_cm`` between t0 and t1 with 0.3 s ramps."""
+    up = np.clip((t - t0) / 0.3, 0.0, 1.0) * np.clip((t1 - t) / 0.3, 0.0, 1.0)
+    return height_cm * up
+
+
+def _hold(n: int) -> list:
+    from formcheck.segment import Span
+
+    return [Span(kind="hold", start=0, end=n)]
+
+
+def test_both_feet_read_lifted_gives_one_phase_of_the_near_foot() -> None:
+    """From the side MediaPipe drags the hidden far foot up with the near one: one phase."""
+    from formcheck.segment import find_single_leg
+
+    t = np.arange(0.0, 6.0, 1 / 30)
+    near_left = _lift(t, 2.0, 4.0, 4.0)
+    far_right = _lift(t, 2.0, 4.0, 4.5)  # read even higher than the lifted near foot
+    legs = find_single_leg(t, near_left, far_right, _hold(t.size), near="left")
+    assert [s.side for s in legs] == ["right"]  # the working side: the left foot is up
+    assert t[legs[0].start] == pytest.approx(2.1, abs=0.1)
+    # no view told: the higher foot is the lifted one
+    legs = find_single_leg(t, near_left, far_right, _hold(t.size))
+    assert [s.side for s in legs] == ["left"]
+
+
+def test_single_leg_phase_edges_do_not_hang_on_the_lift_read() -> None:
+    """A foot read half as high as it is (a far foot) keeps the same phase timing."""
+    from formcheck.segment import find_single_leg
+
+    t = np.arange(0.0, 6.0, 1 / 30)
+    zero = np.zeros_like(t)
+    spans = {h: find_single_leg(t, _lift(t, 2.0, 4.0, h), zero, _hold(t.size))[0]
+             for h in (6.0, 3.0)}
+    d = {h: t[s.end - 1] - t[s.start] for h, s in spans.items()}
+    assert d[6.0] == pytest.approx(d[3.0], abs=0.1)
