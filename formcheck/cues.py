@@ -60,12 +60,22 @@ class CueContext:
         return frame_time(self.signals.t, i)
 
     def duration(self, a: int, b: int) -> float:
-        return max(0.0, self.time(b) - self.time(a))
+        """Seconds from frame boundary a to b, to the millisecond (no float dust at a limit)."""
+        return round(max(0.0, self.time(b) - self.time(a)), 3)
 
 
 Check = Callable[[Cue, CueContext], CueResult]
 CHECKS: dict[str, Check] = {}
 
+
+
+def _num(value: float, limit: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals, or more where rounding would make a value that
+    misses its limit print as the limit itself ("top pause 1.0 s (needs ≥ 1.0 s)")."""
+    for d in range(digits, digits + 3):
+        if value == limit or round(value, d) != round(limit, d):
+            return f"{value:.{d}f}"
+    return f"{value:.{digits + 2}f}"
 
 def check(name: str) -> Callable[[Check], Check]:
     """Register a check function under ``name`` (the name drills refer to)."""
@@ -205,7 +215,7 @@ def peak_hip_extension(cue: Cue, ctx: CueContext) -> CueResult:
         return not_measurable(cue, ctx, "not measurable: hip extension not visible at the top")
     lim = cue.params["min_peak_hip_extension_deg"]
     ok = peak >= lim
-    msg = f"peak hip extension {peak:.0f}° (needs ≥ {lim:.0f}°)"
+    msg = f"peak hip extension {_num(peak, lim, 0)}° (needs ≥ {lim:.0f}°)"
     return result(cue, ctx, ok, peak, lim, ">=", "deg", msg, [span_time(ctx, *top)])
 
 
@@ -219,7 +229,7 @@ def top_pause(cue: Cue, ctx: CueContext) -> CueResult:
     lim = cue.params["min_top_pause_s"]
     if pause < lim and top[1] >= len(ctx.signals):
         return not_measurable(cue, ctx, "not measurable: the clip ended during the top pause")
-    msg = f"top pause {pause:.1f} s (needs ≥ {lim:.1f} s)"
+    msg = f"top pause {_num(pause, lim, 1)} s (needs ≥ {lim:.1f} s)"
     return result(cue, ctx, pause >= lim, pause, lim, ">=", "s", msg, [span_time(ctx, *top)])
 
 
@@ -232,7 +242,7 @@ def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
     lim = cue.params["min_lower_s"]
     need = max(lim, cue.params["min_lower_to_lift_ratio"] * (lift or 0.0))
     ok = lower >= need
-    msg = f"lowering {lower:.1f} s, lifting {lift or 0.0:.1f} s (needs ≥ {lim:.1f} s and ≥ lifting)"
+    msg = f"lowering {_num(lower, lim, 1)} s, lifting {lift or 0.0:.1f} s (needs ≥ {lim:.1f} s and ≥ lifting)"
     ph = ctx.sp.phase("lower") or (ctx.sp.start, ctx.sp.end)
     return result(cue, ctx, ok, lower, round(need, 3), ">=", "s", msg, [span_time(ctx, *ph)])
 
@@ -263,7 +273,7 @@ def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
     ground = min(ctx.ground_level, cue.params["max_ground_level_thigh"])
     frac = (bottom - ground) / max(peak - ground, 1e-6)
     lim = cue.params["max_bottom_fraction"]
-    msg = f"hips came down to {100 * frac:.0f} % of the rep's height (needs ≤ {100 * lim:.0f} %)"
+    msg = f"hips came down to {_num(100 * frac, 100 * lim, 0)} % of the rep's height (needs ≤ {100 * lim:.0f} %)"
     return result(
         cue, ctx, frac <= lim, frac, lim, "<=", "fraction", msg, [span_time(ctx, i, i + 1)]
     )
@@ -388,8 +398,8 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     rest = None if up is None else max(0.0, up - down)
     vmax, rmax = cue.params["max_contact_speed_thigh_per_s"], cue.params["max_ground_rest_s"]
     ok = drop <= vmax and (rest is None or rest <= rmax)
-    rest_txt = "" if rest is None else f", {rest:.1f} s on the ground (needs ≤ {rmax:.1f} s)"
-    msg = f"hips met the ground at {drop:.2f} thigh lengths/s (needs ≤ {vmax:.2f}){rest_txt}"
+    rest_txt = "" if rest is None else f", {_num(rest, rmax, 1)} s on the ground (needs ≤ {rmax:.1f} s)"
+    msg = f"hips met the ground at {_num(drop, vmax, 2)} thigh lengths/s (needs ≤ {vmax:.2f}){rest_txt}"
     spans = []
     if drop > vmax:
         spans.append(TimeSpan(start_s=round(down - w, 3), end_s=round(down, 3)))
@@ -407,7 +417,7 @@ def pelvic_tilt(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.seg("pelvic_tilt_deg")
     tilt = _pct(x, 95.0)
     lim = cue.params["max_pelvic_tilt_deg"]
-    msg = f"pelvis tilted up to {tilt:.0f}° (needs ≤ {lim:.0f}°)"
+    msg = f"pelvis tilted up to {_num(tilt, lim, 0)}° (needs ≤ {lim:.0f}°)"
     return result(
         cue, ctx, tilt <= lim, tilt, lim, "<=", "deg", msg, mask_spans(ctx, x > lim, ctx.sp.start)
     )
@@ -418,7 +428,7 @@ def _fraction_check(cue: Cue, ctx: CueContext, x: np.ndarray, what: str, offset:
     ok_frames = x[np.isfinite(x)]
     frac = float(np.mean(ok_frames > 0.5)) if ok_frames.size else float("nan")
     lim = cue.params["min_fraction"]
-    msg = f"{what} {100 * frac:.0f} % of the time (needs ≥ {100 * lim:.0f} %)"
+    msg = f"{what} {_num(100 * frac, 100 * lim, 0)} % of the time (needs ≥ {100 * lim:.0f} %)"
     spans = mask_spans(ctx, x < 0.5, offset)
     return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", msg, spans)
 
@@ -439,7 +449,7 @@ def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
     ok_frames = sel[np.isfinite(sel)]
     frac = float(np.mean(ok_frames > 0.5))
     lim = cue.params["min_fraction"]
-    msg = f"hands on the glutes {100 * frac:.0f} % of the set (advised ≥ {100 * lim:.0f} %)"
+    msg = f"hands on the glutes {_num(100 * frac, 100 * lim, 0)} % of the set (advised ≥ {100 * lim:.0f} %)"
     return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", msg)
 
 
@@ -459,7 +469,7 @@ def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.signals[name][ctx.sp.start : max(end, ctx.sp.start + 1)]
     drift = _pct(x, 95.0) - _pct(x, 5.0)
     lim = cue.params["max_support_drift_shin"]
-    msg = f"support foot moved {drift:.2f} shin lengths (needs ≤ {lim:.2f})"
+    msg = f"support foot moved {_num(drift, lim, 2)} shin lengths (needs ≤ {lim:.2f})"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, drift <= lim, drift, lim, "<=", "shin", msg, full)
 
@@ -473,7 +483,7 @@ def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
     if not math.isfinite(gap):
         return not_measurable(cue, ctx, "not measurable: knees not visible at the top")
     lim = cue.params["min_knee_gap_ratio"]
-    msg = f"knees {gap:.2f} hip widths apart at the top (needs ≥ {lim:.2f})"
+    msg = f"knees {_num(gap, lim, 2)} hip widths apart at the top (needs ≥ {lim:.2f})"
     return result(cue, ctx, gap >= lim, gap, lim, ">=", "ratio", msg, [span_time(ctx, *top)])
 
 
@@ -487,7 +497,7 @@ def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
         x = ctx.signals["knee_gap"][keep]
     rng = _pct(x, 90.0) - _pct(x, 10.0)
     lim = cue.params["max_knee_gap_range"]
-    msg = f"knee gap varied by {rng:.2f} hip widths (needs ≤ {lim:.2f})"
+    msg = f"knee gap varied by {_num(rng, lim, 2)} hip widths (needs ≤ {lim:.2f})"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, rng <= lim, rng, lim, "<=", "ratio", msg, full)
 
@@ -528,9 +538,9 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     # senses): the mean of the two decides
     heel = float(np.mean(heels)) if heels else float("nan")
     heels_ok = toe_variant or not heels or heel <= heel_lim
-    msg = f"shoulders {sh:.2f} trunk lengths above the feet (needs ≥ {lim:.2f})"
+    msg = f"shoulders {_num(sh, lim, 2)} trunk lengths above the feet (needs ≥ {lim:.2f})"
     if heels and not toe_variant:
-        msg += f"; heels {heel:.1f} cm above the toes (mean; needs ≤ {heel_lim:.1f} cm)"
+        msg += f"; heels {_num(heel, heel_lim, 1)} cm above the toes (mean; needs ≤ {heel_lim:.1f} cm)"
     return result(cue, ctx, sh >= lim and heels_ok, sh, lim, ">=", "trunk", msg)
 
 
@@ -552,7 +562,7 @@ def hold_top(cue: Cue, ctx: CueContext) -> CueResult:
     lim = cue.params["min_hip_extension_deg"]
     k_lo, k_hi = cue.params["min_knee_angle_deg"], cue.params["max_knee_angle_deg"]
     knee_ok = not math.isfinite(knee) or k_lo <= knee <= k_hi
-    msg = f"hip extension {ext:.0f}° (needs ≥ {lim:.0f}°)"
+    msg = f"hip extension {_num(ext, lim, 0)}° (needs ≥ {lim:.0f}°)"
     if math.isfinite(knee):
         msg += f", knee angle {knee:.0f}° (needs {k_lo:.0f}°–{k_hi:.0f}°)"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
@@ -640,14 +650,14 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
             ok &= drop <= drop_lim
             value, thr = drop, drop_lim
             how = " (from hip height: the far leg is hidden)" if hidden else ""
-            parts.append(f"hip extension fell {drop:.0f}° on one leg{how} (needs ≤ {drop_lim:.0f}°)")
+            parts.append(f"hip extension fell {_num(drop, drop_lim, 0)}° on one leg{how} (needs ≤ {drop_lim:.0f}°)")
     if view.can_measure("pelvic_tilt_deg"):
         tilt = _pct(ctx.seg("pelvic_tilt_deg"), 95.0)
         if math.isfinite(tilt):
             ok &= tilt <= tilt_lim
             if value is None:
                 value, thr = tilt, tilt_lim
-            parts.append(f"pelvis tilted {tilt:.0f}° (needs ≤ {tilt_lim:.0f}°)")
+            parts.append(f"pelvis tilted {_num(tilt, tilt_lim, 0)}° (needs ≤ {tilt_lim:.0f}°)")
     if not parts:
         return not_measurable(cue, ctx, "not measurable: no two-leg level or tilt to compare")
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
@@ -666,7 +676,7 @@ def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
         return not_measurable(cue, ctx, "not measurable: the stance heel was not visible")
     low = _pct(x, 20.0)
     lim = cue.params["min_heel_above_toe_cm"]
-    msg = f"{ctx.sp.side} heel {low:.1f} cm above the toe line at its lowest (needs ≥ {lim:.1f} cm)"
+    msg = f"{ctx.sp.side} heel {_num(low, lim, 1)} cm above the toe line at its lowest (needs ≥ {lim:.1f} cm)"
     below = np.where(np.isfinite(x), x < lim, False)
     return result(
         cue, ctx, low >= lim, low, lim, ">=", "cm", msg, mask_spans(ctx, below, ctx.sp.start)

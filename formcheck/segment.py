@@ -274,9 +274,12 @@ def top_pause_s(span: Span, t: np.ndarray) -> float:
     """Seconds the rep spent in its top band (frames in the band × the frame period)."""
     if span.top_frames <= 0:
         top = span.phase("top")
-        return 0.0 if top is None else frame_time(t, top[1]) - frame_time(t, top[0])
-    local = t[span.start : span.end + 1]  # the span's own frame period (cheap on long clips)
-    return span.top_frames * _dt(local) if local.size > 1 else 0.0
+        seconds = 0.0 if top is None else frame_time(t, top[1]) - frame_time(t, top[0])
+    else:
+        local = t[span.start : span.end + 1]  # the span's own frame period (cheap on long clips)
+        seconds = span.top_frames * _dt(local) if local.size > 1 else 0.0
+    # to the millisecond: 20 frames of 1/20 s must be 1.0 s, not 0.99999 (which fails ≥ 1.0 s)
+    return round(seconds, 3)
 
 
 def frame_time(t: np.ndarray, i: int) -> float:
