@@ -35,3 +35,9 @@ if [ "$extra" = "test" ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+
+# The full model as a .task bundle, assembled offline from the wheel's own files: with it,
+# formcheck also counts the people in view and warns when a second person is in the frame.
+if [ ! -f models/pose_landmarker_full.task ]; then
+  .venv/bin/formcheck models build-full -o models >/dev/null
+fi

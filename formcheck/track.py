@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,7 @@ class PoseTrack:
                 k: getattr(self.source, k) for k in self.source.__dataclass_fields__
             },
         }
-        tmp = path.with_name(path.name + ".part")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.part")  # per process: batch workers
         with open(tmp, "wb") as fh:
             np.savez_compressed(
                 fh, t=self.t, image=self.image, world=self.world, meta=np.array(json.dumps(meta))

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -291,8 +292,10 @@ def _from_cache(cache_file: Path, t_start: float) -> TrackResult | None:
         track = PoseTrack.load(cache_file)
         info = VideoInfo(**track.source.extra["video"])
         warnings = [str(w) for w in track.source.extra.get("warnings", [])]
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as err:
+        # a damaged file (cut short, half-written by a killed run): drop it and track again
         log.warning("ignoring unreadable cached track %s (%s)", cache_file, err)
+        cache_file.unlink(missing_ok=True)
         return None
     total_s = time.perf_counter() - t_start
     log.info("pose track from cache: %s", cache_file)

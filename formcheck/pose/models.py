@@ -28,8 +28,23 @@ DETECTOR_IN_WHEEL = ("modules", "pose_detection", "pose_detection.tflite")
 LANDMARKS_IN_WHEEL = ("modules", "pose_landmark", "pose_landmark_full.tflite")
 #: output tensors of pose_landmark_full.tflite, in the order the task graph reads them
 LANDMARK_OUTPUTS = ("landmarks", "pose_flag", "segmentation", "heatmap", "world_landmarks")
-#: where ``formcheck models`` reads and writes by default (env FORMCHECK_MODELS_DIR overrides)
-DEFAULT_MODELS_DIR = Path(os.environ.get("FORMCHECK_MODELS_DIR", "models"))
+
+
+def default_models_dir() -> Path:
+    """Where ``.task`` models live, whatever folder formcheck runs from: $FORMCHECK_MODELS_DIR,
+    else the checkout's ``models/`` (beside the package, in a source install), else
+    ``~/.local/share/formcheck/models``."""
+    env = os.environ.get("FORMCHECK_MODELS_DIR")
+    if env:
+        return Path(env).expanduser()
+    beside = Path(__file__).resolve().parents[2] / "models"
+    if (beside / "README.md").is_file():
+        return beside
+    return Path.home() / ".local" / "share" / "formcheck" / "models"
+
+
+#: where ``formcheck models`` reads and writes by default
+DEFAULT_MODELS_DIR = default_models_dir()
 #: names a user may drop in after downloading them (see models/README.md)
 KNOWN_TASKS = {
     "lite": "pose_landmarker_lite.task",

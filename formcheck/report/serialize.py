@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import types
 import typing
 from enum import Enum
@@ -48,12 +47,9 @@ def report_to_json(report: Report, indent: int | None = 2) -> str:
 
 def write_report_json(report: Report, path: str | Path) -> Path:
     """Write atomically: a half-written report never replaces a finished one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    tmp.write_text(report_to_json(report), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    from formcheck.report.atomic import write_text_atomic
+
+    return write_text_atomic(path, report_to_json(report))
 
 
 def _build(tp: Any, data: Any) -> Any:
