@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -97,18 +97,6 @@ def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return np.degrees(np.arccos(np.clip(cos, -1, 1)))
 
 
-@dataclass(frozen=True, kw_only=True)
-class FakeSignals:
-    """Stand-in for ``formcheck.signals.Signals`` (t, values, view, ``[name]``)."""
-
-    t: np.ndarray
-    values: dict[str, np.ndarray]
-    view: Any = None
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.values[name]
-
-
 def make_signals(track: PoseTrack) -> Any:
     w, h = track.size
     px = track.image[:, :, :2] * np.array([w, h], np.float32)
@@ -127,16 +115,11 @@ def make_signals(track: PoseTrack) -> Any:
 
 
 def make_signals_object(t: np.ndarray, values: dict[str, np.ndarray]) -> Any:
-    """The real ``Signals`` when the cue engine has landed, else the stand-in."""
-    try:
-        from formcheck.signals import Signals  # type: ignore[import-not-found]
-    except ImportError:
-        return FakeSignals(t=t, values=values)
-    try:
-        fps = 1.0 / float(np.median(np.diff(t))) if t.size > 1 else 30.0
-        return Signals(t=t, values=values, view=None, fps=fps)  # type: ignore[arg-type]
-    except TypeError:
-        return FakeSignals(t=t, values=values)
+    """A real ``Signals`` holding these values."""
+    from formcheck.signals import Signals
+
+    fps = 1.0 / float(np.median(np.diff(t))) if t.size > 1 else 30.0
+    return Signals(t=t, values=values, view=None, fps=fps)  # type: ignore[arg-type]
 
 
 def _rep_segment(i: int, *, slow: bool = True) -> Segment:
@@ -210,20 +193,10 @@ def make_report(
     )  # fmt: skip
 
 
-@dataclass(frozen=True, kw_only=True)
-class FakeAnalysis:
-    report: Report
-    track: PoseTrack
-    signals: Any
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 def make_analysis(report: Report, track: PoseTrack, signals: Any) -> Any:
-    """The real ``Analysis`` when it has landed, else a stand-in with the same fields."""
-    try:
-        from formcheck.analysis import Analysis  # type: ignore[import-not-found]
-    except ImportError:
-        return FakeAnalysis(report=report, track=track, signals=signals)
+    """A real ``Analysis`` of these parts."""
+    from formcheck.analysis import Analysis
+
     return Analysis(report=report, track=track, signals=signals)
 
 

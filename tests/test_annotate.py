@@ -188,12 +188,7 @@ def test_real_clip_end_to_end(tmp_path: Path) -> None:
 
     if not real_clips_available():
         pytest.skip(f"real clips not found at {REAL_CLIPS}")
-    try:
-        import formcheck.analysis  # noqa: F401
-        import formcheck.tracking  # noqa: F401
-        from formcheck.pipeline import analyze
-    except ImportError as err:
-        pytest.skip(f"pipeline stage not available yet: {err}")
+    from formcheck.pipeline import analyze
     clip = REAL_CLIPS / "physioplus_glute_bridge_side.mp4"
     analysis = analyze(clip, cache_dir=tmp_path / "cache")
     meta, frames = _decode(write_annotated_video(analysis, tmp_path / "real.mp4"))

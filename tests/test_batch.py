@@ -391,13 +391,8 @@ def test_cli_batch_exit_codes(
 
 
 def test_bad_inputs_with_the_real_pipeline(tmp_path: Path) -> None:
-    try:
-        import formcheck.analysis  # noqa: F401
-        import formcheck.pipeline  # noqa: F401
-        import formcheck.tracking  # noqa: F401
-    except ImportError as err:
-        pytest.skip(f"pipeline stage not available yet: {err}")
     import report_fakes
+
 
     root = tmp_path / "session"
     (root / "ana").mkdir(parents=True)

@@ -302,11 +302,7 @@ def test_real_clip_report(tmp_path: Path) -> None:
 
     if not real_clips_available():
         pytest.skip(f"real clips not found at {REAL_CLIPS}")
-    try:
-        import formcheck.analysis  # noqa: F401
-        from formcheck.pipeline import analyze
-    except ImportError as err:
-        pytest.skip(f"pipeline stage not available yet: {err}")
+    from formcheck.pipeline import analyze
     analysis = analyze(
         REAL_CLIPS / "physioplus_glute_bridge_side.mp4", cache_dir=tmp_path / "cache"
     )
@@ -321,13 +317,10 @@ def test_real_clip_report(tmp_path: Path) -> None:
 
 
 def test_table_top_holds_from_a_synthetic_track() -> None:
-    try:
-        from formcheck.analysis import analyze_track
-        from formcheck.synth.spec import Faults, LegLift, SynthSpec
-        from formcheck.synth.tracks import generate
-    except ImportError as err:
-        pytest.skip(f"cue engine or generator not available yet: {err}")
+    from formcheck.analysis import analyze_track
     from formcheck.report.model import ClipInfo
+    from formcheck.synth.spec import Faults, LegLift, SynthSpec
+    from formcheck.synth.tracks import generate
 
     spec = SynthSpec(
         drill="table-top",

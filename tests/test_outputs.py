@@ -52,11 +52,7 @@ def test_analyze_command_writes_html_video_and_csv(
 
     if not real_clips_available():
         pytest.skip(f"real clips not found at {REAL_CLIPS}")
-    try:
-        import formcheck.analysis  # noqa: F401
-        from formcheck.cli import app
-    except ImportError as err:
-        pytest.skip(f"pipeline stage not available yet: {err}")
+    from formcheck.cli import app
     monkeypatch.setenv("FORMCHECK_CACHE_DIR", str(tmp_path / "cache"))
     clip = REAL_CLIPS / "physioplus_glute_bridge_side.mp4"
     out = tmp_path / "out"
