@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+from test_track import make_track
 
 from formcheck.errors import OutputError
 from formcheck.report.atomic import write_text_atomic
 from formcheck.tracking import _from_cache
-from test_track import make_track
 
 
 def test_a_damaged_cached_track_is_dropped_and_tracked_again(tmp_path: Path) -> None:
