@@ -26,6 +26,16 @@ def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
     return f"{value:.{digits}f}{unit}"
 
 
+#: below this, an auto-recognised drill is shown as a guess
+LOW_DRILL_CONFIDENCE = 0.5
+
+
+def _percent_floor(fraction: float) -> str:
+    """A percentage that never rounds a miss up to 100 % (99.6 % of frames is not all)."""
+    pct = 100.0 * fraction
+    return f"{min(round(pct), 99) if pct < 100.0 else 100}%"
+
+
 def _header(report: Report) -> Text:
     clip, det = report.clip, report.detection
     text = Text()
@@ -36,13 +46,15 @@ def _header(report: Report) -> Text:
     )
     if clip.rotation_deg:
         text.append(f" · rotated {clip.rotation_deg}°")
-    text.append(f"\nperson found in {det.person_fraction:.0%} of frames")
+    text.append(f"\nperson found in {_percent_floor(det.person_fraction)} of frames")
     if det.missing:
         spans = ", ".join(f"{m.start_s:.1f}–{m.end_s:.1f} s" for m in det.missing[:4])
         more = f" (+{len(det.missing) - 4} more)" if len(det.missing) > 4 else ""
         text.append(f" (missing {spans}{more})", style="yellow")
     if report.drill:
         how = "recognised" if report.drill.source == "auto" else "given"
+        if report.drill.source == "auto" and report.drill.confidence < LOW_DRILL_CONFIDENCE:
+            how = "not recognised: judged as this one; choose with --drill"
         text.append(f"\ndrill: {report.drill.name} ({how}")
         if report.drill.source == "auto":
             text.append(f", confidence {report.drill.confidence:.0%}")
@@ -130,11 +142,11 @@ def _findings(report: Report) -> Text:
     faults = [r for r in report.results if r.status in (Status.FAULT, Status.ADVICE)]
     judged_any = any(r.status in (Status.PASS, Status.FAULT) for r in report.results)
     if not report.results:
-        text.append("No cue was checked.", style="yellow")
+        text.append("No cue was checked.\n", style="yellow")
     elif not judged_any:
-        text.append("No key point could be measured in this clip.", style="yellow")
+        text.append("No key point could be measured in this clip.\n", style="yellow")
     elif not faults:
-        text.append("Every measurable key point was met.", style="bold green")
+        text.append("Every measurable key point was met.\n", style="bold green")
     for r in faults:
         where = "whole set" if r.segment_index is None else f"rep {r.segment_index + 1}"
         mark, style = STATUS_MARK[r.status]
@@ -157,7 +169,7 @@ def _extras(report: Report) -> Text:
         )
     for side in report.sides:
         text.append(
-            f"{side.side} leg: {side.reps} reps, peak extension "
+            f"{side.side} leg: {side.reps} rep{'s' if side.reps != 1 else ''}, peak extension "
             f"{_fmt(side.peak_hip_extension_deg_mean, '°')}, lowering "
             f"{_fmt(side.lower_s_mean, ' s')}\n"
         )
