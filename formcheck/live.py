@@ -82,7 +82,8 @@ class LiveCoach:
         self.window_s = window_s
         self.reanalyse_every_s = reanalyse_every_s
         self.fps_hint = fps_hint
-        maxlen = int(window_s * 120) + 1  # enough rows for a 120 fps camera
+        # trimmed by time in feed(); the row cap only guards against a runaway camera clock
+        maxlen = int(window_s * 240) + 1
         self._t: deque[float] = deque(maxlen=maxlen)
         self._image: deque[np.ndarray] = deque(maxlen=maxlen)
         self._world: deque[np.ndarray] = deque(maxlen=maxlen)
@@ -96,6 +97,8 @@ class LiveCoach:
         self._last_rep: tuple[CueResult, ...] = ()
         self._faults_until = -np.inf
         self._hold_s: float | None = None
+        #: start of the hold under way; kept here because a hold may outlast the window
+        self._hold_start: float | None = None
         self.analysis: Analysis | None = None
 
     # -- frames in ------------------------------------------------------------------------------
@@ -115,6 +118,10 @@ class LiveCoach:
         self._t.append(t)
         self._image.append(found.image if found is not None else nan)
         self._world.append(found.world if found is not None else nan)
+        while t - self._t[0] > self.window_s:  # keep the last window_s seconds
+            self._t.popleft()
+            self._image.popleft()
+            self._world.popleft()
 
     def window(self, last: int | None = None) -> PoseTrack:
         """The kept frames (the last ``window_s`` seconds, or the last ``last`` frames)."""
@@ -159,11 +166,19 @@ class LiveCoach:
 
     def _update_hold(self, segments: list[Segment], now: float) -> None:
         holds = [s for s in segments if s.kind == "hold"]
+        last = holds[-1] if holds else None
+        if last is not None and last.end_s >= now - 2 * self.reanalyse_every_s:
+            # the hold goes on: its start is the earlier of what we saw and what the window shows
+            if self._hold_start is None or last.start_s < self._hold_start:
+                self._hold_start = last.start_s
+            self._hold_s = now - self._hold_start
+        else:
+            self._hold_start = None
+            self._hold_s = None
         for s in holds:
             self._longest_hold = max(self._longest_hold, s.end_s - s.start_s)
-        last = holds[-1] if holds else None
-        open_hold = last is not None and last.end_s >= now - 2 * self.reanalyse_every_s
-        self._hold_s = (now - last.start_s) if open_hold and last is not None else None
+        if self._hold_s is not None:
+            self._longest_hold = max(self._longest_hold, self._hold_s)
 
     # -- what to show ---------------------------------------------------------------------------
     def _angles(self) -> tuple[float | None, float | None]:

@@ -115,3 +115,14 @@ def test_live_window_without_a_display_is_one_clear_error(monkeypatch) -> None:
     result = CliRunner().invoke(app, ["live", "--source", str(SAMPLE)])
     assert isinstance(result.exception, OutputError)
     assert "--no-window" in str(result.exception)
+
+
+def test_a_hold_longer_than_the_window_keeps_counting_past_two_minutes() -> None:
+    clip = generate(SynthSpec(drill="table-top", hold_s=150.0, camera="side-left", seed=4))
+    coach = LiveCoach(
+        ReplayBackend(track=clip.track), drill="table-top", fps_hint=30, reanalyse_every_s=2.0
+    )
+    states = [coach.feed(BLANK, float(t)) for t in clip.track.t]
+    assert max(s.hold_s or 0.0 for s in states) > 125.0
+    assert states[-1].longest_hold_s > 125.0
+    assert coach.window().duration_s <= coach.window_s + 0.1
