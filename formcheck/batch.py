@@ -15,6 +15,7 @@ interrupted run never leaves a broken report in place of a finished one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -170,11 +171,26 @@ def _plain(value: Any) -> Any:
     return repr(value)
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of formcheck's own source (drills, thresholds, engine, renderers): a fix or a new
+    default makes earlier reports stale even when the version number stayed the same."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js") and rel.parts[0] != "synth":
+            h.update(str(rel).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def settings_key(options: BatchOptions) -> str:
     """A fingerprint of everything that changes a clip's report besides its bytes."""
     fn = options.analyze_fn
     described = {
         "formcheck": __version__,
+        "code": code_fingerprint(),
         "schema": SCHEMA_VERSION,
         "drill": options.drill,
         "video": options.video,

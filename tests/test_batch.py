@@ -466,3 +466,11 @@ def test_longest_clips_are_started_first(tmp_path: Path, counter: Path) -> None:
     )
     run_batch(root, tmp_path / "out", options=FAKE, executor="serial")
     assert calls(counter) == ["big.mp4", "mid.mp4", "small.mp4"]
+
+
+def test_a_change_to_formcheck_code_makes_earlier_reports_stale(monkeypatch) -> None:
+    from formcheck import batch
+
+    before = batch.settings_key(batch.BatchOptions())
+    monkeypatch.setattr(batch, "code_fingerprint", lambda: "another-engine")
+    assert batch.settings_key(batch.BatchOptions()) != before
