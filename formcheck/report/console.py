@@ -48,7 +48,12 @@ def _header(report: Report) -> Text:
         text.append(f" · rotated {clip.rotation_deg}°")
     text.append(f"\nperson found in {_percent_floor(det.person_fraction)} of frames")
     if det.missing:
-        spans = ", ".join(f"{m.start_s:.1f}–{m.end_s:.1f} s" for m in det.missing[:4])
+        spans = ", ".join(
+            f"{m.start_s:.1f}–{m.end_s:.1f} s"
+            if m.end_s - m.start_s >= 0.1
+            else f"at {m.start_s:.1f} s"
+            for m in det.missing[:4]
+        )
         more = f" (+{len(det.missing) - 4} more)" if len(det.missing) > 4 else ""
         text.append(f" (missing {spans}{more})", style="yellow")
     if report.drill:
@@ -62,9 +67,7 @@ def _header(report: Report) -> Text:
     view = report.view
     text.append(f"\ncamera view: {view.name} (confidence {view.confidence:.0%})")
     if view.cannot_measure:
-        text.append(
-            f"\nthis view cannot measure: {', '.join(view.cannot_measure)}", style="dim"
-        )
+        text.append(f"\nthis view cannot measure: {', '.join(view.cannot_measure)}", style="dim")
     return text
 
 
