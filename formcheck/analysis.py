@@ -41,6 +41,7 @@ from formcheck.segment import (
     find_reps,
     find_single_leg,
     frame_time,
+    retop,
     runs,
     top_pause_s,
 )
@@ -119,19 +120,43 @@ def _working_side(sig: Signals, span: Span) -> str | None:
     return "right" if diff > 0 else "left"
 
 
+def _on_working_leg(sig: Signals, rep: Span, params: SegmentParams) -> Span:
+    """A single-leg rep with its top band read on the working leg's own hip extension.
+
+    The mean of both sides moves half as far (the lifted leg's hip stays flexed), so 5° of it
+    spans ~10° of the working hip and a no-pause top reads twice as long. A side view's far
+    leg is read through a hidden knee, whose error can tilt the plateau by more than the band:
+    there the mean of both sides stays (it halves that error).
+    """
+    if rep.side not in ("left", "right"):
+        return rep
+    if sig.view.is_side and sig.view.facing not in (None, rep.side):
+        return rep
+    own = sig[f"hip_extension_{rep.side}_deg"]
+    if np.isfinite(own[rep.start : rep.end]).sum() < 3:
+        return rep
+    return retop(rep, _top_signal(own, sig.fps, params), sig["hip_lift"], sig.t, params)
+
+
+def _top_signal(ext: np.ndarray, fps: float, params: SegmentParams) -> np.ndarray:
+    """The hip extension the top band is read on."""
+    return smooth_zero_phase(ext, fps, params.top_smooth_s) if params.top_smooth_s > 0 else ext
+
+
 def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     """Reps (with an opening partial) or holds with their single-leg phases, in report order."""
     ext: np.ndarray | None = sig["hip_extension_deg"]
     # the top band is a plateau: judged on a further-smoothed extension, so a jittery hidden
     # knee cannot cut a pause short
     if ext is not None and np.isfinite(ext).any():
-        ext = smooth_zero_phase(ext, sig.fps, params.top_smooth_s)
+        ext = _top_signal(ext, sig.fps, params)
     else:
         ext = None
     if drill.segments == "reps":
         reps = find_reps(sig.t, sig["hip_lift"], ext, params)
         if drill.single_leg:
-            reps = [replace(r, side=_working_side(sig, r)) for r in reps]
+            reps = [_on_working_leg(sig, replace(r, side=_working_side(sig, r)), params)
+                    for r in reps]
         return reps
     # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
     both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])

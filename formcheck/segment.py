@@ -22,7 +22,7 @@ Single-leg phases are stretches inside a hold where one foot is lifted by ``min_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -268,6 +268,33 @@ def _build_reps(
             )
         )
     return spans
+
+
+def retop(
+    span: Span, ext: np.ndarray, pos: np.ndarray, t: np.ndarray, params: SegmentParams | None = None
+) -> Span:
+    """``span`` with its top phase found again on ``ext`` (e.g. the working leg's extension).
+
+    A single-leg rep's top band must be read on the working leg: the lifted leg's hip stays
+    flexed, so the mean of both sides moves half as far and 5° of it spans ~10° of the rep.
+    """
+    if span.kind not in ("rep", "partial"):
+        return span
+    p = params or SegmentParams()
+    lower = span.phase("lower")
+    lower_end = lower[1] if lower is not None else span.end
+    top_s, top_e, peak, top_n = _top_phase(ext, pos, t, span.start, max(lower_end, span.start + 1), p)
+    phases: list[tuple[str, int, int]] = []
+    for name, a, b in span.phases:
+        if name == "lift":
+            phases.append((name, a, top_s))
+        elif name == "top":
+            phases.append((name, top_s, top_e))
+        elif name == "lower":
+            phases.append((name, top_e, b))
+        else:
+            phases.append((name, a, b))
+    return replace(span, phases=tuple(phases), peak=peak, top_frames=top_n)
 
 
 def top_pause_s(span: Span, t: np.ndarray) -> float:

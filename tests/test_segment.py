@@ -14,7 +14,15 @@ from builders import (
 )
 
 from formcheck.analysis import analyze_track
-from formcheck.segment import SegmentParams, close_gaps, find_reps, runs, swing_pivots
+from formcheck.segment import (
+    SegmentParams,
+    close_gaps,
+    find_reps,
+    retop,
+    runs,
+    swing_pivots,
+    top_pause_s,
+)
 
 
 def _reps(track, drill: str = "banded-bridge"):
@@ -201,3 +209,27 @@ def test_single_leg_phase_edges_do_not_hang_on_the_lift_read() -> None:
              for h in (6.0, 3.0)}
     d = {h: t[s.end - 1] - t[s.start] for h, s in spans.items()}
     assert d[6.0] == pytest.approx(d[3.0], abs=0.1)
+
+
+def test_a_single_leg_top_band_is_read_on_the_working_leg() -> None:
+    # a sharp top (no pause), then a slow lowering at 20°/s: 5° of the working hip is ~0.25 s
+    # of lowering; the lifted leg's hip stays flexed at 95°, so the mean of both sides moves
+    # half as far and its 5° band spans twice the time
+    fps = 20.0
+    t = np.arange(0, 8.0, 1 / fps)
+    own = np.full(t.size, 90.0)
+    up = (t >= 1.0) & (t < 2.0)
+    own[up] = 90.0 + 87.0 * (t[up] - 1.0)
+    down = t >= 2.0
+    own[down] = np.maximum(177.0 - 20.0 * (t[down] - 2.0), 90.0)
+    pos = (own - 90.0) / 87.0
+    mean = (own + 95.0) / 2.0
+    (rep,) = find_reps(t, pos, mean)
+    fixed = retop(rep, own, pos, t)
+    assert top_pause_s(rep, t) >= 0.6  # the mean's band: ~0.65 s
+    assert top_pause_s(fixed, t) <= 0.4  # the working hip's: ~0.35 s (0.25 s plus the lift)
+    assert fixed.kind == rep.kind and fixed.start == rep.start and fixed.end == rep.end
+    assert fixed.phase("lift")[1] == fixed.phase("top")[0]
+    assert fixed.phase("top")[1] == fixed.phase("lower")[0]
+    assert fixed.phase("lower")[1] == rep.phase("lower")[1]
+    assert fixed.phase("bottom") == rep.phase("bottom")
