@@ -11,7 +11,8 @@ A rep is lift → top → lower → bottom, counted when a lift reaches the top;
 at the top gives a ``partial`` segment (its top and lowering) that is not counted as a rep, and
 a clip that ends before the lowering finishes gives a rep with ``complete=False``. The top
 phase is the time the hip extension stays within ``top_band_deg`` of the rep's peak (where the
-view shows hip extension; else within 10 % of the hip-lift range).
+view shows hip extension; else within 10 % of the hip-lift range). A single-leg rep's band is
+read again on the working hip (`retop`): the mean of both sides moves half as far.
 
 Holds
 -----
