@@ -30,6 +30,7 @@ from formcheck.report.model import (
     Report,
     Segment,
     SideSummary,
+    Status,
     TimeSpan,
     Timings,
     ViewInfo,
@@ -155,14 +156,19 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     if drill.segments == "reps":
         reps = find_reps(sig.t, sig["hip_lift"], ext, params)
         if drill.single_leg:
-            reps = [_on_working_leg(sig, replace(r, side=_working_side(sig, r)), params)
-                    for r in reps]
+            reps = [
+                _on_working_leg(sig, replace(r, side=_working_side(sig, r)), params) for r in reps
+            ]
         return reps
     # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
     both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])
     holds = find_holds(sig.t, both, sig["hip_lift"], params)
     legs = find_single_leg(
-        sig.t, sig["foot_rise_left_cm"], sig["foot_rise_right_cm"], holds, params,
+        sig.t,
+        sig["foot_rise_left_cm"],
+        sig["foot_rise_right_cm"],
+        holds,
+        params,
         near=sig.view.facing if sig.view.is_side else None,
     )
     return holds + legs
@@ -284,6 +290,37 @@ def _judge_all(drill: Drill, sig: Signals, spans: list[Span]) -> list[CueResult]
     return results
 
 
+#: a person missing for longer than this inside a segment: its cues cannot be judged (gap
+#: filling bridges only short dropouts; across a longer absence the segment may join two reps)
+MAX_UNSEEN_IN_SEGMENT_S = 0.5
+
+
+def out_of_view(
+    results: list[CueResult], segments: list[Segment], missing: list[TimeSpan]
+) -> list[CueResult]:
+    """Results of segments during which the person was out of view (or not found) for longer
+    than `MAX_UNSEEN_IN_SEGMENT_S` become not measurable, saying when."""
+    gaps = [m for m in missing if m.end_s - m.start_s > MAX_UNSEEN_IN_SEGMENT_S]
+    if not gaps:
+        return results
+    unseen: dict[int, TimeSpan] = {}
+    for seg in segments:
+        for g in gaps:
+            if g.start_s < seg.end_s and g.end_s > seg.start_s:
+                unseen.setdefault(seg.index, g)
+    out = []
+    for r in results:
+        gap = unseen.get(r.segment_index) if r.segment_index is not None else None
+        if gap is not None and r.status in (Status.PASS, Status.FAULT, Status.ADVICE):
+            why = f"not measurable: the person was out of view {gap.start_s:.1f}–{gap.end_s:.1f} s"
+            r = replace(
+                r, status=Status.NOT_MEASURABLE, value=None, threshold=None, message=why,
+                fault_spans=[],
+            )  # fmt: skip
+        out.append(r)
+    return out
+
+
 def _detection(track: PoseTrack) -> Detection:
     n = len(track)
     det = track.detected
@@ -395,7 +432,7 @@ def analyze_track(
     spans = _segments(sig, d, _segment_params(d, settings.segment_params()))
     sig = with_working_side(sig, spans)
     segments = [_report_segment(sig, s, i) for i, s in enumerate(spans)]
-    results = _judge_all(d, sig, spans)
+    results = out_of_view(_judge_all(d, sig, spans), segments, _detection(track).missing)
     report = Report(
         clip=clip
         or ClipInfo(
