@@ -39,3 +39,10 @@ def test_readme_names_commands_that_exist() -> None:
     assert "./install.sh && .venv/bin/formcheck analyze sample_videos/" in readme
     clip = readme.split(".venv/bin/formcheck analyze ", 1)[1].split()[0]
     assert (ROOT / clip).is_file(), clip
+
+
+def test_readme_has_no_placeholder_left() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert not re.search(r"\b[A-Z]{3,}_[A-Z_]{3,}\b", readme)
