@@ -441,8 +441,10 @@ def arms_crossed(cue: Cue, ctx: CueContext) -> CueResult:
 @check("hands_on_glutes")
 def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
     """Over the set's reps: hands on the glutes for ≥ ``min_fraction`` (advice)."""
+    if not ctx.spans:  # no set was done: nothing to advise on
+        return not_measurable(cue, ctx, "not measurable: no reps or holds in the clip")
     x = ctx.signals["hands_on_glutes"]
-    idx = np.concatenate([np.arange(s.start, s.end) for s in ctx.spans] or [np.arange(x.size)])
+    idx = np.concatenate([np.arange(s.start, s.end) for s in ctx.spans])
     sel = x[idx]
     if finite_fraction(sel) < MIN_VALID_FRACTION:
         return not_measurable(cue, ctx, "not measurable: the wrists were not visible enough")

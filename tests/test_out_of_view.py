@@ -38,3 +38,13 @@ def test_cues_of_a_rep_with_the_person_out_of_view_are_not_measurable() -> None:
         r.status is Status.PASS for r in report.results if r.segment_index == seen[0].index
     )
     assert "no person in" in " ".join(report.warnings) or report.detection.missing
+
+
+def test_no_set_no_advice() -> None:
+    """A clip with no reps or holds gets no 'grab your glutes' advice: there was no set."""
+    clip = generate(SynthSpec(drill="banded-bridge", reps=1, camera="side-left", seed=1))
+    still = clip.track[:10]  # lying still before the first lift
+    report = analyze_track(still, drill="banded-bridge").report
+    assert not report.segments
+    grab = [r for r in report.results if r.cue_id == "sbb.grab_glutes"]
+    assert grab and grab[0].status is Status.NOT_MEASURABLE
