@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.landmarks import NUM_LANDMARKS
+from formcheck.report.atomic import part_path
 
 TRACK_FORMAT_VERSION = 1
 
@@ -113,7 +113,7 @@ class PoseTrack:
                 k: getattr(self.source, k) for k in self.source.__dataclass_fields__
             },
         }
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.part")  # per process: batch workers
+        tmp = part_path(path)  # per process: batch workers may write the same track
         with open(tmp, "wb") as fh:
             np.savez_compressed(
                 fh, t=self.t, image=self.image, world=self.world, meta=np.array(json.dumps(meta))

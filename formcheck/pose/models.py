@@ -20,6 +20,7 @@ from pathlib import Path
 
 from formcheck.errors import ModelError, OutputError
 from formcheck.pose._mp import import_mediapipe
+from formcheck.report.atomic import part_path
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def build_full_task(out_dir: Path = DEFAULT_MODELS_DIR, *, overwrite: bool = Fal
     }
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(target.name + ".part")
+        part = part_path(target)
         model_asset_bundle_utils.create_model_asset_bundle(bundle, str(part))
         part.replace(target)
     except OSError as err:

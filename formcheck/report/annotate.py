@@ -13,7 +13,6 @@ Frames are RGB (as `formcheck.video` yields them); colours here are RGB tuples.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +27,7 @@ import numpy as np
 
 from formcheck.errors import OutputError
 from formcheck.landmarks import SKELETON
+from formcheck.report.atomic import part_path
 from formcheck.report.model import CueResult, Report, Status
 from formcheck.report.words import cue_words
 
@@ -226,6 +226,15 @@ def _fault_spans(report: Report) -> list[tuple[float, float, str]]:
     return spans
 
 
+def landmarks_px(row: np.ndarray, size: tuple[int, int]) -> np.ndarray | None:
+    """(33, 3) pixel x, y and visibility from one frame's normalised image landmarks, or None
+    when nobody was found in it."""
+    if not np.isfinite(row[:, :2]).any():
+        return None
+    w, h = size
+    return np.stack([row[:, 0] * w, row[:, 1] * h, row[:, 3]], axis=1)
+
+
 class FrameStates:
     """Looks up the `FrameState` of a frame at time ``t`` from an analysis."""
 
@@ -265,13 +274,7 @@ class FrameStates:
         return float(arr[i])
 
     def _landmarks(self, i: int | None, size: tuple[int, int]) -> np.ndarray | None:
-        if i is None:
-            return None
-        row = self.track.image[i]
-        if not np.isfinite(row[:, :2]).any():
-            return None
-        w, h = size
-        return np.stack([row[:, 0] * w, row[:, 1] * h, row[:, 3]], axis=1)
+        return None if i is None else landmarks_px(self.track.image[i], size)
 
     def _hold(self, t: float) -> tuple[float | None, float]:
         current, longest = None, 0.0
@@ -341,7 +344,7 @@ class VideoSink:
         self.preset = preset
         self.width = 0 if width is None else width + width % 2
         self.height = 0 if height is None else height + height % 2
-        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+        self._tmp = part_path(self.path)
         self._container: Any = None
         self._stream: Any = None
         self._last_pts = -1

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.landmarks import NAMES, SIDE
+from formcheck.report.atomic import write_text_atomic
 from formcheck.synth.render.clip import RenderedTruth
 from formcheck.synth.render.geometry import angle_deg
 
@@ -118,8 +119,5 @@ def truth_document(
 
 def write_truth(path: Path, doc: dict[str, Any]) -> None:
     """Write compactly (one line per top-level key) and atomically."""
-    path = Path(path)
-    tmp = path.with_suffix(".tmp")
     parts = [f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" for k, v in doc.items()]
-    tmp.write_text("{\n" + ",\n".join(parts) + "\n}\n")
-    tmp.replace(path)
+    write_text_atomic(path, "{\n" + ",\n".join(parts) + "\n}\n")
