@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import typer
@@ -12,21 +13,20 @@ import typer
 from formcheck.cli.analyze import BACKEND_HELP, DrillChoice
 from formcheck.errors import OutputError
 
+if TYPE_CHECKING:
+    from formcheck.live import LiveState
+    from formcheck.report.annotate import FrameState
+
 WINDOW_TITLE = "formcheck live (q to quit)"
 
 
-def _frame_state(state, index: int, size: tuple[int, int]):  # noqa: ANN001, ANN202
-    from formcheck.report.annotate import FrameState
+def _frame_state(state: LiveState, index: int, size: tuple[int, int]) -> FrameState:
+    from formcheck.report.annotate import FrameState, landmarks_px
 
-    px = None
-    if state.landmarks is not None:
-        w, h = size
-        lm = state.landmarks
-        px = np.column_stack([lm[:, 0] * w, lm[:, 1] * h, lm[:, 3]])
     return FrameState(
         index=index,
         t=state.t,
-        landmarks_px=px,
+        landmarks_px=None if state.landmarks is None else landmarks_px(state.landmarks, size),
         hip_extension_deg=state.hip_extension_deg,
         head_neck_deg=state.head_neck_deg,
         reps_done=state.reps_done,
