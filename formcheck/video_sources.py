@@ -45,6 +45,9 @@ _CONTAINER_MAGIC: tuple[tuple[int, bytes], ...] = (
 )
 #: FFmpeg demuxers that will "open" almost any text file: never a phone video
 _TEXT_FORMATS = {"tty", "ansi", "txt"}
+#: FFmpeg's demuxers for still images (these two and every ``*_pipe``: jpeg_pipe, png_pipe, …):
+#: a photo, never a video, whatever its name says (yuv4mpegpipe, raw video, is not one of them)
+_IMAGE_DEMUXERS = {"image2", "image2pipe"}
 #: swscale filter for scaling big frames down: the cheapest one (4K → 1280 px in ~7 ms on one
 #: core, against ~16 ms for AREA); the pose model resamples to 256 px crops anyway
 SCALE_INTERPOLATION = "FAST_BILINEAR"
@@ -90,6 +93,11 @@ def open_file(path: Path, *, fps: float | None, max_side: int | None) -> VideoSo
         raise
 
 
+def _is_still_image(demuxer: str) -> bool:
+    """True for FFmpeg's demuxers of single images (a JPEG or PNG however it is named)."""
+    return demuxer in _IMAGE_DEMUXERS or demuxer.endswith("_pipe")
+
+
 def _why(err: Exception) -> str:
     text = getattr(err, "strerror", None) or str(err)
     return str(text).splitlines()[0][:120]
@@ -100,6 +108,10 @@ def _source_for(
 ) -> VideoSource:
     if container.format.name in _TEXT_FORMATS:
         raise NotAVideo(f"{path}: not a video file (FFmpeg reads it as text)")
+    if _is_still_image(container.format.name):
+        raise NotAVideo(
+            f"{path}: a still image, not a video (put a set's frames in a folder to analyse them)"
+        )
     if not container.streams:
         raise EmptyVideo(f"{path}: the video has no frames (the container is empty)")
     if not container.streams.video:

@@ -66,6 +66,20 @@ def test_bad_files_get_one_line_and_distinct_exit_codes(
     assert result.stderr.strip().count("\n") == 0
 
 
+def test_photo_renamed_mp4_is_not_a_video(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    photo = tmp_path / "photo.jpg"
+    cv2.imwrite(str(photo), np.full((120, 160, 3), 90, np.uint8))
+    clip = tmp_path / "set1.mp4"
+    clip.write_bytes(photo.read_bytes())
+    result = run_cli("analyze", str(clip), "--quiet", "--no-cache")
+    assert result.returncode == EXIT_CODES["NotAVideo"], result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "set1.mp4: a still image, not a video" in result.stderr
+
+
 def test_exit_codes_are_distinct() -> None:
     assert len(set(EXIT_CODES.values())) == len(EXIT_CODES)
     assert 0 not in EXIT_CODES.values() and 1 not in EXIT_CODES.values()

@@ -222,6 +222,23 @@ def test_text_file_renamed_mp4_is_not_a_video(tmp_path: Path) -> None:
     _one_line(info.value, "notes.mp4")
 
 
+@pytest.mark.parametrize("image_suffix", [".jpg", ".png"])
+def test_still_image_renamed_mp4_is_not_a_video(tmp_path: Path, image_suffix: str) -> None:
+    cv2 = pytest.importorskip("cv2")
+    image = tmp_path / f"photo{image_suffix}"
+    cv2.imwrite(str(image), marker_frame(48, 64))
+    fake = tmp_path / "photo.mp4"
+    fake.write_bytes(image.read_bytes())
+    with pytest.raises(errors.NotAVideo, match="still image") as info:
+        open_video(fake)
+    _one_line(info.value, "photo.mp4")
+
+
+def test_a_one_frame_video_is_still_a_video(clip_dir: Path) -> None:
+    frames, info, _ = read_all(simple_clip(clip_dir / "one.mp4", 1))
+    assert len(frames) == 1 and info.codec == "h264"
+
+
 def test_audio_only_file_is_not_a_video(tmp_path: Path) -> None:
     import av
 
