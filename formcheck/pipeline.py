@@ -53,8 +53,10 @@ def analyze(
     use_cache: bool = True,
     cache_dir: Path | None = None,
     progress: ProgressFn | None = None,
+    image_fps: float | None = None,
 ) -> Analysis:
     """Analyse one clip: track the body (or reuse the cached track), then judge every cue.
+    ``image_fps`` is the rate a folder of images was taken at (30 assumed, with a warning).
 
     Example::
 
@@ -76,6 +78,7 @@ def analyze(
         use_cache=use_cache,
         progress=progress,
         count_people_with=people_model(),
+        image_fps=image_fps,
     )
     t1 = time.perf_counter()
     analysis = analyze_track(

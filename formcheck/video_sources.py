@@ -284,7 +284,11 @@ def _report_truncation(source: VideoSource, state: _DecodeState, info: VideoInfo
 # folder of images (OpenCV; imread applies the EXIF orientation)
 
 
-def open_image_folder(folder: Path, *, fps: float | None, max_side: int | None) -> VideoSource:
+def open_image_folder(
+    folder: Path, *, fps: float | None, max_side: int | None, image_fps: float | None = None
+) -> VideoSource:
+    """The folder's images in name order, taken ``image_fps`` a second (30 assumed, with a
+    warning, when not given); ``fps`` subsamples them as it does a video."""
     import cv2
 
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -293,19 +297,22 @@ def open_image_folder(folder: Path, *, fps: float | None, max_side: int | None) 
     first = cv2.imread(str(files[0]), cv2.IMREAD_COLOR)
     if first is None:
         raise NotAVideo(f"{files[0]}: not an image OpenCV can read")
-    rate = float(fps) if fps else DEFAULT_IMAGE_FPS
+    if image_fps is not None and not (math.isfinite(image_fps) and image_fps > 0):
+        raise ValueError(f"image_fps must be a positive number, got {image_fps}")
+    rate = float(image_fps) if image_fps else DEFAULT_IMAGE_FPS
     height, width = first.shape[:2]
+    duration = len(files) / rate
     info = VideoInfo(
         path=str(folder),
         width=width,
         height=height,
         fps=rate,
-        frame_count=len(files),
-        duration_s=len(files) / rate,
+        frame_count=min(len(files), math.ceil(duration * fps)) if fps else len(files),
+        duration_s=duration,
         codec="images",
         kind="images",
         scale=scale_for(width, height, max_side),
-        fps_requested=None,
+        fps_requested=fps,
     )
     source: VideoSource
 
@@ -324,7 +331,12 @@ def open_image_folder(folder: Path, *, fps: float | None, max_side: int | None) 
                 f"{skipped} file(s) in {folder.name} could not be read as images"
             )
 
-    source = VideoSource(info, producer, fps=None)
+    source = VideoSource(info, producer, fps=fps)
+    if image_fps is None:
+        source.warnings.append(
+            f"{folder.name}: the images' frame rate is not known, {rate:.0f} fps assumed"
+            " (give it with --image-fps; tempo and hold times scale with it)"
+        )
     return source
 
 

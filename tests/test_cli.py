@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import av
 import pytest
 from typer.testing import CliRunner
 
@@ -111,3 +112,42 @@ def test_clip_with_nobody_reports_it_and_exits_with_no_person(tmp_path: Path) ->
     report = json.loads(out.read_text())
     assert report["detection"]["frames_with_person"] == 0
     assert report["warnings"].count("no person was found in any frame") == 1
+
+
+def _noise_images(folder: Path, n: int = 12) -> Path:
+    import cv2
+    import numpy as np
+
+    folder.mkdir()
+    rng = np.random.default_rng(1)
+    for i in range(n):
+        cv2.imwrite(str(folder / f"{i:03d}.png"), rng.integers(0, 255, (60, 80, 3), np.uint8))
+    return folder
+
+
+def test_image_folder_rate_is_assumed_with_a_warning_and_fps_subsamples(tmp_path: Path) -> None:
+    from formcheck.track import PoseTrack
+
+    folder = _noise_images(tmp_path / "frames")
+    out = tmp_path / "t.npz"
+    result = run_cli("track", str(folder), "-o", str(out), "--fps", "10")
+    assert result.returncode == 0, result.stderr
+    assert "30 fps assumed" in result.stderr and "--image-fps" in result.stderr
+    assert PoseTrack.load(out).t.tolist() == pytest.approx([0.0, 0.1, 0.2, 0.3])
+
+
+def test_image_folder_rate_given_with_image_fps(tmp_path: Path) -> None:
+    folder = _noise_images(tmp_path / "frames")
+    out = tmp_path / "r.json"
+    video = tmp_path / "annotated.mp4"
+    result = run_cli(
+        "analyze", str(folder), "--image-fps", "12", "--json", str(out), "--video", str(video), "-q"
+    )
+    assert result.returncode == EXIT_CODES["NoPersonFound"], result.stderr
+    report = json.loads(out.read_text())
+    assert report["clip"]["fps"] == 12 and report["clip"]["frames"] == 12
+    assert report["clip"]["duration_s"] == pytest.approx(1.0)
+    assert not any("assumed" in w for w in report["warnings"])
+    with av.open(str(video)) as container:  # the annotated video plays the images at 12 a second
+        times = [float(f.time) for f in container.decode(video=0)]
+    assert len(times) == 12 and times[-1] - times[0] == pytest.approx(11 / 12, abs=0.01)

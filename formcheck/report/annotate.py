@@ -523,7 +523,8 @@ def write_annotated_video(
     from formcheck.video import open_video
 
     clip = Path(clip_path or analysis.report.clip.path)
-    with open_video(clip) as source:
+    # a folder of images plays at the rate it was analysed at
+    with open_video(clip, image_fps=analysis.report.clip.fps or None) as source:
         info = source.info
         with VideoSink(out_path, fps=info.fps) as sink:
             for i, (frame, img) in enumerate(
