@@ -35,10 +35,11 @@ def clip_info_from(result: TrackResult, path: str | Path | None = None) -> ClipI
         width=int(info.width),
         height=int(info.height),
         fps=float(info.fps),
-        duration_s=float(info.duration_s or track.duration_s),
+        duration_s=float(track.duration_s if len(track) else info.duration_s),
         frames=len(track),
         rotation_deg=int(info.rotation_deg),
         codec=str(info.codec),
+        declared_duration_s=float(info.duration_s),
     )
 
 

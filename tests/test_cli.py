@@ -151,3 +151,23 @@ def test_image_folder_rate_given_with_image_fps(tmp_path: Path) -> None:
     with av.open(str(video)) as container:  # the annotated video plays the images at 12 a second
         times = [float(f.time) for f in container.decode(video=0)]
     assert len(times) == 12 and times[-1] - times[0] == pytest.approx(11 / 12, abs=0.01)
+
+
+def test_truncated_clip_header_shows_the_decoded_length(tmp_path: Path) -> None:
+    from fixtures_video import write_clip
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    frames = [rng.integers(0, 255, (96, 128, 3), np.uint8) for _ in range(60)]
+    whole = write_clip(tmp_path / "whole.mp4", frames, faststart=True)  # 2.0 s declared
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    out = tmp_path / "r.json"
+    html = tmp_path / "r.html"
+    result = run_cli("analyze", str(cut), "--no-cache", "--json", str(out), "--html", str(html))
+    report = json.loads(out.read_text())
+    decoded = report["clip"]["duration_s"]
+    assert 0.2 < decoded < 1.5 and report["clip"]["declared_duration_s"] == pytest.approx(2.0)
+    header = result.stdout.splitlines()[0]
+    assert f"cut.mp4  {decoded:.1f} s (the file says 2.0 s)" in header, header
+    assert f"{decoded:.1f} s (the file says 2.0 s)" in html.read_text()
