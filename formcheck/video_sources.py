@@ -355,10 +355,27 @@ def _to_rgb(bgr: np.ndarray, scale: float) -> np.ndarray:
 # webcam (OpenCV)
 
 
+#: OpenCV's log level while probing a camera: its WARN/ERROR lines about a missing camera
+#: would come before formcheck's own one-line message
+_OPENCV_SILENT = 0
+
+
+def _probe_camera(index: int) -> Any:
+    """``cv2.VideoCapture(index)`` without OpenCV's own log lines."""
+    import cv2
+
+    level = cv2.getLogLevel()
+    cv2.setLogLevel(_OPENCV_SILENT)
+    try:
+        return cv2.VideoCapture(index)
+    finally:
+        cv2.setLogLevel(level)
+
+
 def open_webcam(index: int, *, fps: float | None, max_side: int | None) -> VideoSource:
     import cv2
 
-    cap = cv2.VideoCapture(index)
+    cap = _probe_camera(index)
     if not cap.isOpened():
         raise InputNotFound(f"webcam {index}: could not be opened")
     cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)

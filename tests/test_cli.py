@@ -154,8 +154,8 @@ def test_image_folder_rate_given_with_image_fps(tmp_path: Path) -> None:
 
 
 def test_truncated_clip_header_shows_the_decoded_length(tmp_path: Path) -> None:
-    from fixtures_video import write_clip
     import numpy as np
+    from fixtures_video import write_clip
 
     rng = np.random.default_rng(2)
     frames = [rng.integers(0, 255, (96, 128, 3), np.uint8) for _ in range(60)]

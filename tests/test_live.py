@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import av
@@ -11,7 +13,7 @@ from typer.testing import CliRunner
 
 from formcheck.analysis import analyze_track
 from formcheck.cli import app
-from formcheck.errors import OutputError
+from formcheck.errors import InputNotFound, OutputError
 from formcheck.live import LiveCoach, LiveState
 from formcheck.pose.replay import ReplayBackend
 from formcheck.synth import Faults, SynthSpec, Tempo, generate
@@ -126,3 +128,13 @@ def test_a_hold_longer_than_the_window_keeps_counting_past_two_minutes() -> None
     assert max(s.hold_s or 0.0 for s in states) > 125.0
     assert states[-1].longest_hold_s > 125.0
     assert coach.window().duration_s <= coach.window_s + 0.1
+
+
+def test_no_camera_is_formcheck_s_one_line_without_opencv_noise() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "live", "--no-window",
+         "--camera", "97"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == InputNotFound.exit_code
+    assert result.stderr.strip() == "formcheck: webcam 97: could not be opened"

@@ -38,7 +38,7 @@ MODEL_HELP = (
     "(full is built offline by `formcheck models build-full`)."
 )
 FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
-IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (30 assumed, with a warning)."
+IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (else 30, with a warning)."
 
 
 def progress_columns(unit: str) -> list[ProgressColumn]:

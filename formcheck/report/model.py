@@ -52,7 +52,8 @@ class ClipInfo:
     def declared_differs(self) -> bool:
         """The file declares a length other than what was decoded (by more than a frame or two)."""
         slack = max(0.15, 2.0 / self.fps) if self.fps > 0 else 0.15
-        return self.declared_duration_s > 0 and abs(self.declared_duration_s - self.duration_s) > slack
+        off_by = abs(self.declared_duration_s - self.duration_s)
+        return self.declared_duration_s > 0 and off_by > slack
 
 
 @dataclass(frozen=True, kw_only=True)
