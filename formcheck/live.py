@@ -3,8 +3,9 @@
 `LiveCoach.feed(frame, t)` runs the pose backend on the frame, keeps the last
 ``window_s`` seconds of landmarks (memory stays flat however long the session), and every
 ``reanalyse_every_s`` re-runs the same analysis as ``formcheck analyze`` on that window. A rep
-is counted, and its cues shown, once it has finished; the angles on screen are smoothed
-causally (One Euro), so they never wait for the future.
+is counted, and its cues shown, once it has finished; so are a table top's holds and
+single-leg phases (`LiveState.finished` names each as it ends). The angles on screen are
+smoothed causally (One Euro), so they never wait for the future.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from itertools import islice
 import numpy as np
 
 from formcheck.analysis import Analysis, analyze_track
+from formcheck.drills import get_drill
 from formcheck.pose.base import Landmarks, PoseBackend
-from formcheck.report.model import CueResult, Segment, Status
+from formcheck.report.model import CueResult, Report, Segment, Status
 from formcheck.report.words import cue_words
 from formcheck.signals import compute_signals
 from formcheck.track import PoseTrack
@@ -27,6 +29,24 @@ log = logging.getLogger(__name__)
 
 #: how long the last finished rep's faults stay on screen
 SHOW_FAULTS_S = 4.0
+#: a rep is judged once two analyses in a row agree, within this, on when its bottom began:
+#: while the hips are still coming down each new look moves the bottom later, and a rep
+#: judged then reads as lowered too fast and short of the floor
+SETTLED_S = 0.25
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finished:
+    """A rep, a hold or a single-leg phase that has just ended, with its cue results."""
+
+    #: "rep", "hold" or "single_leg"
+    kind: str
+    #: 1 for the session's first of its kind, 2 for the second, …
+    number: int
+    #: the working side of a one-leg rep or phase, else None
+    side: str | None = None
+    duration_s: float = 0.0
+    results: tuple[CueResult, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,10 +59,17 @@ class LiveState:
     head_neck_deg: float | None = None
     reps_done: int = 0
     drill: str = ""
+    #: what the drill is counted in: "reps", or "holds" (table top: holds and one-leg phases)
+    counts: str = "reps"
     view: str = ""
     #: seconds into the hold under way (table top), else None
     hold_s: float | None = None
     longest_hold_s: float = 0.0
+    holds_done: int = 0
+    #: "right leg 1.2 s" while a single-leg phase is under way (its working side), else None
+    one_leg: str | None = None
+    #: what ended with this frame (most frames: nothing)
+    finished: tuple[Finished, ...] = ()
     #: plain-words lines for the faults of the last finished rep, while they are shown
     faults: tuple[str, ...] = ()
     #: every cue result of the last finished rep
@@ -58,6 +85,10 @@ def fault_line(result: CueResult) -> str:
     words = cue_words(result.cue_id).fault
     detail = result.message.translate(_ASCII).encode("ascii", "replace").decode()
     return f"{words}: {detail}" if detail else words
+
+
+def _start(seg: Segment) -> float:
+    return seg.start_s
 
 
 def _finished_at(seg: Segment) -> float:
@@ -93,7 +124,17 @@ class LiveCoach:
         self._reps = 0
         self._longest_hold = 0.0
         self._drill_name = ""
+        self._counts = "reps"
         self._view = ""
+        #: when the reps of the last analysis reached their bottom (see SETTLED_S)
+        self._bottoms_seen: list[float] = []
+        self._finished: list[Finished] = []
+        self._holds = 0
+        self._hold_end = -np.inf
+        self._holds_counted_until = -np.inf
+        self._single_legs = 0
+        self._legs_counted_until = -np.inf
+        self._one_leg: str | None = None
         self._last_rep: tuple[CueResult, ...] = ()
         self._faults_until = -np.inf
         self._hold_s: float | None = None
@@ -107,6 +148,7 @@ class LiveCoach:
         if self._t and t <= self._t[-1]:
             t = self._t[-1] + 1e-3  # cameras repeat timestamps; keep them increasing
         self._size = (frame_rgb.shape[1], frame_rgb.shape[0])
+        self._finished = []
         found = self.backend.process(frame_rgb, t)
         self._append(found, t)
         if t - self._last_analysis_t >= self.reanalyse_every_s and len(self._t) > 2:
@@ -146,39 +188,113 @@ class LiveCoach:
         report = analysis.report
         if report.drill is not None:
             self._drill_name = report.drill.name
+            self._counts = get_drill(report.drill.id).segments
         self._view = report.view.name
         self._count_finished(analysis, now)
-        self._update_hold(report.segments, now)
+        self._update_hold(report, now)
+        self._count_single_legs(report, now)
 
     def _count_finished(self, analysis: Analysis, now: float) -> None:
         report = analysis.report
         # a rep is finished once the athlete is back down: its bottom phase has begun (a rep's
         # segment runs on through the rest on the floor until the next lift)
         edge = now - 0.25
+        previous, self._bottoms_seen = self._bottoms_seen, []
         for seg in report.segments:
-            if seg.kind != "rep" or _finished_at(seg) >= edge or seg.start_s <= self._counted_until:
+            if seg.kind != "rep" or _finished_at(seg) >= edge:
+                continue
+            bottom = _finished_at(seg)
+            self._bottoms_seen.append(bottom)
+            settled = any(abs(bottom - b) <= SETTLED_S for b in previous)
+            if seg.start_s <= self._counted_until or not settled:
                 continue
             self._reps += 1
             self._counted_until = seg.start_s + 0.5 * (seg.end_s - seg.start_s)
             self._last_rep = tuple(r for r in report.results if r.segment_index == seg.index)
-            if any(r.status is Status.FAULT for r in self._last_rep):
-                self._faults_until = now + SHOW_FAULTS_S
+            # a good rep clears the last one's faults (and the red skeleton) at once
+            faulty = any(r.status is Status.FAULT for r in self._last_rep)
+            self._faults_until = now + SHOW_FAULTS_S if faulty else -np.inf
+            self._finished.append(
+                Finished(
+                    kind="rep",
+                    number=self._reps,
+                    side=seg.side,
+                    duration_s=bottom - seg.start_s,
+                    results=self._last_rep,
+                )
+            )
 
-    def _update_hold(self, segments: list[Segment], now: float) -> None:
-        holds = [s for s in segments if s.kind == "hold"]
+    def _going_on(self, seg: Segment, now: float) -> bool:
+        return seg.end_s >= now - 2 * self.reanalyse_every_s
+
+    def _update_hold(self, report: Report, now: float) -> None:
+        holds = [s for s in report.segments if s.kind == "hold"]
         last = holds[-1] if holds else None
-        if last is not None and last.end_s >= now - 2 * self.reanalyse_every_s:
-            # the hold goes on: its start is the earlier of what we saw and what the window shows
-            if self._hold_start is None or last.start_s < self._hold_start:
-                self._hold_start = last.start_s
+        going_on = last is not None and self._going_on(last, now)
+        if self._hold_start is not None and (
+            last is None or not going_on or last.start_s > self._hold_end
+        ):
+            self._finish_hold(report)
+        if last is not None and going_on:
+            # the hold goes on: its start is the earlier of what we saw and what the window
+            # shows, never before the end of the hold already counted
+            start = max(last.start_s, self._holds_counted_until)
+            if self._hold_start is None or start < self._hold_start:
+                self._hold_start = start
+            self._hold_end = last.end_s
             self._hold_s = now - self._hold_start
         else:
             self._hold_start = None
             self._hold_s = None
         for s in holds:
-            self._longest_hold = max(self._longest_hold, s.end_s - s.start_s)
-        if self._hold_s is not None:
-            self._longest_hold = max(self._longest_hold, self._hold_s)
+            if s is not last or not going_on:  # the one under way counts through _hold_s
+                self._longest_hold = max(self._longest_hold, s.end_s - s.start_s)
+
+    def _finish_hold(self, report: Report) -> None:
+        """The hold followed so far has ended: count it, with the results of its segment."""
+        assert self._hold_start is not None
+        start = self._hold_start
+        seen = [
+            s
+            for s in report.segments
+            if s.kind == "hold" and s.end_s >= start and s.start_s <= self._hold_end
+        ]
+        if seen:
+            self._hold_end = seen[-1].end_s  # the latest look at its end is the best one
+        self._holds += 1
+        self._holds_counted_until = self._hold_end
+        duration = self._hold_end - start
+        self._longest_hold = max(self._longest_hold, duration)
+        results = (
+            tuple(r for r in report.results if r.segment_index == seen[-1].index) if seen else ()
+        )
+        self._finished.append(
+            Finished(kind="hold", number=self._holds, duration_s=duration, results=results)
+        )
+        self._hold_start = None
+        self._hold_s = None
+
+    def _count_single_legs(self, report: Report, now: float) -> None:
+        """Single-leg phases of a hold: shown while under way, counted once they end."""
+        self._one_leg = None
+        phases = sorted((s for s in report.segments if s.kind == "single_leg"), key=_start)
+        for seg in phases:
+            if seg.start_s <= self._legs_counted_until:
+                continue
+            if self._going_on(seg, now):
+                self._one_leg = f"{seg.side or 'one'} leg {now - seg.start_s:.1f} s"
+                continue
+            self._single_legs += 1
+            self._legs_counted_until = seg.end_s
+            self._finished.append(
+                Finished(
+                    kind="single_leg",
+                    number=self._single_legs,
+                    side=seg.side,
+                    duration_s=seg.end_s - seg.start_s,
+                    results=tuple(r for r in report.results if r.segment_index == seg.index),
+                )
+            )
 
     # -- what to show ---------------------------------------------------------------------------
     def _angles(self) -> tuple[float | None, float | None]:
@@ -213,9 +329,13 @@ class LiveCoach:
             head_neck_deg=head,
             reps_done=self._reps,
             drill=self._drill_name,
+            counts=self._counts,
             view=self._view,
             hold_s=self._hold_s,
-            longest_hold_s=self._longest_hold,
+            longest_hold_s=max(self._longest_hold, self._hold_s or 0.0),
+            holds_done=self._holds,
+            one_leg=self._one_leg,
+            finished=tuple(self._finished),
             faults=faults if showing else (),
             last_rep=self._last_rep,
         )

@@ -35,10 +35,11 @@ def clip_info_from(result: TrackResult, path: str | Path | None = None) -> ClipI
         width=int(info.width),
         height=int(info.height),
         fps=float(info.fps),
-        duration_s=float(info.duration_s or track.duration_s),
+        duration_s=float(track.duration_s if len(track) else info.duration_s),
         frames=len(track),
         rotation_deg=int(info.rotation_deg),
         codec=str(info.codec),
+        declared_duration_s=float(info.duration_s),
     )
 
 
@@ -53,8 +54,10 @@ def analyze(
     use_cache: bool = True,
     cache_dir: Path | None = None,
     progress: ProgressFn | None = None,
+    image_fps: float | None = None,
 ) -> Analysis:
     """Analyse one clip: track the body (or reuse the cached track), then judge every cue.
+    ``image_fps`` is the rate a folder of images was taken at (30 assumed, with a warning).
 
     Example::
 
@@ -76,6 +79,7 @@ def analyze(
         use_cache=use_cache,
         progress=progress,
         count_people_with=people_model(),
+        image_fps=image_fps,
     )
     t1 = time.perf_counter()
     analysis = analyze_track(

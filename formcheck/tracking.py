@@ -130,11 +130,13 @@ def track_video(
     require_person: bool = False,
     backend_opts: dict[str, Any] | None = None,
     count_people_with: Path | None = None,
+    image_fps: float | None = None,
 ) -> TrackResult:
     """Track the body through a clip (file, image folder or webcam index).
 
     ``backend`` is a registered name (see ``formcheck.pose.available_backends()``) or a ready
     ``PoseBackend``. ``fps`` subsamples; ``max_side`` scales big frames down before inference.
+    ``image_fps``: the rate a folder of images was taken at (30 assumed, with a warning).
     ``require_person=True`` raises ``NoPersonFound`` when no frame had a person (otherwise the
     track just has no detections and a warning says so). ``count_people_with``: a pose
     landmarker ``.task`` (e.g. ``models/pose_landmarker_full.task``) run on one frame a second
@@ -167,7 +169,7 @@ def track_video(
         hit = _from_cache(cache_file, t_start)
         if hit is not None:
             return _checked(hit, require_person)
-    with open_video(path, fps=fps, max_side=max_side) as video:
+    with open_video(path, fps=fps, max_side=max_side, image_fps=image_fps) as video:
         people = PeopleCounter(count_people_with) if count_people_with else None
         try:
             result = _run(video, backend, model, backend_opts, progress, people, clip_hash)

@@ -8,7 +8,7 @@ and memory stays flat however long the clip is.
 
 Files are decoded with PyAV (it carries FFmpeg: H.264, HEVC, VP8/9, AV1, MPEG-4 in
 mp4/mov/m4v/avi/webm/mkv). A webcam (an ``int`` index) is read with OpenCV. A folder of images
-is read in file-name order at ``fps`` (default 30) frames per second.
+is read in file-name order, ``image_fps`` images a second (30 assumed, with a warning).
 
 Example::
 
@@ -40,7 +40,7 @@ VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 #: frames the reader thread may decode ahead of the consumer
 QUEUE_FRAMES = 4
-#: frame rate assumed for a folder of images when none is given
+#: frame rate assumed (with a warning) for a folder of images when none is given
 DEFAULT_IMAGE_FPS = 30.0
 #: a stream that stops before this fraction of its declared duration is reported as truncated
 TRUNCATED_FRACTION = 0.9
@@ -232,12 +232,17 @@ class VideoSource:
 
 
 def open_video(
-    source: str | Path | int, fps: float | None = None, *, max_side: int | None = None
+    source: str | Path | int,
+    fps: float | None = None,
+    *,
+    max_side: int | None = None,
+    image_fps: float | None = None,
 ) -> VideoSource:
     """Open a video file, a folder of images, or a webcam index.
 
-    ``fps`` subsamples a file or webcam to at most that many frames per second (on a grid of
-    the true timestamps); for a folder of images it is the folder's frame rate (default 30).
+    ``fps`` subsamples any source to at most that many frames per second (on a grid of the
+    true timestamps). ``image_fps`` is the rate a folder of images was taken at (when not
+    given, 30 is assumed and ``warnings`` says so).
     ``max_side`` scales frames down so that their longer side is at most that many pixels
     (pose landmarks are normalised, so they do not change; inference gets cheaper).
 
@@ -255,7 +260,7 @@ def open_video(
     if path.is_dir():
         from formcheck.video_sources import open_image_folder
 
-        return open_image_folder(path, fps=fps, max_side=max_side)
+        return open_image_folder(path, fps=fps, max_side=max_side, image_fps=image_fps)
     from formcheck.video_sources import open_file
 
     return open_file(path, fps=fps, max_side=max_side)

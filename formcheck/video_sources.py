@@ -45,6 +45,9 @@ _CONTAINER_MAGIC: tuple[tuple[int, bytes], ...] = (
 )
 #: FFmpeg demuxers that will "open" almost any text file: never a phone video
 _TEXT_FORMATS = {"tty", "ansi", "txt"}
+#: FFmpeg's demuxers for still images (these two and every ``*_pipe``: jpeg_pipe, png_pipe, …):
+#: a photo, never a video, whatever its name says (yuv4mpegpipe, raw video, is not one of them)
+_IMAGE_DEMUXERS = {"image2", "image2pipe"}
 #: swscale filter for scaling big frames down: the cheapest one (4K → 1280 px in ~7 ms on one
 #: core, against ~16 ms for AREA); the pose model resamples to 256 px crops anyway
 SCALE_INTERPOLATION = "FAST_BILINEAR"
@@ -90,6 +93,11 @@ def open_file(path: Path, *, fps: float | None, max_side: int | None) -> VideoSo
         raise
 
 
+def _is_still_image(demuxer: str) -> bool:
+    """True for FFmpeg's demuxers of single images (a JPEG or PNG however it is named)."""
+    return demuxer in _IMAGE_DEMUXERS or demuxer.endswith("_pipe")
+
+
 def _why(err: Exception) -> str:
     text = getattr(err, "strerror", None) or str(err)
     return str(text).splitlines()[0][:120]
@@ -100,6 +108,10 @@ def _source_for(
 ) -> VideoSource:
     if container.format.name in _TEXT_FORMATS:
         raise NotAVideo(f"{path}: not a video file (FFmpeg reads it as text)")
+    if _is_still_image(container.format.name):
+        raise NotAVideo(
+            f"{path}: a still image, not a video (put a set's frames in a folder to analyse them)"
+        )
     if not container.streams:
         raise EmptyVideo(f"{path}: the video has no frames (the container is empty)")
     if not container.streams.video:
@@ -272,7 +284,11 @@ def _report_truncation(source: VideoSource, state: _DecodeState, info: VideoInfo
 # folder of images (OpenCV; imread applies the EXIF orientation)
 
 
-def open_image_folder(folder: Path, *, fps: float | None, max_side: int | None) -> VideoSource:
+def open_image_folder(
+    folder: Path, *, fps: float | None, max_side: int | None, image_fps: float | None = None
+) -> VideoSource:
+    """The folder's images in name order, taken ``image_fps`` a second (30 assumed, with a
+    warning, when not given); ``fps`` subsamples them as it does a video."""
     import cv2
 
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -281,19 +297,22 @@ def open_image_folder(folder: Path, *, fps: float | None, max_side: int | None) 
     first = cv2.imread(str(files[0]), cv2.IMREAD_COLOR)
     if first is None:
         raise NotAVideo(f"{files[0]}: not an image OpenCV can read")
-    rate = float(fps) if fps else DEFAULT_IMAGE_FPS
+    if image_fps is not None and not (math.isfinite(image_fps) and image_fps > 0):
+        raise ValueError(f"image_fps must be a positive number, got {image_fps}")
+    rate = float(image_fps) if image_fps else DEFAULT_IMAGE_FPS
     height, width = first.shape[:2]
+    duration = len(files) / rate
     info = VideoInfo(
         path=str(folder),
         width=width,
         height=height,
         fps=rate,
-        frame_count=len(files),
-        duration_s=len(files) / rate,
+        frame_count=min(len(files), math.ceil(duration * fps)) if fps else len(files),
+        duration_s=duration,
         codec="images",
         kind="images",
         scale=scale_for(width, height, max_side),
-        fps_requested=None,
+        fps_requested=fps,
     )
     source: VideoSource
 
@@ -312,7 +331,12 @@ def open_image_folder(folder: Path, *, fps: float | None, max_side: int | None) 
                 f"{skipped} file(s) in {folder.name} could not be read as images"
             )
 
-    source = VideoSource(info, producer, fps=None)
+    source = VideoSource(info, producer, fps=fps)
+    if image_fps is None:
+        source.warnings.append(
+            f"{folder.name}: the images' frame rate is not known, {rate:.0f} fps assumed"
+            " (give it with --image-fps; tempo and hold times scale with it)"
+        )
     return source
 
 
@@ -331,10 +355,27 @@ def _to_rgb(bgr: np.ndarray, scale: float) -> np.ndarray:
 # webcam (OpenCV)
 
 
+#: OpenCV's log level while probing a camera: its WARN/ERROR lines about a missing camera
+#: would come before formcheck's own one-line message
+_OPENCV_SILENT = 0
+
+
+def _probe_camera(index: int) -> Any:
+    """``cv2.VideoCapture(index)`` without OpenCV's own log lines."""
+    import cv2
+
+    level = cv2.getLogLevel()
+    cv2.setLogLevel(_OPENCV_SILENT)
+    try:
+        return cv2.VideoCapture(index)
+    finally:
+        cv2.setLogLevel(level)
+
+
 def open_webcam(index: int, *, fps: float | None, max_side: int | None) -> VideoSource:
     import cv2
 
-    cap = cv2.VideoCapture(index)
+    cap = _probe_camera(index)
     if not cap.isOpened():
         raise InputNotFound(f"webcam {index}: could not be opened")
     cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import av
 import pytest
 from typer.testing import CliRunner
 
@@ -66,6 +67,20 @@ def test_bad_files_get_one_line_and_distinct_exit_codes(
     assert result.stderr.strip().count("\n") == 0
 
 
+def test_photo_renamed_mp4_is_not_a_video(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    photo = tmp_path / "photo.jpg"
+    cv2.imwrite(str(photo), np.full((120, 160, 3), 90, np.uint8))
+    clip = tmp_path / "set1.mp4"
+    clip.write_bytes(photo.read_bytes())
+    result = run_cli("analyze", str(clip), "--quiet", "--no-cache")
+    assert result.returncode == EXIT_CODES["NotAVideo"], result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "set1.mp4: a still image, not a video" in result.stderr
+
+
 def test_exit_codes_are_distinct() -> None:
     assert len(set(EXIT_CODES.values())) == len(EXIT_CODES)
     assert 0 not in EXIT_CODES.values() and 1 not in EXIT_CODES.values()
@@ -97,3 +112,62 @@ def test_clip_with_nobody_reports_it_and_exits_with_no_person(tmp_path: Path) ->
     report = json.loads(out.read_text())
     assert report["detection"]["frames_with_person"] == 0
     assert report["warnings"].count("no person was found in any frame") == 1
+
+
+def _noise_images(folder: Path, n: int = 12) -> Path:
+    import cv2
+    import numpy as np
+
+    folder.mkdir()
+    rng = np.random.default_rng(1)
+    for i in range(n):
+        cv2.imwrite(str(folder / f"{i:03d}.png"), rng.integers(0, 255, (60, 80, 3), np.uint8))
+    return folder
+
+
+def test_image_folder_rate_is_assumed_with_a_warning_and_fps_subsamples(tmp_path: Path) -> None:
+    from formcheck.track import PoseTrack
+
+    folder = _noise_images(tmp_path / "frames")
+    out = tmp_path / "t.npz"
+    result = run_cli("track", str(folder), "-o", str(out), "--fps", "10")
+    assert result.returncode == 0, result.stderr
+    assert "30 fps assumed" in result.stderr and "--image-fps" in result.stderr
+    assert PoseTrack.load(out).t.tolist() == pytest.approx([0.0, 0.1, 0.2, 0.3])
+
+
+def test_image_folder_rate_given_with_image_fps(tmp_path: Path) -> None:
+    folder = _noise_images(tmp_path / "frames")
+    out = tmp_path / "r.json"
+    video = tmp_path / "annotated.mp4"
+    result = run_cli(
+        "analyze", str(folder), "--image-fps", "12", "--json", str(out), "--video", str(video), "-q"
+    )
+    assert result.returncode == EXIT_CODES["NoPersonFound"], result.stderr
+    report = json.loads(out.read_text())
+    assert report["clip"]["fps"] == 12 and report["clip"]["frames"] == 12
+    assert report["clip"]["duration_s"] == pytest.approx(1.0)
+    assert not any("assumed" in w for w in report["warnings"])
+    with av.open(str(video)) as container:  # the annotated video plays the images at 12 a second
+        times = [float(f.time) for f in container.decode(video=0)]
+    assert len(times) == 12 and times[-1] - times[0] == pytest.approx(11 / 12, abs=0.01)
+
+
+def test_truncated_clip_header_shows_the_decoded_length(tmp_path: Path) -> None:
+    import numpy as np
+    from fixtures_video import write_clip
+
+    rng = np.random.default_rng(2)
+    frames = [rng.integers(0, 255, (96, 128, 3), np.uint8) for _ in range(60)]
+    whole = write_clip(tmp_path / "whole.mp4", frames, faststart=True)  # 2.0 s declared
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    out = tmp_path / "r.json"
+    html = tmp_path / "r.html"
+    result = run_cli("analyze", str(cut), "--no-cache", "--json", str(out), "--html", str(html))
+    report = json.loads(out.read_text())
+    decoded = report["clip"]["duration_s"]
+    assert 0.2 < decoded < 1.5 and report["clip"]["declared_duration_s"] == pytest.approx(2.0)
+    header = result.stdout.splitlines()[0]
+    assert f"cut.mp4  {decoded:.1f} s (the file says 2.0 s)" in header, header
+    assert f"{decoded:.1f} s (the file says 2.0 s)" in html.read_text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import av
@@ -11,10 +13,11 @@ from typer.testing import CliRunner
 
 from formcheck.analysis import analyze_track
 from formcheck.cli import app
-from formcheck.errors import OutputError
+from formcheck.errors import InputNotFound, OutputError
 from formcheck.live import LiveCoach, LiveState
 from formcheck.pose.replay import ReplayBackend
-from formcheck.synth import Faults, SynthSpec, Tempo, generate
+from formcheck.report.model import Status
+from formcheck.synth import Faults, LegLift, SynthSpec, Tempo, generate
 from formcheck.track import PoseTrack
 
 BLANK = np.zeros((8, 8, 3), dtype=np.uint8)
@@ -126,3 +129,112 @@ def test_a_hold_longer_than_the_window_keeps_counting_past_two_minutes() -> None
     assert max(s.hold_s or 0.0 for s in states) > 125.0
     assert states[-1].longest_hold_s > 125.0
     assert coach.window().duration_s <= coach.window_s + 0.1
+
+
+def test_no_camera_is_formcheck_s_one_line_without_opencv_noise() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "live", "--no-window",
+         "--camera", "97"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == InputNotFound.exit_code
+    assert result.stderr.strip() == "formcheck: webcam 97: could not be opened"
+
+
+def test_a_good_rep_after_a_faulty_one_is_judged_good_and_clears_the_faults() -> None:
+    # rep 1 lowered far too fast; reps 2 and 3 are clean (3.5 s lowering). A rep judged while
+    # the hips are still on their way down reads as "lower slower" too: the red skeleton and
+    # the old message would seem to stay up through the next good rep.
+    spec = SynthSpec(
+        drill="single-leg-bridge", reps=3, camera="side-left", seed=5,
+        faults=Faults(lower_s=0.4, reps=(0,)), tempo=Tempo(),
+    )
+    clip = generate(spec)
+    offline = analyze_track(clip.track, drill="single-leg-bridge").report
+    states = stream(clip.track, "single-leg-bridge")
+    reps = [e for s in states for e in s.finished if e.kind == "rep"]
+    assert [e.number for e in reps] == [1, 2, 3]
+    for event, seg in zip(reps, offline.reps, strict=True):
+        live = {r.cue_id for r in event.results if r.status is Status.FAULT}
+        judged = {r.cue_id for r in offline.results if r.segment_index == seg.index
+                  and r.status is Status.FAULT}
+        assert live == judged, (event.number, live, judged)
+    assert any(s.faults for s in states if s.reps_done == 1)
+    assert all(s.faults == () for s in states if s.reps_done >= 2)
+
+
+def test_live_reports_a_table_top_s_hold_and_single_leg_phases() -> None:
+    spec = SynthSpec(
+        drill="table-top", hold_s=9.0, camera="side-left", seed=7,
+        leg_lifts=(LegLift(side="right", at_s=2.0, duration_s=2.5),
+                   LegLift(side="left", at_s=5.5, duration_s=2.5)),
+    )
+    clip = generate(spec)
+    offline = analyze_track(clip.track, drill="table-top").report
+    states = stream(clip.track, "table-top")
+    assert states[-1].counts == "holds" and states[-1].reps_done == 0
+    events = [e for s in states for e in s.finished]
+    legs = sorted((s for s in offline.segments if s.kind == "single_leg"), key=lambda s: s.start_s)
+    hold = next(s for s in offline.segments if s.kind == "hold")
+    assert [(e.kind, e.side) for e in events] == [
+        *(("single_leg", s.side) for s in legs), ("hold", None)
+    ]
+    for event, seg in zip(events, [*legs, hold], strict=True):
+        assert event.duration_s == pytest.approx(seg.end_s - seg.start_s, abs=0.5)
+        assert event.results, event
+    assert states[-1].holds_done == 1
+    assert any(s.one_leg and s.one_leg.startswith(legs[0].side) for s in states)
+
+
+def _replayed_source(tmp_path: Path, track: PoseTrack) -> tuple[Path, Path]:
+    """A blank clip with the track's timestamps, and the track saved for --backend replay."""
+    from fixtures_video import write_clip
+
+    step_ms = round(1000 * float(np.median(np.diff(track.t))))
+    clip = write_clip(
+        tmp_path / "blank.mp4", [np.zeros((48, 64, 3), np.uint8)] * len(track),
+        pts_ms=[round(1000 * float(t)) for t in track.t], rate=round(1000 / step_ms),
+    )
+    return clip, track.save(tmp_path / "track.npz")
+
+
+def _live(clip: Path, saved: Path, drill: str) -> list[str]:
+    result = CliRunner().invoke(app, [
+        "live", "--source", str(clip), "--no-window", "--drill", drill,
+        "--backend", "replay", "--model", str(saved),
+    ])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_live_without_a_window_prints_each_rep_s_cues(tmp_path: Path) -> None:
+    spec = SynthSpec(
+        drill="single-leg-bridge", reps=3, camera="side-left", seed=5,
+        faults=Faults(lower_s=0.4, reps=(0,)), tempo=Tempo(),
+    )
+    lines = _live(*_replayed_source(tmp_path, resting_after(generate(spec).track)),
+                  "single-leg-bridge")
+    assert lines[0].startswith("rep 1 (") and "Lower slower" in lines[0], lines
+    assert lines[1].startswith("rep 2 (") and lines[1].endswith("every key point met"), lines
+    assert lines[-1] == "reps counted: 3"
+
+
+def test_live_table_top_prints_holds_and_single_leg_phases(tmp_path: Path) -> None:
+    spec = SynthSpec(
+        drill="table-top", hold_s=9.0, camera="side-left", seed=7,
+        leg_lifts=(LegLift(side="right", at_s=2.0, duration_s=2.5),),
+    )
+    lines = _live(*_replayed_source(tmp_path, resting_after(generate(spec).track)), "table-top")
+    assert any(line.startswith("single-leg phase 1 (") for line in lines), lines
+    assert any(line.startswith("hold 1, ") for line in lines), lines
+    assert lines[-1].startswith("holds: 1 (") and "single-leg phases: 1 (" in lines[-1], lines
+
+
+def test_live_overlay_counts_reps_without_a_total() -> None:
+    from formcheck.cli.live import _frame_state
+    from formcheck.report.annotate import rep_count_text
+
+    shown = _frame_state(LiveState(t=1.0, landmarks=None, reps_done=1), 0, (8, 8))
+    assert rep_count_text(shown) == "Reps: 1"
+    table_top = LiveState(t=1.0, landmarks=None, counts="holds")
+    assert _frame_state(table_top, 0, (8, 8)).reps_total == 0  # no rep counter at all

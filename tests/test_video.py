@@ -156,11 +156,35 @@ def test_folder_of_images_in_name_order_at_the_given_rate(tmp_path: Path) -> Non
         cv2.imwrite(str(folder / f"{i:03d}.png"), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
     (folder / "notes.txt").write_text("ignored")
     (folder / "005_broken.png").write_text("not a png")  # sorts before 010
-    frames, info, warnings = read_all(folder, fps=10)
+    frames, info, warnings = read_all(folder, image_fps=10)
     assert info.kind == "images" and info.fps == 10
     assert [int(f.image[-1, -1, 0]) for f in frames] == [0, 1, 2, 10]
     assert [f.t for f in frames] == pytest.approx([0.0, 0.1, 0.2, 0.4])  # 005 keeps its slot
     assert any("could not be read" in w for w in warnings)
+
+
+def _image_folder(tmp_path: Path, n: int) -> Path:
+    cv2 = pytest.importorskip("cv2")
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i in range(n):
+        cv2.imwrite(str(folder / f"{i:03d}.png"), marker_frame(30, 40, shade=i))
+    return folder
+
+
+def test_image_folder_fps_subsamples_at_the_given_image_rate(tmp_path: Path) -> None:
+    folder = _image_folder(tmp_path, 12)
+    frames, info, warnings = read_all(folder, image_fps=30, fps=10)
+    assert info.fps == 30 and info.fps_requested == 10
+    assert [f.index for f in frames] == [0, 3, 6, 9]
+    assert [f.t for f in frames] == pytest.approx([0.0, 0.1, 0.2, 0.3])
+    assert warnings == []
+
+
+def test_image_folder_without_a_rate_warns_that_30_fps_is_assumed(tmp_path: Path) -> None:
+    frames, info, warnings = read_all(_image_folder(tmp_path, 3))
+    assert info.fps == 30 and len(frames) == 3
+    assert any("30 fps assumed" in w and "--image-fps" in w for w in warnings), warnings
 
 
 def test_empty_image_folder(tmp_path: Path) -> None:
@@ -220,6 +244,23 @@ def test_text_file_renamed_mp4_is_not_a_video(tmp_path: Path) -> None:
     with pytest.raises(errors.NotAVideo) as info:
         open_video(fake)
     _one_line(info.value, "notes.mp4")
+
+
+@pytest.mark.parametrize("image_suffix", [".jpg", ".png"])
+def test_still_image_renamed_mp4_is_not_a_video(tmp_path: Path, image_suffix: str) -> None:
+    cv2 = pytest.importorskip("cv2")
+    image = tmp_path / f"photo{image_suffix}"
+    cv2.imwrite(str(image), marker_frame(48, 64))
+    fake = tmp_path / "photo.mp4"
+    fake.write_bytes(image.read_bytes())
+    with pytest.raises(errors.NotAVideo, match="still image") as info:
+        open_video(fake)
+    _one_line(info.value, "photo.mp4")
+
+
+def test_a_one_frame_video_is_still_a_video(clip_dir: Path) -> None:
+    frames, info, _ = read_all(simple_clip(clip_dir / "one.mp4", 1))
+    assert len(frames) == 1 and info.codec == "h264"
 
 
 def test_audio_only_file_is_not_a_video(tmp_path: Path) -> None:

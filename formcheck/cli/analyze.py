@@ -38,6 +38,7 @@ MODEL_HELP = (
     "(full is built offline by `formcheck models build-full`)."
 )
 FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
+IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (else 30, with a warning)."
 
 
 def progress_columns(unit: str) -> list[ProgressColumn]:
@@ -92,6 +93,7 @@ def analyze_command(
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
     fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
+    image_fps: float | None = typer.Option(None, "--image-fps", min=0.1, help=IMAGE_FPS_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Run the pose model even if this clip's track is cached."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
@@ -124,6 +126,7 @@ def analyze_command(
             settings=settings,
             use_cache=not no_cache,
             progress=update,
+            image_fps=image_fps,
         )
     report = result.report
     if json_path is not None and str(json_path) == "-":
@@ -149,6 +152,7 @@ def track_command(
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: Path | None = typer.Option(None, "--model", help="A .task model file for mediapipe-tasks."),
     fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
+    image_fps: float | None = typer.Option(None, "--image-fps", min=0.1, help=IMAGE_FPS_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Run only the pose model and save the PoseTrack (landmarks per frame) as .npz.
@@ -164,9 +168,13 @@ def track_command(
 
     _check_clip(clip)
     with progress_bar("tracking", enabled=not quiet) as update:
-        result = track_video(clip, backend=backend, model=model, fps=fps, progress=update)
+        result = track_video(
+            clip, backend=backend, model=model, fps=fps, progress=update, image_fps=image_fps
+        )
     result.track.save(output)
     if not quiet:
+        for warning in result.warnings:
+            typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
         found = float(result.track.detected.mean()) if len(result.track) else 0.0
         summary = {
             "track": str(output),

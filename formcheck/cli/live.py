@@ -14,7 +14,7 @@ from formcheck.cli.analyze import BACKEND_HELP, DrillChoice
 from formcheck.errors import OutputError
 
 if TYPE_CHECKING:
-    from formcheck.live import LiveState
+    from formcheck.live import Finished, LiveState
     from formcheck.report.annotate import FrameState
 
 WINDOW_TITLE = "formcheck live (q to quit)"
@@ -30,11 +30,50 @@ def _frame_state(state: LiveState, index: int, size: tuple[int, int]) -> FrameSt
         hip_extension_deg=state.hip_extension_deg,
         head_neck_deg=state.head_neck_deg,
         reps_done=state.reps_done,
-        reps_total=state.reps_done,
+        # a running count where the drill has reps (the total is not known live)
+        reps_total=None if state.counts == "reps" else 0,
         hold_s=state.hold_s,
         longest_hold_s=state.longest_hold_s,
+        one_leg=state.one_leg,
         faults=state.faults,
     )
+
+
+_KIND_WORDS = {"rep": "rep", "hold": "hold", "single_leg": "single-leg phase"}
+
+
+def finished_line(event: Finished) -> str:
+    """One line for a rep, hold or single-leg phase that has just ended: its faults in the
+    coach's words, or that every key point was met."""
+    from formcheck.live import fault_line
+    from formcheck.report.model import Status
+
+    side = f" ({event.side} leg)" if event.side else ""
+    what = _KIND_WORDS.get(event.kind, event.kind)
+    head = f"{what} {event.number}{side}, {event.duration_s:.1f} s"
+    faults = [fault_line(r) for r in event.results if r.status is Status.FAULT]
+    if faults:
+        return f"{head}: " + "; ".join(faults)
+    judged = any(r.status is Status.PASS for r in event.results)
+    return f"{head}: " + ("every key point met" if judged else "no key point measurable")
+
+
+def summary_line(state: LiveState | None, finished: list[Finished]) -> str:
+    """What the session counted: reps, or a table top's holds (with their times) and
+    single-leg phases."""
+    if state is None or state.counts == "reps":
+        return f"reps counted: {state.reps_done if state is not None else 0}"
+    holds = [e.duration_s for e in finished if e.kind == "hold"]
+    if state.hold_s is not None:
+        holds.append(state.hold_s)  # still holding when the stream stopped
+    legs = [e for e in finished if e.kind == "single_leg"]
+    line = f"holds: {len(holds)}"
+    if holds:
+        line += " (" + ", ".join(f"{d:.1f} s" for d in holds) + ")"
+    line += f"; single-leg phases: {len(legs)}"
+    if legs:
+        line += " (" + ", ".join(f"{e.side or 'one'} leg {e.duration_s:.1f} s" for e in legs) + ")"
+    return line
 
 
 def _has_display() -> bool:
@@ -62,6 +101,8 @@ def live_command(
       formcheck live --source set1.mp4 --no-window --record set1_live.mp4
 
     Film from the side at hip height, the whole body in frame. Press q in the window to stop.
+    With --no-window each rep (a table top: each hold and single-leg phase) prints one line,
+    its faults or "every key point met", as it ends.
     """
     from formcheck.live import LiveCoach
     from formcheck.pose.base import get_backend
@@ -75,12 +116,17 @@ def live_command(
     overlay = default_annotator()
     sink = VideoSink(record, fps=src.info.fps or 30.0) if record else None
     state = None
+    finished: list[Finished] = []
     try:
         if sink is not None:
             sink.__enter__()
         with src:
             for frame in src:
                 state = coach.feed(frame.image, frame.t)
+                finished.extend(state.finished)
+                if not window:  # the cues a window would show, as lines
+                    for event in state.finished:
+                        typer.echo(finished_line(event))
                 size = (frame.image.shape[1], frame.image.shape[0])
                 shown = overlay.annotate(frame.image.copy(), _frame_state(state, frame.index, size))
                 if sink is not None:
@@ -93,8 +139,7 @@ def live_command(
         coach.close()
         if window:
             _close_windows()
-    reps = state.reps_done if state is not None else 0
-    typer.echo(f"reps counted: {reps}" + (f"; recorded {record}" if record else ""))
+    typer.echo(summary_line(state, finished) + (f"; recorded {record}" if record else ""))
 
 
 def _show(rgb: np.ndarray) -> bool:

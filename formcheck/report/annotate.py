@@ -56,7 +56,8 @@ class FrameState:
     hip_extension_deg: float | None = None
     head_neck_deg: float | None = None
     reps_done: int = 0
-    reps_total: int = 0
+    #: the clip's reps ("Reps: 2/5"); None live, where the total is not known ("Reps: 2")
+    reps_total: int | None = 0
     #: seconds into the hold under way, or None when not holding
     hold_s: float | None = None
     longest_hold_s: float = 0.0
@@ -132,7 +133,7 @@ class CounterAnnotator:
     def annotate(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
         s = _scale(frame)
         lh = _line_height(s)
-        lines = [f"Reps: {state.reps_done}/{state.reps_total}"] if state.reps_total else []
+        lines = [rep_count_text(state)] if state.reps_total != 0 else []
         if state.hold_s is not None:
             lines.append(f"Hold: {state.hold_s:4.1f} s")
         elif state.longest_hold_s > 0:
@@ -147,6 +148,12 @@ class CounterAnnotator:
             _text(frame, line, (frame.shape[1] - w - round(12 * s) - 4, y), s, WHITE)
             y += lh
         return frame
+
+
+def rep_count_text(state: FrameState) -> str:
+    if state.reps_total is None:
+        return f"Reps: {state.reps_done}"
+    return f"Reps: {state.reps_done}/{state.reps_total}"
 
 
 class FaultAnnotator:
@@ -523,7 +530,8 @@ def write_annotated_video(
     from formcheck.video import open_video
 
     clip = Path(clip_path or analysis.report.clip.path)
-    with open_video(clip) as source:
+    # a folder of images plays at the rate it was analysed at
+    with open_video(clip, image_fps=analysis.report.clip.fps or None) as source:
         info = source.info
         with VideoSink(out_path, fps=info.fps) as sink:
             for i, (frame, img) in enumerate(

@@ -40,10 +40,10 @@ def _header(report: Report) -> Text:
     clip, det = report.clip, report.detection
     text = Text()
     text.append(f"{clip.name}", style="bold")
-    text.append(
-        f"  {clip.duration_s:.1f} s · {clip.width}×{clip.height} · {clip.fps:.0f} fps"
-        f" · {clip.frames} frames"
-    )
+    text.append(f"  {clip.duration_s:.1f} s")
+    if clip.declared_differs:
+        text.append(f" (the file says {clip.declared_duration_s:.1f} s)", style="yellow")
+    text.append(f" · {clip.width}×{clip.height} · {clip.fps:.0f} fps · {clip.frames} frames")
     if clip.rotation_deg:
         text.append(f" · rotated {clip.rotation_deg}°")
     text.append(f"\nperson found in {_percent_floor(det.person_fraction)} of frames")

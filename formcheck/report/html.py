@@ -143,9 +143,9 @@ def _facts(report: Report) -> str:
     ]
     if longest:
         facts.append(("Longest hold", _num(longest, "s")))
-    facts.append(
-        ("Clip", f"{report.clip.duration_s:.1f} s, {report.clip.width}×{report.clip.height}")
-    )
+    clip = report.clip
+    declared = f" (the file says {clip.declared_duration_s:.1f} s)" if clip.declared_differs else ""
+    facts.append(("Clip", f"{clip.duration_s:.1f} s{declared}, {clip.width}×{clip.height}"))
     return "".join(f"<div><b>{escape(k)}</b>{escape(v)}</div>" for k, v in facts)
 
 

@@ -172,7 +172,7 @@ def key_frames(analysis: Any, clip_path: str | Path | None = None) -> dict[int, 
 
     clip = Path(clip_path or analysis.report.clip.path)
     try:
-        with open_video(clip) as source:
+        with open_video(clip, image_fps=analysis.report.clip.fps or None) as source:
             for frame in source:
                 collector.offer(frame)
                 if collector.done:

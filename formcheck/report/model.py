@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Status(str, Enum):
@@ -39,10 +39,21 @@ class ClipInfo:
     width: int = 0
     height: int = 0
     fps: float = 0.0
+    #: the span of the frames decoded and analysed
     duration_s: float = 0.0
     frames: int = 0
     rotation_deg: int = 0
     codec: str = ""
+    #: the length the file declares (0 when it does not say); longer than ``duration_s`` when
+    #: the file is truncated
+    declared_duration_s: float = 0.0
+
+    @property
+    def declared_differs(self) -> bool:
+        """The file declares a length other than what was decoded (by more than a frame or two)."""
+        slack = max(0.15, 2.0 / self.fps) if self.fps > 0 else 0.15
+        off_by = abs(self.declared_duration_s - self.duration_s)
+        return self.declared_duration_s > 0 and off_by > slack
 
 
 @dataclass(frozen=True, kw_only=True)
