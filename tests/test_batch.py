@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import re
 import shutil
+import socket
 import stat
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 import batch_fakes
@@ -174,6 +180,35 @@ def test_interrupted_half_way_restart_redoes_none_of_the_finished(
     assert len(result.skipped) == len(finished) and not result.failed
     assert len(read_summary(out)) == 50
     assert len(first) >= len(finished)
+
+
+def test_a_first_run_killed_part_way_leaves_index_and_summary(tmp_path: Path) -> None:
+    """kill -9 skips every finally: the index and summary must already cover what finished."""
+    # "hang" is the smallest file, so the serial batch (biggest first) reaches it last
+    root = make_session(tmp_path / "s", {"a/1.mp4": "reps=1", "a/2.mp4": "reps=2", "b/3.mp4": "hang"})
+    out = tmp_path / "out"
+    tests = Path(__file__).resolve().parent
+    script = (
+        f"import sys; sys.path.insert(0, {str(tests)!r}); import batch_fakes; "
+        "from formcheck.batch import BatchOptions, run_batch; "
+        f"run_batch({str(root)!r}, {str(out)!r}, executor='serial', "
+        "options=BatchOptions(analyze_fn=batch_fakes.fake_analyze))"
+    )
+    counter = tmp_path / "calls.txt"
+    env = {**os.environ, "FORMCHECK_FAKE_COUNTER": str(counter)}
+    batch = subprocess.Popen([sys.executable, "-c", script], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while "3.mp4" not in (counter.read_text() if counter.exists() else ""):
+            assert batch.poll() is None and time.monotonic() < deadline, "the batch never hung"
+            time.sleep(0.05)
+    finally:
+        batch.kill()  # SIGKILL
+        batch.wait()
+    assert set(read_summary(out)) == {"a/1.mp4", "a/2.mp4"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "a/1.mp4" in index and "a/2.mp4" in index
+    assert "b/3.mp4" in index and "not run yet" in index
 
 
 def test_a_failing_rerun_never_overwrites_a_finished_report(tmp_path: Path, counter: Path) -> None:
