@@ -277,6 +277,86 @@ def test_unreachable_dask_scheduler_is_one_clear_error() -> None:
         DaskExecutor(scheduler="tcp://127.0.0.1:9", connect_timeout_s=2)
 
 
+@contextmanager
+def not_a_dask_server(reply: bytes | None) -> Iterator[str]:
+    """A local TCP server that is not Dask: it answers each connection with ``reply`` (a web
+    server's, say), or with silence when None; yields its tcp:// address."""
+    server = socket.create_server(("127.0.0.1", 0))
+    connections: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            connections.append(conn)
+            if reply is not None:
+                with contextlib.suppress(OSError):
+                    conn.recv(65536)
+                    conn.sendall(reply)
+                    conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in connections:
+            conn.close()
+
+
+def connect_within(address: str, seconds: float) -> BaseException | None:
+    """The error DaskExecutor raises for ``address``, failing the test if it takes longer."""
+    raised: list[BaseException | None] = []
+
+    def connect() -> None:
+        try:
+            DaskExecutor(scheduler=address, connect_timeout_s=2).close()
+            raised.append(None)
+        except BaseException as err:  # noqa: BLE001 - handed to the test
+            raised.append(err)
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert raised, f"still connecting to {address} after {seconds} s"
+    return raised[0]
+
+
+@pytest.mark.parametrize(
+    ("reply", "words"),
+    [
+        (b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", "not as a Dask scheduler"),
+        (None, "cannot reach the Dask scheduler"),
+    ],
+    ids=["web server", "silent server"],
+)
+def test_an_address_that_is_not_a_dask_scheduler_is_one_clear_error(
+    reply: bytes | None, words: str
+) -> None:
+    pytest.importorskip("distributed")
+    with not_a_dask_server(reply) as address:
+        err = connect_within(address, 10)
+    assert isinstance(err, BadSettings) and words in str(err), repr(err)
+    assert "\n" not in str(err) and address in str(err)
+
+
+def test_dask_logs_nothing_under_quiet(tmp_path: Path) -> None:
+    """Dask's own INFO lines (scheduler, nanny, connections) stay out of a quiet batch."""
+    pytest.importorskip("distributed")
+    make_session(tmp_path / "s", {"a/1.mp4": "not a video"})
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch",
+         str(tmp_path / "s"), "-o", str(tmp_path / "out"), "--executor", "dask", "-j", "1", "-q"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "FORMCHECK_CACHE_DIR": str(tmp_path / "cache")},
+    )  # fmt: skip
+    assert run.returncode == 11, run.stderr
+    assert "INFO" not in run.stderr, run.stderr
+    assert "failed a/1.mp4" in run.stderr
+
+
 # -- naming and finding --------------------------------------------------------------------------
 
 
