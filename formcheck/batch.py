@@ -501,14 +501,10 @@ def run_batch(
         if isinstance(executor, str)
         else executor
     )
-    try:
-        with ex:
-            for done in ex.map_unordered(process_clip, longest_first(jobs)):
-                outcome = done.value if done.error is None else _crashed(done.item, done.error)
-                outcomes.append(outcome)
-                if progress:
-                    progress(len(outcomes), total, outcome)
-    finally:
+
+    def so_far(*, running: bool) -> BatchResult:
+        """The batch's result until now; its index and summary are rewritten (atomically) each
+        time, so a run killed outright still leaves them, covering every clip finished."""
         result = BatchResult(
             outcomes=sorted(outcomes, key=lambda o: o.rel),
             ignored=ignored,
@@ -518,9 +514,22 @@ def run_batch(
             workers=getattr(ex, "workers", 0),
             seconds=time.perf_counter() - t0,
         )
-        write_summary(
-            result, pending=[j.rel for j in jobs if j.rel not in {o.rel for o in outcomes}]
-        )
+        finished = {o.rel for o in outcomes}
+        pending = [j.rel for j in jobs if j.rel not in finished]
+        write_summary(result, pending=pending, running=running)
+        return result
+
+    try:
+        with ex:
+            so_far(running=True)
+            for done in ex.map_unordered(process_clip, longest_first(jobs)):
+                outcome = done.value if done.error is None else _crashed(done.item, done.error)
+                outcomes.append(outcome)
+                so_far(running=True)
+                if progress:
+                    progress(len(outcomes), total, outcome)
+    finally:
+        result = so_far(running=False)
     return result
 
 
@@ -542,14 +551,17 @@ def _crashed(job: ClipJob, err: BaseException) -> ClipOutcome:
     return _failed(job, f"worker failed: {type(err).__name__}: {err}", time.perf_counter())
 
 
-def write_summary(result: BatchResult, *, pending: Sequence[str] = ()) -> None:
-    """``summary.csv`` and ``index.html`` for the outcomes so far (atomically)."""
+def write_summary(
+    result: BatchResult, *, pending: Sequence[str] = (), running: bool = False
+) -> None:
+    """``summary.csv`` and ``index.html`` for the outcomes so far (atomically); ``running``
+    while the batch goes on (its pending clips are not yet run, not interrupted)."""
     from formcheck.report.csvout import CLIP_COLUMNS, write_csv
     from formcheck.report.index import render_index
 
     rows = [o.row for o in result.outcomes]
     write_csv(result.summary_csv, rows, CLIP_COLUMNS)
-    write_text_atomic(result.index_html, render_index(result, pending=pending))
+    write_text_atomic(result.index_html, render_index(result, pending=pending, running=running))
 
 
 __all__ = [

@@ -14,11 +14,18 @@ others. Pick one by name with `get_executor`:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
@@ -150,6 +157,53 @@ class LocalExecutor(_Base):
             self._pool = None
 
 
+def _quiet_distributed() -> None:
+    """Dask's own logging says INFO (some 30 lines a run: scheduler, nanny, each connection);
+    it follows formcheck's level instead, so only ``-v`` shows them."""
+    level = max(logging.WARNING, logging.getLogger("formcheck").getEffectiveLevel())
+    logging.getLogger("distributed").setLevel(level)
+
+
+def _connect(client_cls: Any, scheduler: str, timeout_s: float) -> Any:
+    """A client of the scheduler at ``scheduler``, once it has said it is one (see `_identify`)."""
+    try:
+        # on a thread of its own: the caller may be running an event loop (a notebook)
+        with ThreadPoolExecutor(1) as thread:
+            asked = asyncio.wait_for(_identify(scheduler, timeout_s), timeout_s)
+            kind = thread.submit(asyncio.run, asked).result()
+    except (OSError, TimeoutError) as err:
+        reason = str(err) or f"no answer within {timeout_s:g} s"
+        raise BadSettings(f"cannot reach the Dask scheduler {scheduler}: {reason}") from err
+    except Exception as err:  # its bytes are no Dask message (Dask may try to allocate exabytes)
+        raise BadSettings(
+            f"{scheduler} answered, but not as a Dask scheduler: check the address and port "
+            f"(a scheduler listens on 8786 by default)"
+        ) from err
+    if kind != "Scheduler":
+        raise BadSettings(
+            f"{scheduler} is a Dask {kind or 'server'}, not a scheduler: give the scheduler's address"
+        )
+    return client_cls(scheduler, timeout=f"{timeout_s}s")
+
+
+async def _identify(address: str, timeout_s: float) -> str:
+    """What the Dask server at ``address`` says it is ("Scheduler", "Worker", ...).
+
+    Asked first, within the time allowed: ``Client`` alone waits for ever on a server that
+    accepts the connection and never replies, and reads a web server's reply as a message
+    header that asks it to allocate exabytes.
+    """
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=timeout_s)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        reply = await comm.read()
+    finally:
+        await comm.close()
+    return str(reply.get("type", "")) if isinstance(reply, dict) else ""
+
+
 class DaskExecutor(_Base):
     """Items as tasks on a Dask distributed cluster (``scheduler`` address, or a local one)."""
 
@@ -172,9 +226,10 @@ class DaskExecutor(_Base):
             ) from err
         self._cluster: Any = None
         self._client: Any = None
+        _quiet_distributed()
         try:
             if scheduler:
-                self._client = Client(scheduler, timeout=f"{connect_timeout_s}s")
+                self._client = _connect(Client, scheduler, connect_timeout_s)
             else:
                 opts = {
                     "n_workers": self.workers,

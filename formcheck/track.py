@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.landmarks import NUM_LANDMARKS
-from formcheck.report.atomic import part_path
+from formcheck.report.atomic import writing
 
 TRACK_FORMAT_VERSION = 1
 
@@ -102,9 +102,9 @@ class PoseTrack:
 
     # -- persistence -------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Write the track as a compressed ``.npz`` (atomically: temp file, then rename)."""
+        """Write the track as a compressed ``.npz`` (atomically: temp file, then rename);
+        `OutputError` with the reason when it cannot be written."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         meta = {
             "format_version": TRACK_FORMAT_VERSION,
             "size": list(self.size),
@@ -113,12 +113,11 @@ class PoseTrack:
                 k: getattr(self.source, k) for k in self.source.__dataclass_fields__
             },
         }
-        tmp = part_path(path)  # per process: batch workers may write the same track
-        with open(tmp, "wb") as fh:
+        # the part file is per process: batch workers may write the same track
+        with writing(path, "track") as part, open(part, "wb") as fh:
             np.savez_compressed(
                 fh, t=self.t, image=self.image, world=self.world, meta=np.array(json.dumps(meta))
             )
-        tmp.replace(path)
         return path
 
     @classmethod

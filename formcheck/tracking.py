@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.errors import NoPersonFound
+from formcheck.errors import NoPersonFound, OutputError
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
 from formcheck.report.model import Timings
@@ -315,7 +315,7 @@ def _from_cache(cache_file: Path, t_start: float) -> TrackResult | None:
 def _save(result: TrackResult, cache_file: Path) -> None:
     try:
         result.track.save(cache_file)
-    except OSError as err:  # a read-only or full cache must not fail the analysis
+    except (OSError, OutputError) as err:  # a read-only or full cache must not fail the analysis
         log.warning("could not cache the track in %s (%s)", cache_file.parent, err)
 
 

@@ -1,7 +1,8 @@
 """A fast stand-in for `formcheck.pipeline.analyze` for batch tests: no pose model runs.
 
 A fake clip is a text file: ``reps=N`` gives an analysis with N reps (from the synthetic
-track of ``report_fakes``), ``bad`` raises `NotAVideo`, ``crash`` raises a RuntimeError.
+track of ``report_fakes``), ``bad`` raises `NotAVideo`, ``crash`` raises a RuntimeError, ``hang`` never returns (a
+batch to kill part-way).
 Each call appends the clip's name to the file named by $FORMCHECK_FAKE_COUNTER, so a test
 can count what was redone, across worker processes.
 """
@@ -30,6 +31,8 @@ def fake_analyze(path: str | Path, **kwargs: Any) -> Any:
         raise NotAVideo(f"{path}: not a video (fake)")
     if text.startswith("crash"):
         raise RuntimeError("fake crash")
+    if text.startswith("hang"):
+        time.sleep(3600)
     if text.startswith("die"):
         os._exit(3)  # a worker process dying under us, as a native crash would
     delay = float(os.environ.get("FORMCHECK_FAKE_DELAY_S", "0"))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import re
 import shutil
+import socket
 import stat
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 import batch_fakes
@@ -176,6 +182,35 @@ def test_interrupted_half_way_restart_redoes_none_of_the_finished(
     assert len(first) >= len(finished)
 
 
+def test_a_first_run_killed_part_way_leaves_index_and_summary(tmp_path: Path) -> None:
+    """kill -9 skips every finally: the index and summary must already cover what finished."""
+    # "hang" is the smallest file, so the serial batch (biggest first) reaches it last
+    root = make_session(tmp_path / "s", {"a/1.mp4": "reps=1", "a/2.mp4": "reps=2", "b/3.mp4": "hang"})
+    out = tmp_path / "out"
+    tests = Path(__file__).resolve().parent
+    script = (
+        f"import sys; sys.path.insert(0, {str(tests)!r}); import batch_fakes; "
+        "from formcheck.batch import BatchOptions, run_batch; "
+        f"run_batch({str(root)!r}, {str(out)!r}, executor='serial', "
+        "options=BatchOptions(analyze_fn=batch_fakes.fake_analyze))"
+    )
+    counter = tmp_path / "calls.txt"
+    env = {**os.environ, "FORMCHECK_FAKE_COUNTER": str(counter)}
+    batch = subprocess.Popen([sys.executable, "-c", script], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while "3.mp4" not in (counter.read_text() if counter.exists() else ""):
+            assert batch.poll() is None and time.monotonic() < deadline, "the batch never hung"
+            time.sleep(0.05)
+    finally:
+        batch.kill()  # SIGKILL
+        batch.wait()
+    assert set(read_summary(out)) == {"a/1.mp4", "a/2.mp4"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "a/1.mp4" in index and "a/2.mp4" in index
+    assert "b/3.mp4" in index and "not run yet" in index
+
+
 def test_a_failing_rerun_never_overwrites_a_finished_report(tmp_path: Path, counter: Path) -> None:
     root = make_session(tmp_path / "s", {"a/1.mp4": "reps=2"})
     out = tmp_path / "out"
@@ -240,6 +275,86 @@ def test_unreachable_dask_scheduler_is_one_clear_error() -> None:
     pytest.importorskip("distributed")
     with pytest.raises(BadSettings, match="cannot reach the Dask scheduler"):
         DaskExecutor(scheduler="tcp://127.0.0.1:9", connect_timeout_s=2)
+
+
+@contextmanager
+def not_a_dask_server(reply: bytes | None) -> Iterator[str]:
+    """A local TCP server that is not Dask: it answers each connection with ``reply`` (a web
+    server's, say), or with silence when None; yields its tcp:// address."""
+    server = socket.create_server(("127.0.0.1", 0))
+    connections: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            connections.append(conn)
+            if reply is not None:
+                with contextlib.suppress(OSError):
+                    conn.recv(65536)
+                    conn.sendall(reply)
+                    conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in connections:
+            conn.close()
+
+
+def connect_within(address: str, seconds: float) -> BaseException | None:
+    """The error DaskExecutor raises for ``address``, failing the test if it takes longer."""
+    raised: list[BaseException | None] = []
+
+    def connect() -> None:
+        try:
+            DaskExecutor(scheduler=address, connect_timeout_s=2).close()
+            raised.append(None)
+        except BaseException as err:  # noqa: BLE001 - handed to the test
+            raised.append(err)
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert raised, f"still connecting to {address} after {seconds} s"
+    return raised[0]
+
+
+@pytest.mark.parametrize(
+    ("reply", "words"),
+    [
+        (b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", "not as a Dask scheduler"),
+        (None, "cannot reach the Dask scheduler"),
+    ],
+    ids=["web server", "silent server"],
+)
+def test_an_address_that_is_not_a_dask_scheduler_is_one_clear_error(
+    reply: bytes | None, words: str
+) -> None:
+    pytest.importorskip("distributed")
+    with not_a_dask_server(reply) as address:
+        err = connect_within(address, 10)
+    assert isinstance(err, BadSettings) and words in str(err), repr(err)
+    assert "\n" not in str(err) and address in str(err)
+
+
+def test_dask_logs_nothing_under_quiet(tmp_path: Path) -> None:
+    """Dask's own INFO lines (scheduler, nanny, connections) stay out of a quiet batch."""
+    pytest.importorskip("distributed")
+    make_session(tmp_path / "s", {"a/1.mp4": "not a video"})
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch",
+         str(tmp_path / "s"), "-o", str(tmp_path / "out"), "--executor", "dask", "-j", "1", "-q"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "FORMCHECK_CACHE_DIR": str(tmp_path / "cache")},
+    )  # fmt: skip
+    assert run.returncode == 11, run.stderr
+    assert "INFO" not in run.stderr, run.stderr
+    assert "failed a/1.mp4" in run.stderr
 
 
 # -- naming and finding --------------------------------------------------------------------------

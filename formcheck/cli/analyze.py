@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from formcheck.errors import InputNotFound, NoPersonFound
+from formcheck.errors import InputNotFound, NoPersonFound, OutputError
+from formcheck.report.atomic import reason
 
 
 class DrillChoice(str, Enum):
@@ -66,6 +68,28 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def writing_stdout(what: str) -> Iterator[None]:
+    """Turn a failed write to stdout (a full disk, a closed pipe) into one `OutputError`."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as err:
+        _drop_stdout()
+        raise OutputError(f"cannot write {what} to stdout: {reason(err)}") from err
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so the unwritten rest is not tried again at exit."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test runner's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
 
 
 def _check_clip(clip: Path) -> None:
@@ -130,7 +154,8 @@ def analyze_command(
         )
     report = result.report
     if json_path is not None and str(json_path) == "-":
-        sys.stdout.write(report_to_json(report) + "\n")
+        with writing_stdout("the report"):
+            sys.stdout.write(report_to_json(report) + "\n")
     elif json_path is not None:
         write_report_json(report, json_path)
     if html or video or csv:
@@ -138,7 +163,8 @@ def analyze_command(
 
         write_outputs(result, html=html, video=video, csv=csv)
     if not quiet and str(json_path) != "-":
-        render_console(report)
+        with writing_stdout("the summary"):
+            render_console(report)
     if report.detection.frames_total and not report.detection.frames_with_person:
         # the report (and any JSON/HTML asked for) says so too; the exit code lets scripts know
         raise NoPersonFound(
@@ -182,7 +208,8 @@ def track_command(
             "person_found": round(found, 3),
             "cached": result.cached,
         }
-        typer.echo(json.dumps(summary))
+        with writing_stdout("the summary"):
+            typer.echo(json.dumps(summary))
 
 
 def register(app: typer.Typer) -> None:

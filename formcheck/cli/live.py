@@ -114,12 +114,13 @@ def live_command(
     src = open_video(source if source is not None else camera)
     coach = LiveCoach(get_backend(backend, model=model), drill=drill.value, fps_hint=src.info.fps or 30.0)
     overlay = default_annotator()
-    sink = VideoSink(record, fps=src.info.fps or 30.0) if record else None
+    sink: VideoSink | None = None
     state = None
     finished: list[Finished] = []
     try:
-        if sink is not None:
-            sink.__enter__()
+        if record:
+            # entered first: a recording that cannot be written stops the session at once
+            sink = VideoSink(record, fps=src.info.fps or 30.0).__enter__()
         with src:
             for frame in src:
                 state = coach.feed(frame.image, frame.t)

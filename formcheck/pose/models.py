@@ -20,7 +20,7 @@ from pathlib import Path
 
 from formcheck.errors import ModelError, OutputError
 from formcheck.pose._mp import import_mediapipe
-from formcheck.report.atomic import part_path
+from formcheck.report.atomic import writing
 
 log = logging.getLogger(__name__)
 
@@ -104,13 +104,8 @@ def build_full_task(out_dir: Path = DEFAULT_MODELS_DIR, *, overwrite: bool = Fal
         "pose_detector.tflite": detector.read_bytes(),
         "pose_landmarks_detector.tflite": landmarks_with_metadata(landmarks.read_bytes()),
     }
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        part = part_path(target)
+    with writing(target, "the model") as part:
         model_asset_bundle_utils.create_model_asset_bundle(bundle, str(part))
-        part.replace(target)
-    except OSError as err:
-        raise OutputError(f"{target}: cannot write the model ({err.strerror or err})") from None
     log.info("wrote %s (%d bytes)", target, target.stat().st_size)
     return target
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from formcheck.errors import OutputError
 from formcheck.landmarks import SKELETON
-from formcheck.report.atomic import part_path
+from formcheck.report.atomic import check_target, discard, part_path, publish, reason
 from formcheck.report.model import CueResult, Report, Status
 from formcheck.report.words import cue_words
 
@@ -364,13 +364,15 @@ class VideoSink:
     def __enter__(self) -> VideoSink:
         import av
 
+        check_target(self.path, "video")  # a folder is refused before any frame is encoded
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._container = av.open(
                 str(self._tmp), "w", format="mp4", options={"movflags": "+faststart"}
             )
         except (OSError, av.FFmpegError) as err:
-            raise OutputError(f"cannot write video {self.path}: {_reason(err)}") from err
+            discard(self._tmp)
+            raise OutputError(f"cannot write video {self.path}: {reason(err)}") from err
         return self
 
     def _open_stream(self, w: int, h: int) -> None:
@@ -391,7 +393,7 @@ class VideoSink:
         """
         if self._error is not None:
             raise OutputError(
-                f"cannot write video {self.path}: {_reason(self._error)}"
+                f"cannot write video {self.path}: {reason(self._error)}"
             ) from self._error
         h, w = rgb.shape[:2]
         if self._stream is None:
@@ -469,6 +471,8 @@ class VideoSink:
         tb: TracebackType | None,
     ) -> None:
         self._stop_thread()
+        if self._container is None:  # never opened: nothing written, nothing to clean up
+            return
         ok = self._finish() if exc_type is None else False
         if exc_type is not None:
             try:
@@ -476,20 +480,15 @@ class VideoSink:
             except Exception:  # already failing: the caller's error is the one to report
                 log.debug("closing the half-written video failed", exc_info=True)
         if ok:
-            self._tmp.replace(self.path)
+            publish(self._tmp, self.path, "video")
             return
-        self._tmp.unlink(missing_ok=True)
+        discard(self._tmp)
         if exc_type is None and self._error is not None:
             raise OutputError(
-                f"cannot write video {self.path}: {_reason(self._error)}"
+                f"cannot write video {self.path}: {reason(self._error)}"
             ) from self._error
         if exc_type is None:
             raise OutputError(f"no frames to write to {self.path}")
-
-
-def _reason(err: BaseException) -> str:
-    """The OS's words for an I/O error ("Permission denied"), else the error's own text."""
-    return str(getattr(err, "strerror", None) or err)
 
 
 def annotate_frames(

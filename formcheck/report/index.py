@@ -87,8 +87,10 @@ def _athletes(outcomes: Sequence[Any]) -> str:
     return f'<h2>By athlete</h2><table id="athletes" class="small-table">{head}{rows}</table>'
 
 
-def render_index(result: Any, *, pending: Sequence[str] = ()) -> str:
-    """The page for a `formcheck.batch.BatchResult`; ``pending`` lists clips not yet run."""
+def render_index(result: Any, *, pending: Sequence[str] = (), running: bool = False) -> str:
+    """The page for a `formcheck.batch.BatchResult`; ``pending`` lists clips not yet run
+    (``running``: the batch is still going, or was killed before it could say otherwise)."""
+    not_run = "not run yet (batch running, or killed)" if running else "not run (interrupted)"
     outcomes = result.outcomes
     counts = {
         "clips": len(outcomes) + len(pending),
@@ -105,7 +107,7 @@ def render_index(result: Any, *, pending: Sequence[str] = ()) -> str:
     )
     rows = "".join(_row(o.row, o.status) for o in outcomes)
     rows += "".join(
-        f'<tr><td></td><td>{escape(p)}</td><td colspan="7" class="muted">not run (interrupted)</td></tr>'
+        f'<tr><td></td><td>{escape(p)}</td><td colspan="7" class="muted">{not_run}</td></tr>'
         for p in pending
     )
     ignored = (
