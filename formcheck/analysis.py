@@ -27,6 +27,7 @@ from formcheck.report.model import (
     DrillInfo,
     HoldSummary,
     Phase,
+    Reason,
     Report,
     Segment,
     SideSummary,
@@ -72,11 +73,12 @@ class Analysis:
 
 #: the hip extension a coach is shown: the working leg's during one-leg segments (the lifted
 #: leg's hip is flexed, so the mean of both sides would read ~30° low), both sides' elsewhere
+#: (it changes legs at a side switch, so the HTML plots draw each leg's own line instead)
 WORKING_HIP_EXTENSION = "hip_extension_working_deg"
 
 
 def with_working_side(sig: Signals, spans: list[Span]) -> Signals:
-    """``sig`` plus `WORKING_HIP_EXTENSION`, the series the plots and overlays show."""
+    """``sig`` plus `WORKING_HIP_EXTENSION`, the series the video overlays show."""
     work = np.array(sig["hip_extension_deg"], dtype=np.float64, copy=True)
     for span in spans:
         if span.side in ("left", "right"):
@@ -315,7 +317,7 @@ def out_of_view(
             why = f"not measurable: the person was out of view {gap.start_s:.1f}–{gap.end_s:.1f} s"
             r = replace(
                 r, status=Status.NOT_MEASURABLE, value=None, threshold=None, message=why,
-                fault_spans=[],
+                fault_spans=[], reason=Reason.NOT_SEEN,
             )  # fmt: skip
         out.append(r)
     return out

@@ -17,7 +17,9 @@ import numpy as np
 
 from formcheck.drills.base import Cue
 from formcheck.kinematics import nan_percentile
-from formcheck.report.model import CueResult, Status, TimeSpan
+from formcheck.report.model import CueResult, Reason, Status, TimeSpan
+from formcheck.report.units import format_limit, format_value, measured, needs
+from formcheck.report.words import signal_words, views_words
 from formcheck.segment import Span, frame_time, runs, top_pause_s
 from formcheck.signals import Signals
 
@@ -67,15 +69,6 @@ class CueContext:
 Check = Callable[[Cue, CueContext], CueResult]
 CHECKS: dict[str, Check] = {}
 
-
-
-def _num(value: float, limit: float, digits: int) -> str:
-    """``value`` with ``digits`` decimals, or more where rounding would make a value that
-    misses its limit print as the limit itself ("top pause 1.0 s (needs ≥ 1.0 s)")."""
-    for d in range(digits, digits + 3):
-        if value == limit or round(value, d) != round(limit, d):
-            return f"{value:.{d}f}"
-    return f"{value:.{digits + 2}f}"
 
 def check(name: str) -> Callable[[Check], Check]:
     """Register a check function under ``name`` (the name drills refer to)."""
@@ -128,9 +121,14 @@ def info(cue: Cue, ctx: CueContext, value: float | None, unit: str, message: str
     )
 
 
-def not_measurable(cue: Cue, ctx: CueContext, why: str) -> CueResult:
+def not_measurable(cue: Cue, ctx: CueContext, reason: Reason, why: str) -> CueResult:
+    """No verdict: ``reason`` the kind of cause (its mark in every rendering), ``why`` in words."""
     return CueResult(
-        cue_id=cue.id, segment_index=ctx.index, status=Status.NOT_MEASURABLE, message=why
+        cue_id=cue.id,
+        segment_index=ctx.index,
+        status=Status.NOT_MEASURABLE,
+        message=why,
+        reason=reason,
     )
 
 
@@ -156,19 +154,23 @@ def finite_fraction(x: np.ndarray) -> float:
 # -- measurability --------------------------------------------------------------------------
 
 
-def measurability(cue: Cue, ctx: CueContext) -> str | None:
-    """Why the cue cannot be judged here, or None when it can."""
+def measurability(cue: Cue, ctx: CueContext) -> tuple[Reason, str] | None:
+    """Why the cue cannot be judged here (the kind of cause and its words), or None when it can."""
     view = ctx.signals.view
     if not cue.needs:
         return None
     shown = [s for s in cue.needs if view.can_measure(s)]
     if (cue.needs_any and not shown) or (not cue.needs_any and len(shown) < len(cue.needs)):
-        missing = ", ".join(s for s in cue.needs if s not in shown)
-        return f"not measurable from a {view.name} view (needs {missing})"
+        missing = " or ".join(signal_words(s) for s in cue.needs if s not in shown)
+        where = views_words(cue.views_needed)
+        return Reason.VIEW, (
+            f"not measurable: a {view.name} view cannot show the {missing}"
+            + (f" (film from {where})" if where else "")
+        )
     if ctx.span is not None:
         seen = [finite_fraction(ctx.seg(s)) for s in shown]
         if max(seen) < MIN_VALID_FRACTION:
-            return "not measurable: the landmarks it needs were not visible enough"
+            return Reason.NOT_SEEN, "not measurable: the body parts it needs were not seen clearly"
     return None
 
 
@@ -176,7 +178,7 @@ def judge(cue: Cue, ctx: CueContext) -> CueResult:
     """The cue's verdict on the context's segment (or the whole set)."""
     why = measurability(cue, ctx)
     if why is not None:
-        return not_measurable(cue, ctx, why)
+        return not_measurable(cue, ctx, *why)
     return CHECKS[cue.check](cue, ctx)
 
 
@@ -212,10 +214,10 @@ def peak_hip_extension(cue: Cue, ctx: CueContext) -> CueResult:
     x = extension(ctx)[top[0] - ctx.sp.start : top[1] - ctx.sp.start]
     peak = _pct(x, 90.0)
     if not math.isfinite(peak):
-        return not_measurable(cue, ctx, "not measurable: hip extension not visible at the top")
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: hip extension not visible at the top")
     lim = cue.params["min_peak_hip_extension_deg"]
     ok = peak >= lim
-    msg = f"peak hip extension {_num(peak, lim, 0)}° (needs ≥ {lim:.0f}°)"
+    msg = f"peak hip extension {measured(peak, '>=', lim, 'deg')}"
     return result(cue, ctx, ok, peak, lim, ">=", "deg", msg, [span_time(ctx, *top)])
 
 
@@ -224,12 +226,12 @@ def top_pause(cue: Cue, ctx: CueContext) -> CueResult:
     """Time the rep stays within the top band of its peak ≥ threshold."""
     top = ctx.sp.phase("top")
     if top is None:
-        return not_measurable(cue, ctx, "not measurable: no top phase found")
+        return not_measurable(cue, ctx, Reason.NOTHING, "not measurable: no top phase found")
     pause = top_pause_s(ctx.sp, ctx.signals.t)
     lim = cue.params["min_top_pause_s"]
     if pause < lim and top[1] >= len(ctx.signals):
-        return not_measurable(cue, ctx, "not measurable: the clip ended during the top pause")
-    msg = f"top pause {_num(pause, lim, 1)} s (needs ≥ {lim:.1f} s)"
+        return not_measurable(cue, ctx, Reason.CUT, "not measurable: the clip ended during the top pause")
+    msg = f"top pause {measured(pause, '>=', lim, 's')}"
     return result(cue, ctx, pause >= lim, pause, lim, ">=", "s", msg, [span_time(ctx, *top)])
 
 
@@ -238,11 +240,15 @@ def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
     """Lowering time ≥ ``min_lower_s`` and ≥ ratio × lifting time."""
     lower, lift = _phase_len(ctx, "lower"), _phase_len(ctx, "lift")
     if not ctx.sp.complete or lower is None:
-        return not_measurable(cue, ctx, "not measurable: the clip ended before the lowering did")
+        return not_measurable(cue, ctx, Reason.CUT, "not measurable: the clip ended before the lowering did")
     lim = cue.params["min_lower_s"]
     need = max(lim, cue.params["min_lower_to_lift_ratio"] * (lift or 0.0))
     ok = lower >= need
-    msg = f"lowering {_num(lower, lim, 1)} s, lifting {lift or 0.0:.1f} s (needs ≥ {lim:.1f} s and ≥ lifting)"
+    msg = (
+        f"lowering {format_value(lower, 's', against=need)} {needs('>=', round(need, 3), 's')}, "
+        f"lifting {format_value(lift or 0.0, 's')} (the lowering needs "
+        f"{format_limit('>=', lim, 's')} and ≥ the lifting)"
+    )
     ph = ctx.sp.phase("lower") or (ctx.sp.start, ctx.sp.end)
     return result(cue, ctx, ok, lower, round(need, 3), ">=", "s", msg, [span_time(ctx, *ph)])
 
@@ -268,12 +274,15 @@ def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
     """Bottom bridge height as a fraction of the rep's range above the ground ≤ threshold."""
     lv = _rep_levels(ctx)
     if lv is None:
-        return not_measurable(cue, ctx, "not measurable: the rep has no bottom in the clip")
+        return not_measurable(cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip")
     peak, bottom, i = lv
     ground = min(ctx.ground_level, cue.params["max_ground_level_thigh"])
     frac = (bottom - ground) / max(peak - ground, 1e-6)
     lim = cue.params["max_bottom_fraction"]
-    msg = f"hips came down to {_num(100 * frac, 100 * lim, 0)} % of the rep's height (needs ≤ {100 * lim:.0f} %)"
+    msg = (
+        f"hips came down to {format_value(frac, 'fraction', against=lim)} of the rep's height"
+        f" {needs('<=', lim, 'fraction')}"
+    )
     return result(
         cue, ctx, frac <= lim, frac, lim, "<=", "fraction", msg, [span_time(ctx, i, i + 1)]
     )
@@ -373,10 +382,10 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     on the ground between reps (touch-down to lift-off)."""
     lv = _rep_levels(ctx)
     if lv is None:
-        return not_measurable(cue, ctx, "not measurable: the rep has no bottom in the clip")
+        return not_measurable(cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip")
     floor, down, up = _touchdown(ctx, lv[0])
     if down is None:
-        return not_measurable(cue, ctx, "not measurable: no contact with the ground found")
+        return not_measurable(cue, ctx, Reason.NOTHING, "not measurable: no contact with the ground found")
     # a window around the touch-down only: long clips have many reps
     t_all = ctx.signals.t
     a0 = max(int(np.searchsorted(t_all, down - cue.params["contact_window_s"] - 1.0)), 0)
@@ -385,7 +394,7 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     ok_t = np.isfinite(fast)
     w = cue.params["contact_window_s"]
     if ok_t.sum() < 2:
-        return not_measurable(cue, ctx, "not measurable: hips not visible at the contact")
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: hips not visible at the contact")
     drop = _fall_speed(t[ok_t], fast[ok_t], down, w)
     # the touch-down's extrapolation assumes hips slowing into the floor; a drop speeds up
     # (often after a slow lowering, then straight back up): where the light-smoothed lift's
@@ -398,8 +407,12 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     rest = None if up is None else max(0.0, up - down)
     vmax, rmax = cue.params["max_contact_speed_thigh_per_s"], cue.params["max_ground_rest_s"]
     ok = drop <= vmax and (rest is None or rest <= rmax)
-    rest_txt = "" if rest is None else f", {_num(rest, rmax, 1)} s on the ground (needs ≤ {rmax:.1f} s)"
-    msg = f"hips met the ground at {_num(drop, vmax, 2)} thigh lengths/s (needs ≤ {vmax:.2f}){rest_txt}"
+    rest_txt = (
+        ""
+        if rest is None
+        else f", {format_value(rest, 's', against=rmax)} on the ground {needs('<=', rmax, 's')}"
+    )
+    msg = f"hips met the ground at {measured(drop, '<=', vmax, 'thigh/s')}{rest_txt}"
     spans = []
     if drop > vmax:
         spans.append(TimeSpan(start_s=round(down - w, 3), end_s=round(down, 3)))
@@ -417,7 +430,7 @@ def pelvic_tilt(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.seg("pelvic_tilt_deg")
     tilt = _pct(x, 95.0)
     lim = cue.params["max_pelvic_tilt_deg"]
-    msg = f"pelvis tilted up to {_num(tilt, lim, 0)}° (needs ≤ {lim:.0f}°)"
+    msg = f"pelvis tilted up to {measured(tilt, '<=', lim, 'deg')}"
     return result(
         cue, ctx, tilt <= lim, tilt, lim, "<=", "deg", msg, mask_spans(ctx, x > lim, ctx.sp.start)
     )
@@ -428,7 +441,10 @@ def _fraction_check(cue: Cue, ctx: CueContext, x: np.ndarray, what: str, offset:
     ok_frames = x[np.isfinite(x)]
     frac = float(np.mean(ok_frames > 0.5)) if ok_frames.size else float("nan")
     lim = cue.params["min_fraction"]
-    msg = f"{what} {_num(100 * frac, 100 * lim, 0)} % of the time (needs ≥ {100 * lim:.0f} %)"
+    msg = (
+        f"{what} {format_value(frac, 'fraction', against=lim)} of the time"
+        f" {needs('>=', lim, 'fraction')}"
+    )
     spans = mask_spans(ctx, x < 0.5, offset)
     return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", msg, spans)
 
@@ -442,16 +458,19 @@ def arms_crossed(cue: Cue, ctx: CueContext) -> CueResult:
 def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
     """Over the set's reps: hands on the glutes for ≥ ``min_fraction`` (advice)."""
     if not ctx.spans:  # no set was done: nothing to advise on
-        return not_measurable(cue, ctx, "not measurable: no reps or holds in the clip")
+        return not_measurable(cue, ctx, Reason.NOTHING, "not measurable: no reps or holds in the clip")
     x = ctx.signals["hands_on_glutes"]
     idx = np.concatenate([np.arange(s.start, s.end) for s in ctx.spans])
     sel = x[idx]
     if finite_fraction(sel) < MIN_VALID_FRACTION:
-        return not_measurable(cue, ctx, "not measurable: the wrists were not visible enough")
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: the wrists were not visible enough")
     ok_frames = sel[np.isfinite(sel)]
     frac = float(np.mean(ok_frames > 0.5))
     lim = cue.params["min_fraction"]
-    msg = f"hands on the glutes {_num(100 * frac, 100 * lim, 0)} % of the set (advised ≥ {100 * lim:.0f} %)"
+    msg = (
+        f"hands on the glutes {format_value(frac, 'fraction', against=lim)} of the set"
+        f" (advised {format_limit('>=', lim, 'fraction')})"
+    )
     return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", msg)
 
 
@@ -471,7 +490,7 @@ def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.signals[name][ctx.sp.start : max(end, ctx.sp.start + 1)]
     drift = _pct(x, 95.0) - _pct(x, 5.0)
     lim = cue.params["max_support_drift_shin"]
-    msg = f"support foot moved {_num(drift, lim, 2)} shin lengths (needs ≤ {lim:.2f})"
+    msg = f"support foot moved {measured(drift, '<=', lim, 'shin')}"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, drift <= lim, drift, lim, "<=", "shin", msg, full)
 
@@ -483,9 +502,9 @@ def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.signals["knee_gap"][top[0] : top[1]]
     gap = _pct(x, 50.0)
     if not math.isfinite(gap):
-        return not_measurable(cue, ctx, "not measurable: knees not visible at the top")
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: knees not visible at the top")
     lim = cue.params["min_knee_gap_ratio"]
-    msg = f"knees {_num(gap, lim, 2)} hip widths apart at the top (needs ≥ {lim:.2f})"
+    msg = f"knees {format_value(gap, 'ratio', against=lim)} apart at the top {needs('>=', lim, 'ratio')}"
     return result(cue, ctx, gap >= lim, gap, lim, ">=", "ratio", msg, [span_time(ctx, *top)])
 
 
@@ -499,7 +518,7 @@ def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
         x = ctx.signals["knee_gap"][keep]
     rng = _pct(x, 90.0) - _pct(x, 10.0)
     lim = cue.params["max_knee_gap_range"]
-    msg = f"knee gap varied by {_num(rng, lim, 2)} hip widths (needs ≤ {lim:.2f})"
+    msg = f"knee gap varied by {measured(rng, '<=', lim, 'ratio')}"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, rng <= lim, rng, lim, "<=", "ratio", msg, full)
 
@@ -529,7 +548,7 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     frames = _set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
     sh = _pct(ctx.signals["shoulder_height"][frames], 50.0)
     if not math.isfinite(sh):
-        return not_measurable(cue, ctx, "not measurable: shoulders or heels not visible")
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: shoulders or heels not visible")
     lim = cue.params["min_shoulder_height_trunk"]
     heel_lim = cue.params["max_heel_above_toe_cm"]
     heels = [_pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
@@ -540,9 +559,11 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     # senses): the mean of the two decides
     heel = float(np.mean(heels)) if heels else float("nan")
     heels_ok = toe_variant or not heels or heel <= heel_lim
-    msg = f"shoulders {_num(sh, lim, 2)} trunk lengths above the feet (needs ≥ {lim:.2f})"
+    msg = f"shoulders {format_value(sh, 'trunk', against=lim)} above the feet {needs('>=', lim, 'trunk')}"
     if heels and not toe_variant:
-        msg += f"; heels {_num(heel, heel_lim, 1)} cm above the toes (mean; needs ≤ {heel_lim:.1f} cm)"
+        heel_txt = format_value(heel, "cm", against=heel_lim)
+        heel_need = format_limit("<=", heel_lim, "cm")
+        msg += f"; heels {heel_txt} above the toes (mean; needs {heel_need})"
     return result(cue, ctx, sh >= lim and heels_ok, sh, lim, ">=", "trunk", msg)
 
 
@@ -552,7 +573,8 @@ def head_neutral(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.seg("head_neck_deg")
     lim = cue.params["max_head_neck_deg"]
     ok = np.where(np.isfinite(x), (x <= lim).astype(float), np.nan)
-    res = _fraction_check(cue, ctx, ok, f"head within {lim:.0f}° of the trunk line", ctx.sp.start)
+    what = f"head within {format_value(lim, 'deg')} of the trunk line"
+    res = _fraction_check(cue, ctx, ok, what, ctx.sp.start)
     return res
 
 
@@ -564,9 +586,10 @@ def hold_top(cue: Cue, ctx: CueContext) -> CueResult:
     lim = cue.params["min_hip_extension_deg"]
     k_lo, k_hi = cue.params["min_knee_angle_deg"], cue.params["max_knee_angle_deg"]
     knee_ok = not math.isfinite(knee) or k_lo <= knee <= k_hi
-    msg = f"hip extension {_num(ext, lim, 0)}° (needs ≥ {lim:.0f}°)"
+    msg = f"hip extension {measured(ext, '>=', lim, 'deg')}"
     if math.isfinite(knee):
-        msg += f", knee angle {knee:.0f}° (needs {k_lo:.0f}°–{k_hi:.0f}°)"
+        k_range = f"{format_value(k_lo, 'deg')}–{format_value(k_hi, 'deg')}"
+        msg += f", knee angle {format_value(knee, 'deg')} (needs {k_range})"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, ext >= lim and knee_ok, ext, lim, ">=", "deg", msg, full)
 
@@ -588,7 +611,8 @@ def hold_duration(cue: Cue, ctx: CueContext) -> CueResult:
     longest = max((ctx.duration(s.start, s.end) for s in holds), default=0.0)
     marks = (cue.params["mark_1_s"], cue.params["mark_2_s"], cue.params["mark_3_s"])
     mark = mark_reached(longest, marks)
-    msg = f"longest hold {longest:.1f} s; mark reached: {mark} (marks {marks[0]:.0f} s / {marks[1]:.0f} s / {marks[2]:.0f} s)"
+    marks_txt = " / ".join(format_value(m, "s") for m in marks)
+    msg = f"longest hold {format_value(longest, 's')}; mark reached: {mark} (marks {marks_txt})"
     return info(cue, ctx, longest, "s", msg)
 
 
@@ -599,7 +623,10 @@ def leg_lift(cue: Cue, ctx: CueContext) -> CueResult:
     lifted = "left" if sp.side == "right" else "right"
     height = _pct(ctx.seg(f"foot_lift_{lifted}_cm"), 90.0)
     dur = ctx.duration(sp.start, sp.end)
-    msg = f"{lifted} foot lifted {height:.1f} cm for {dur:.1f} s (standing on the {sp.side} leg)"
+    msg = (
+        f"{lifted} foot lifted {format_value(height, 'cm')} for {format_value(dur, 's')}"
+        f" (standing on the {sp.side} leg)"
+    )
     return info(cue, ctx, dur, "s", msg)
 
 
@@ -652,16 +679,17 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
             ok &= drop <= drop_lim
             value, thr = drop, drop_lim
             how = " (from hip height: the far leg is hidden)" if hidden else ""
-            parts.append(f"hip extension fell {_num(drop, drop_lim, 0)}° on one leg{how} (needs ≤ {drop_lim:.0f}°)")
+            fell = format_value(drop, "deg", against=drop_lim)
+            parts.append(f"hip extension fell {fell} on one leg{how} {needs('<=', drop_lim, 'deg')}")
     if view.can_measure("pelvic_tilt_deg"):
         tilt = _pct(ctx.seg("pelvic_tilt_deg"), 95.0)
         if math.isfinite(tilt):
             ok &= tilt <= tilt_lim
             if value is None:
                 value, thr = tilt, tilt_lim
-            parts.append(f"pelvis tilted {_num(tilt, tilt_lim, 0)}° (needs ≤ {tilt_lim:.0f}°)")
+            parts.append(f"pelvis tilted {measured(tilt, '<=', tilt_lim, 'deg')}")
     if not parts:
-        return not_measurable(cue, ctx, "not measurable: no two-leg level or tilt to compare")
+        return not_measurable(cue, ctx, Reason.NOTHING, "not measurable: no two-leg level or tilt to compare")
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, ok, value, thr, "<=", "deg", "; ".join(parts), full)
 
@@ -675,10 +703,11 @@ def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
         return info(cue, ctx, None, "", msg)
     x = ctx.seg(f"heel_height_{ctx.sp.side}_cm")
     if finite_fraction(x) < MIN_VALID_FRACTION:
-        return not_measurable(cue, ctx, "not measurable: the stance heel was not visible")
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: the stance heel was not visible")
     low = _pct(x, 20.0)
     lim = cue.params["min_heel_above_toe_cm"]
-    msg = f"{ctx.sp.side} heel {_num(low, lim, 1)} cm above the toe line at its lowest (needs ≥ {lim:.1f} cm)"
+    low_txt = format_value(low, "cm", against=lim)
+    msg = f"{ctx.sp.side} heel {low_txt} above the toe line at its lowest {needs('>=', lim, 'cm')}"
     below = np.where(np.isfinite(x), x < lim, False)
     return result(
         cue, ctx, low >= lim, low, lim, ">=", "cm", msg, mask_spans(ctx, below, ctx.sp.start)

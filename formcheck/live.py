@@ -21,6 +21,7 @@ from formcheck.analysis import Analysis, analyze_track
 from formcheck.drills import get_drill
 from formcheck.pose.base import Landmarks, PoseBackend
 from formcheck.report.model import CueResult, Report, Segment, Status
+from formcheck.report.units import to_ascii
 from formcheck.report.words import cue_words
 from formcheck.signals import compute_signals
 from formcheck.track import PoseTrack
@@ -76,14 +77,11 @@ class LiveState:
     last_rep: tuple[CueResult, ...] = field(default_factory=tuple)
 
 
-_ASCII = str.maketrans({"≥": ">=", "≤": "<=", "°": " deg", "–": "-", "—": "-", "…": "..."})
-
-
 def fault_line(result: CueResult) -> str:
     """One on-screen line for a fault: the coach's words, then what was measured (in ASCII,
     which is all OpenCV's fonts can draw)."""
     words = cue_words(result.cue_id).fault
-    detail = result.message.translate(_ASCII).encode("ascii", "replace").decode()
+    detail = to_ascii(result.message)
     return f"{words}: {detail}" if detail else words
 
 

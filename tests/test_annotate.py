@@ -270,7 +270,7 @@ def test_video_plays_in_a_browser(tmp_path: Path, clip_and_analysis) -> None:
             165.0,
             ">=",
             "deg",
-            "Drive the hips all the way up: 158.2 deg (needs >= 165 deg)",
+            "Drive the hips all the way up: 158 deg (needs >= 165 deg)",
         ),
         ("tth.head_neutral", 0.42, 0.9, ">=", "fraction", "Head neutral: 42 % (needs >= 90 %)"),
         (
@@ -279,7 +279,7 @@ def test_video_plays_in_a_browser(tmp_path: Path, clip_and_analysis) -> None:
             10.0,
             "<=",
             "deg",
-            "Keep the hips level: 14.0 deg (needs <= 10 deg)",
+            "Keep the hips level: 14 deg (needs <= 10 deg)",
         ),
         ("slgb.force_down", None, 0.15, "<=", "shin", "Push straight down: the support is moving"),
     ],

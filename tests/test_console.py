@@ -8,7 +8,8 @@ from rich.console import Console
 from test_report_schema import full_report
 
 from formcheck.report.console import MAX_SEGMENT_COLUMNS, render_console
-from formcheck.report.model import CueResult, Segment, Status
+from formcheck.report.model import CueResult, Reason, Segment, Status
+from formcheck.report.words import REASON_WORDS, legend
 
 
 def rendered(report, width: int = 80) -> str:
@@ -22,7 +23,7 @@ def test_summary_names_faults_in_the_drills_words_and_fits_80_columns() -> None:
     assert "Single Leg Glute Bridge" in text
     assert "Drive hips up to bridge position" in text  # the article's words, from the drill
     assert "✗ slgb.hips_up (rep 1): peak hip extension 158° < 165°" in text
-    assert "not measurable here: slgb.hips_level" in text
+    assert "– not measurable from this view: slgb.hips_level" in text
     assert "coach checks" in text and "Shoes off" in text
     assert max(len(line) for line in text.splitlines()) <= 80
 
@@ -55,3 +56,74 @@ def test_a_clean_set_says_every_key_point_was_met() -> None:
     seg: Segment = report.segments[0]
     ok = [CueResult(cue_id="slgb.hips_up", segment_index=seg.index, status=Status.PASS)]
     assert "Every measurable key point was met." in rendered(replace(report, results=ok))
+
+
+def test_the_legend_names_every_mark_the_table_can_show() -> None:
+    """i (measured, not judged) and the blank cell of a cue that does not apply included."""
+    text = " ".join(rendered(full_report(), width=200).split())
+    for mark, words in legend():
+        assert f"{mark} {words}" in text
+    assert "i measured, not judged" in text and "blank does not apply" in text
+
+
+def _why_not(report, reasons: dict[str, Reason]):
+    """``report`` with one rep and a not-measurable result per cue, for these reasons."""
+    seg = report.segments[0]
+    results = [
+        CueResult(cue_id=cue, segment_index=seg.index, status=Status.NOT_MEASURABLE, reason=why,
+                  message=f"not measurable: {why.value}")
+        for cue, why in reasons.items()
+    ] + [CueResult(cue_id="slgb.arms_crossed", segment_index=seg.index, status=Status.PASS)]
+    return replace(report, results=results)  # fmt: skip
+
+
+def test_each_reason_for_no_verdict_has_its_own_mark_and_words() -> None:
+    """'–' meant "not measurable from this view" even where the view could measure but the
+    rep was cut or nothing happened: each reason now has its own mark, in the table and below."""
+    reasons = {
+        "slgb.hips_level": Reason.VIEW,
+        "slgb.hips_up": Reason.NOT_SEEN,
+        "slgb.slow_down": Reason.CUT,
+        "slgb.not_your_bone": Reason.NOTHING,
+    }
+    text = rendered(_why_not(full_report(), reasons), width=120)
+    lines = text.splitlines()
+    for cue, why in reasons.items():
+        mark, words = REASON_WORDS[why]
+        label = cue.split(".")[1].replace("_", " ")
+        row = next(line for line in lines if line.startswith(f"│ {label}  "))
+        assert row.split("│")[2].strip() == mark, (cue, row)
+        assert f"{mark} {words}: {cue}" in text
+    assert len({m for m, _ in REASON_WORDS.values()}) == len(REASON_WORDS)
+
+
+def _table_top_report():
+    report = full_report()
+    hold = Segment(index=0, kind="hold", start_s=1.0, end_s=13.0,
+                   measures={"duration_s": 12.0, "median_hip_extension_deg": 171.6,
+                             "median_knee_angle_deg": 92.0})
+    legs = [
+        Segment(index=i, kind="single_leg", start_s=s, end_s=s + 3.0, side=stance,
+                measures={"duration_s": 3.0, "foot_lift_cm": 4.2,
+                          "median_hip_extension_deg": 168.0})
+        for i, s, stance in ((1, 4.0, "right"), (2, 8.0, "left"))
+    ]
+    results = [
+        CueResult(cue_id="tth.hold_top", segment_index=0, status=Status.PASS),
+        CueResult(cue_id="tth.hips_stay_up", segment_index=1, status=Status.PASS),
+        CueResult(cue_id="tth.hips_stay_up", segment_index=2, status=Status.FAULT,
+                  message="hip extension fell 8° on one leg (needs ≤ 5°)"),
+    ]
+    return replace(report, segments=[hold, *legs], results=results)  # fmt: skip
+
+
+def test_holds_show_duration_and_hip_extension_and_leg_lifts_name_the_lifted_leg() -> None:
+    text = rendered(_table_top_report(), width=100)
+    rows = [line for line in text.splitlines() if line.startswith("│ ")]
+    hold = next(r for r in rows if "hold 1" in r)
+    assert "12.0 s" in hold and "172°" in hold and "—" not in hold
+    first = next(r for r in rows if "leg lift 1" in r)
+    second = next(r for r in rows if "leg lift 2" in r)
+    assert "left lifted" in first and "4.2 cm" in first, "standing on the right, left leg up"
+    assert "right lifted" in second
+    assert "(leg lift 2): hip extension fell" in text and "rep 2" not in text and "rep 3" not in text

@@ -18,7 +18,9 @@ from formcheck.report.csvout import (
     write_csv,
     write_rep_csv,
 )
-from formcheck.report.model import CueResult, HoldSummary, Status
+from formcheck.report.model import CueResult, HoldSummary, Reason, Status
+from formcheck.report.units import format_value
+from formcheck.report.words import REASON_WORDS
 
 
 @pytest.fixture()
@@ -38,12 +40,14 @@ def test_one_row_per_rep_with_every_measure_and_cue(report, tmp_path: Path) -> N
         assert (
             row["athlete"] == "ana" and row["drill"] == "single-leg-bridge" and row["kind"] == "rep"
         )
-        assert int(row["segment"]) == seg.index + 1
+        assert int(row["rep"]) == seg.number and int(row["segment_index"]) == seg.index
         for name, value in seg.measures.items():
-            assert float(row[name]) == pytest.approx(value)
+            assert float(row[name]) == pytest.approx(value, abs=0.5)
         for r in (r for r in report.results if r.segment_index == seg.index):
             assert row[f"{r.cue_id}.status"] == r.status.value
-            assert row[f"{r.cue_id}.threshold"] == ("" if r.threshold is None else str(r.threshold))
+            assert float(row[f"{r.cue_id}.threshold"] or "nan") == pytest.approx(
+                r.threshold if r.threshold is not None else float("nan"), nan_ok=True
+            )
             assert row[f"{r.cue_id}.value"] == ("" if r.value is None else str(r.value))
     assert [r["verdict"] for r in rows] == ["pass", "fault", "pass"]
     assert rows[1]["faults"] == "1" and rows[1]["fault_cues"] == "slgb.slow_down"
@@ -88,3 +92,35 @@ def test_no_segments_gives_a_header_only(report, tmp_path: Path) -> None:
     rows = _read(write_rep_csv(replace(report, segments=[], results=[]), tmp_path / "r.csv"))
     assert rows == []
     assert (tmp_path / "r.csv").read_text().startswith("clip,athlete,drill")
+
+
+def test_numbers_at_the_precision_the_reports_show(report) -> None:
+    """The CSV rounds as the console and HTML write: 0.06 shin lengths against a 0.15 limit,
+    a 164.6° peak that misses 165° kept apart from it, whole degrees elsewhere."""
+    seg = report.segments[0]
+    results = [
+        CueResult(cue_id="slgb.force_down", segment_index=seg.index, status=Status.PASS,
+                  value=0.0634, threshold=0.15, comparison="<=", unit="shin"),
+        CueResult(cue_id="slgb.hips_up", segment_index=seg.index, status=Status.FAULT,
+                  value=164.62, threshold=165.0, comparison=">=", unit="deg"),
+    ]  # fmt: skip
+    seg = replace(seg, measures={"peak_hip_extension_deg": 171.24, "lower_s": 1.26})
+    row = rep_rows(replace(report, segments=[seg], results=results))[0]
+    assert (row["slgb.force_down.value"], row["slgb.force_down.threshold"]) == (0.06, 0.15)
+    assert row["slgb.hips_up.value"] == 164.6 and row["slgb.hips_up.threshold"] == 165.0
+    assert row["peak_hip_extension_deg"] == 171.0 and row["lower_s"] == 1.3
+    assert format_value(row["lower_s"], "s") == format_value(seg.measures["lower_s"], "s")
+
+
+def test_reason_columns_say_why_there_is_no_verdict(report) -> None:
+    seg = report.segments[0]
+    results = [
+        CueResult(cue_id="slgb.slow_down", segment_index=seg.index,
+                  status=Status.NOT_MEASURABLE, reason=Reason.CUT),
+        CueResult(cue_id="slgb.hips_up", segment_index=seg.index, status=Status.PASS),
+    ]  # fmt: skip
+    report = replace(report, segments=[seg], results=results)
+    assert "slgb.slow_down.reason" in rep_columns(report)
+    row = rep_rows(report)[0]
+    assert row["slgb.slow_down.reason"] == "cut_by_clip" and row["slgb.hips_up.reason"] == ""
+    assert {r.value for r in REASON_WORDS} == {"view", "not_seen", "cut_by_clip", "nothing_to_judge"}

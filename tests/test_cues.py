@@ -19,7 +19,7 @@ from formcheck.analysis import Analysis, analyze_track
 from formcheck.cues import CHECKS
 from formcheck.drills import DRILL_IDS, all_cues, get_drill
 from formcheck.errors import BadSettings
-from formcheck.report.model import Status
+from formcheck.report.model import Reason, Status
 from formcheck.settings import Settings, defaults, parse_override, read_toml
 from formcheck.synth import Faults, LegLift, SynthSpec, generate
 
@@ -106,6 +106,22 @@ def test_a_view_that_cannot_see_it_gives_not_measurable(cue_id: str) -> None:
     statuses = _statuses(a, cue_id)
     assert statuses <= {Status.NOT_MEASURABLE}, statuses
     assert cue_id in a.report.view.cannot_measure
+    blind_results = [r for r in a.report.results if r.cue_id == cue_id]
+    assert {r.reason for r in blind_results} == {Reason.VIEW}
+    assert all("_" not in r.message for r in blind_results), "signals named in words"
+
+
+def test_a_rep_cut_by_the_clip_says_so_not_the_view() -> None:
+    """A clip that ends at the last rep's top: the view could measure its lowering, so that
+    verdict is missing because the rep was cut, not because of the view."""
+    track = generate(_spec("single-leg-bridge", "side-left", {})).track
+    last = analyze_track(track, drill="single-leg-bridge").report.reps[-1]
+    top = next(p for p in last.phases if p.name == "top")
+    cut = track[: int(track.t.searchsorted((top.start_s + top.end_s) / 2))]
+    report = analyze_track(cut, drill="single-leg-bridge").report
+    slow = [r for r in report.results if r.cue_id == "slgb.slow_down"]
+    assert slow[-1].status is Status.NOT_MEASURABLE and slow[-1].reason is Reason.CUT
+    assert all(r.reason is None for r in slow[:-1])
 
 
 @pytest.mark.parametrize("camera", ["side-left", "oblique", "front-feet"])

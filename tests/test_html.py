@@ -16,9 +16,9 @@ import report_fakes as rf
 
 from formcheck.report.html import render_html, write_html
 from formcheck.report.keyframes import crop_box
-from formcheck.report.model import HoldSummary, Report, Segment
+from formcheck.report.model import CueResult, HoldSummary, Reason, Report, Segment, Status
 from formcheck.report.svgplot import PlotSpec, decimate, nice_ticks, svg_plot
-from formcheck.report.words import cue_words
+from formcheck.report.words import REASON_WORDS, cue_words, legend
 
 rf.ensure_video_module()
 
@@ -63,8 +63,8 @@ def test_every_cue_of_every_rep_with_value_threshold_and_status(page: str, analy
         assert card.count("<tr") == len(results) + 1
         for r in results:
             assert r.cue_id in card
-        assert f"{seg.measures['peak_hip_extension_deg']:.1f}°" in card
-        assert "≥ 165.0°" in card and "≤ 10.0°" in card
+        assert f"{seg.measures['peak_hip_extension_deg']:.0f}°" in card
+        assert "≥ 165°" in card and "≤ 10°" in card
     assert cards[1].count("badge fault") == 1 and cards[0].count("badge fault") == 0
     assert reps.count("badge not_measurable") == 3
     assert cue_words("slgb.slow_down").key_point in cards[1]
@@ -336,7 +336,7 @@ def test_table_top_holds_from_a_synthetic_track() -> None:
     holds = [s for s in report.segments if s.kind == "hold"]
     assert holds and report.holds is not None
     for seg in holds:
-        assert f"Hold {seg.index + 1}" in page
+        assert f"Hold {seg.number}" in page
     marks = page[page.index('id="holds"') :]
     reached = sum(report.holds.longest_s >= s for s in (10.0, 20.0, 120.0))
     assert marks.count('class="mark reached"') == reached
@@ -344,4 +344,213 @@ def test_table_top_holds_from_a_synthetic_track() -> None:
     assert head.count('class="thr"') == 2, "±20° around the trunk line"
     assert head.count('class="fault"') >= 1, "the head fault is shaded"
     if any(s.kind == "single_leg" for s in report.segments):
-        assert "Single-leg phase" in page
+        assert "Leg lift 1" in page
+
+
+# -- issue 8: values, marks, notes, numbering, plots, key frames -----------------------------------
+
+
+def _with_results(analysis, results, segments=None):
+    report = replace(analysis.report, results=results, segments=segments or analysis.report.segments)
+    return replace(analysis, report=report)
+
+
+def _cue_row(page: str, cue_id: str) -> list[str]:
+    """The cells of the first cue-table row of ``cue_id``."""
+    row = next(r for r in page.split("<tr") if f">{cue_id}</span>" in r and "<td" in r)
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+
+
+def test_values_and_thresholds_at_the_precision_their_unit_needs(analysis) -> None:
+    """A 0.15 shin-length limit was written "≤ 0.1 shin", a measured 0.06 as "0.1 shin"."""
+    seg = analysis.report.segments[0].index
+    results = [
+        CueResult(cue_id="slgb.force_down", segment_index=seg, status=Status.PASS,
+                  value=0.06, threshold=0.15, comparison="<=", unit="shin",
+                  message="support foot moved 0.06 shin lengths (needs ≤ 0.15 shin lengths)"),
+        CueResult(cue_id="slgb.squeeze_top", segment_index=seg, status=Status.FAULT,
+                  value=0.96, threshold=1.0, comparison=">=", unit="s", message="top pause"),
+    ]  # fmt: skip
+    page = render_html(_with_results(analysis, results), thumbnails=False)
+    cells = _cue_row(page, "slgb.force_down")
+    assert (cells[1], cells[2]) == ("0.06 shin lengths", "≤ 0.15 shin lengths")
+    cells = _cue_row(page, "slgb.squeeze_top")
+    assert (cells[1], cells[2]) == ("0.96 s", "≥ 1.0 s"), "a miss never reads as the limit"
+    assert "0.1 shin" not in page
+
+
+def test_no_verdict_says_why_with_the_consoles_marks(analysis) -> None:
+    seg = analysis.report.segments[0].index
+    why = {"slgb.hips_level": Reason.VIEW, "slgb.hips_up": Reason.NOT_SEEN,
+           "slgb.slow_down": Reason.CUT, "slgb.not_your_bone": Reason.NOTHING}  # fmt: skip
+    results = [
+        CueResult(cue_id=c, segment_index=seg, status=Status.NOT_MEASURABLE, reason=r,
+                  message=f"not measurable: because {r.value}")
+        for c, r in why.items()
+    ]  # fmt: skip
+    page = render_html(_with_results(analysis, results), thumbnails=False)
+    overview = page[page.index('id="overview"') : page.index('id="reps"')]
+    for cue, reason in why.items():
+        mark, words = REASON_WORDS[reason]
+        assert f'badge not_measurable {reason.value}" title="{words}: ' in overview
+        assert f">{mark}</span>" in overview
+        cells = _cue_row(page, cue)
+        assert words in cells[3] and cells[4] == f"because {reason.value}", cells
+    legend_text = re.sub(r"<[^>]+>", "", overview[overview.index("legend-marks") :])
+    for mark, words in legend():
+        assert (f"{mark} {words}" if mark != "blank" else f"blank: {words}") in legend_text
+
+
+def test_notes_add_to_measured_and_threshold_never_repeat_them(analysis) -> None:
+    seg = analysis.report.segments[0].index
+    results = [
+        CueResult(cue_id="slgb.hips_up", segment_index=seg, status=Status.PASS, value=170.0,
+                  threshold=165.0, comparison=">=", unit="deg",
+                  message="peak hip extension 170° (needs ≥ 165°)"),
+        CueResult(cue_id="slgb.slow_down", segment_index=seg, status=Status.PASS, value=2.0,
+                  threshold=1.5, comparison=">=", unit="s",
+                  message="lowering 2.0 s (needs ≥ 1.5 s), lifting 0.8 s (the lowering needs "
+                          "≥ 1.5 s and ≥ the lifting)"),
+    ]  # fmt: skip
+    page = render_html(_with_results(analysis, results), thumbnails=False)
+    assert _cue_row(page, "slgb.hips_up")[4] == ""
+    note = _cue_row(page, "slgb.slow_down")[4]
+    assert note.startswith("lifting 0.8 s") and "2.0 s" not in note
+
+
+def test_a_view_that_cannot_measure_says_so_in_words_not_signal_names() -> None:
+    from formcheck.analysis import analyze_track
+    from formcheck.synth.spec import SynthSpec
+    from formcheck.synth.tracks import generate
+
+    analysis = analyze_track(generate(SynthSpec(drill="banded-bridge", reps=1)).track,
+                             drill="banded-bridge")  # fmt: skip
+    knees = [r for r in analysis.report.results if r.cue_id == "sbb.knees_out"]
+    assert knees and all(r.reason is Reason.VIEW for r in knees)
+    assert "knee_gap" not in knees[0].message and "knee gap" in knees[0].message
+    page = render_html(analysis, thumbnails=False)
+    note = _cue_row(page, "sbb.knees_out")[4]
+    assert "knee gap" in note and "film from the feet" in note and "_" not in note
+
+
+def test_the_footer_names_formcheck_once(analysis) -> None:
+    report = replace(analysis.report, versions={"formcheck": "0.1.0", "numpy": "2.0"})
+    page = render_html(replace(analysis, report=report), thumbnails=False)
+    footer = page.split("<footer>")[1].split("</footer>")[0]
+    assert footer.count("formcheck") == 1 and "numpy 2.0" in footer
+
+
+def test_a_partial_rep_says_why_it_is_not_judged(analysis) -> None:
+    partial = Segment(index=0, kind="partial", start_s=0.0, end_s=0.5)
+    reps = [replace(s, index=s.index + 1, number=0) for s in analysis.report.segments]
+    results = [replace(r, segment_index=r.segment_index + 1, rep=None)
+               for r in analysis.report.results]  # fmt: skip
+    page = render_html(_with_results(analysis, results, [partial, *reps]), thumbnails=False)
+    card = page[page.index('id="seg-0"') : page.index('id="seg-1"')]
+    assert "Partial rep 1" in card and "Not judged: the clip starts during this rep" in card
+    assert "Rep 1 (left)" in page and "Rep 3 (left)" in page and "Rep 4" not in page
+
+
+def test_table_top_hip_height_is_measured_from_the_shoulders(analysis) -> None:
+    """On a bench the bridge height is the hips' height above the shoulders, so it is
+    negative at the bottom and about 0 at the top: the plot says so instead of "floor"."""
+    from formcheck.report.model import DrillInfo
+
+    report = replace(analysis.report, drill=DrillInfo(id="table-top", name="Table Top Holds"))
+    page = render_html(replace(analysis, report=report), thumbnails=False)
+    first = re.findall(r"<svg class=\"plot\".*?</svg>", page, flags=re.S)[0]
+    assert "above the shoulders" in first and "above the floor" not in first
+
+
+def _one_leg_analysis(analysis):
+    """Reps on the left, right, left leg; the right hip reads 25° below the left."""
+    sig = analysis.signals
+    hip = np.asarray(sig["hip_extension_deg"], float)
+    left, right = hip, hip - 25.0
+    t = np.asarray(sig.t)
+    sides = ["left", "right", "left"]
+    segs = [replace(s, side=sides[s.index]) for s in analysis.report.segments]
+    working = hip.copy()
+    for s in segs:
+        inside = (t >= s.start_s) & (t < s.end_s)
+        working[inside] = (left if s.side == "left" else right)[inside]
+    values = {**sig.values, "hip_extension_left_deg": left, "hip_extension_right_deg": right,
+              "hip_extension_working_deg": working}  # fmt: skip
+    signals = rf.make_signals_object(t, values)
+    return replace(analysis, signals=signals, report=replace(analysis.report, segments=segs))
+
+
+def test_one_leg_hip_extension_is_one_line_per_leg_with_no_jump_at_the_side_switch(
+    analysis,
+) -> None:
+    import json
+
+    page = render_html(_one_leg_analysis(analysis), thumbnails=False)
+    hip = re.findall(r"<svg class=\"plot\".*?</svg>", page, flags=re.S)[1]
+    points = np.array(
+        json.loads(re.search(r"data-points='([^']*)'", hip).group(1)), dtype=float
+    )
+    for col in range(1, points.shape[1]):
+        y = points[:, col]
+        steps = np.abs(np.diff(y[np.isfinite(y)]))
+        assert steps.max() < 10.0, f"line {col} jumps {steps.max():.0f}° between samples"
+    assert "left hip" in hip and "right hip" in hip and 'class="line s1"' in hip
+    assert "R2 right" in hip, "each rep says which leg's line to read"
+
+
+def test_key_frames_are_kept_large_enough_to_enlarge() -> None:
+    from formcheck.report.keyframes import _encode
+
+    uri = _encode(np.zeros((720, 1280, 3), np.uint8))
+    img = cv2.imdecode(np.frombuffer(base64.b64decode(uri.split(",")[1]), np.uint8), 1)
+    assert img.shape[1] == 720, "a 360-pixel thumbnail had no larger view"
+
+
+ZOOM_PROBE = """<script>
+var img = document.querySelector("img.keyframe");
+img.click();
+var box = document.getElementById("zoom");
+console.log("ZOOM " + box.open + " " + (box.querySelector("img").src === img.src));
+box.click();
+console.log("CLOSED " + !box.open);
+</script>"""
+
+
+@needs_chromium
+def test_a_key_frame_opens_large_on_click_in_chromium(analysis, tmp_path: Path) -> None:
+    path = write_html(analysis, tmp_path / "report.html")
+    probed = tmp_path / "probed.html"
+    probed.write_text(path.read_text().replace("</body>", ZOOM_PROBE + "</body>"))
+    run = _chromium(probed, tmp_path, "--dump-dom")
+    console = _console(run.stderr)
+    assert 'data-zoom-ready="3"' in run.stdout
+    assert any('"ZOOM true true"' in line for line in console), console
+    assert any('"CLOSED true"' in line for line in console), console
+    assert [line for line in console if "ZOOM" not in line and "CLOSED" not in line] == []
+
+
+LINES_PROBE = """<script>
+var td = document.querySelector("#clips tbody tr td:nth-child(3)");
+var range = document.createRange();
+range.selectNodeContents(td.firstChild);
+console.log("LINES " + range.getClientRects().length);
+</script>"""
+
+
+@needs_chromium
+def test_batch_index_keeps_a_drill_id_on_one_line(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from formcheck.report.index import render_index
+
+    row = {"athlete": "ana", "clip": "ana/a-very-long-clip-name-of-a-session.mp4",
+           "drill": "single-leg-bridge", "view": "side-left", "reps": 3, "faults": 1,
+           "fault_cues": "slgb.hips_up", "status": "ok", "warnings": "a long note " * 8}  # fmt: skip
+    outcome = SimpleNamespace(row=row, status="ok")
+    result = SimpleNamespace(outcomes=[outcome], analysed=[outcome], skipped=[], failed=[],
+                             ignored=[], executor="serial", workers=1, seconds=1.0)  # fmt: skip
+    page = tmp_path / "index.html"
+    page.write_text(render_index(result).replace("</body>", LINES_PROBE + "</body>"))
+    run = _chromium(page, tmp_path, "--dump-dom", "--window-size=900,600")
+    lines = [line for line in _console(run.stderr) if "LINES" in line]
+    assert lines and '"LINES 1"' in lines[0], lines

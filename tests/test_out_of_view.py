@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis import analyze_track
-from formcheck.report.model import Status
+from formcheck.report.model import Reason, Status
 from formcheck.synth import SynthSpec, generate
 from formcheck.track import PoseTrack
 
@@ -32,6 +32,8 @@ def test_cues_of_a_rep_with_the_person_out_of_view_are_not_measurable() -> None:
         judged = [r for r in report.results if r.segment_index == seg.index]
         assert judged and all(r.status is Status.NOT_MEASURABLE for r in judged)
         assert sum("out of view" in r.message for r in judged) >= 5
+        gone = [r for r in judged if "out of view" in r.message]
+        assert {r.reason for r in gone} == {Reason.NOT_SEEN}, "not the view's fault"
     # reps the person was fully seen in are still judged
     seen = [s for s in report.reps if s.end_s < mid - 1.0]
     assert seen and any(
@@ -48,3 +50,4 @@ def test_no_set_no_advice() -> None:
     assert not report.segments
     grab = [r for r in report.results if r.cue_id == "sbb.grab_glutes"]
     assert grab and grab[0].status is Status.NOT_MEASURABLE
+    assert grab[0].reason is Reason.NOTHING

@@ -119,7 +119,10 @@ def formcheck(
 
 
 def one_line(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.strip()]
+    """The error, one line (the clip's own warnings, e.g. nobody in view, may come before it)."""
+    lines = [
+        line for line in stderr.splitlines() if line.strip() and not line.startswith("warning:")
+    ]
     assert len(lines) == 1, stderr
     return lines[0]
 
@@ -128,7 +131,12 @@ COMMANDS = {
     "analyze --video": lambda clip, out: ("analyze", str(clip), "-q", "--video", str(out)),
     "track -o": lambda clip, out: ("track", str(clip), "-q", "-o", str(out)),
     "live --record": lambda clip, out: (
-        "live", "--source", str(clip), "--no-window", "--record", str(out),
+        "live",
+        "--source",
+        str(clip),
+        "--no-window",
+        "--record",
+        str(out),
     ),  # fmt: skip
 }
 

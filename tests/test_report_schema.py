@@ -15,6 +15,7 @@ from formcheck.report.model import (
     DrillInfo,
     HoldSummary,
     Phase,
+    Reason,
     Report,
     Segment,
     SideSummary,
@@ -66,7 +67,12 @@ def full_report() -> Report:
                 message="peak hip extension 158° < 165°",
                 fault_spans=[TimeSpan(start_s=1.0, end_s=2.0)],
             ),
-            CueResult(cue_id="slgb.hips_level", segment_index=None, status=Status.NOT_MEASURABLE),
+            CueResult(
+                cue_id="slgb.hips_level",
+                segment_index=None,
+                status=Status.NOT_MEASURABLE,
+                reason=Reason.VIEW,
+            ),
         ],
         coach_checks=[CoachCheck(cue_id="slgb.shoes_off", key_point="Shoes off")],
         holds=HoldSummary(segments=1, longest_s=12.0, total_s=12.0, mark_reached="10s"),
@@ -114,3 +120,40 @@ def test_other_major_schema_version_is_refused() -> None:
     data["schema_version"] = "2.0"
     with pytest.raises(ValueError, match="schema"):
         report_from_dict(data)
+
+
+def test_segments_are_numbered_for_users_within_their_kind() -> None:
+    """``segment_index`` stays the 0-based position; ``Segment.number`` and ``CueResult.rep``
+    are the 1-based numbers every rendering shows (rep 1 even after a partial rep; a table
+    top's hold 1 and leg lifts 1, 2), filled in where not given and kept through JSON."""
+    base = full_report()
+    kinds = ["partial", "rep", "rep", "hold", "single_leg", "single_leg"]
+    segments = [
+        Segment(index=i, kind=k, start_s=float(i), end_s=i + 1.0) for i, k in enumerate(kinds)
+    ]
+    results = [
+        CueResult(cue_id="slgb.hips_up", segment_index=i, status=Status.PASS) for i in range(6)
+    ] + [CueResult(cue_id="tth.duration", segment_index=None, status=Status.INFO)]
+    report = Report(
+        clip=base.clip, detection=base.detection, segments=segments, results=results
+    )
+    assert [s.number for s in report.segments] == [1, 1, 2, 1, 1, 2]
+    assert [s.index for s in report.segments] == list(range(6))
+    assert [r.rep for r in report.results] == [1, 1, 2, 1, 1, 2, None]
+    assert [r.segment_index for r in report.results] == [0, 1, 2, 3, 4, 5, None]
+    data = report_to_dict(report)
+    jsonschema.validate(data, report_schema())
+    assert data["segments"][1]["number"] == 1 and data["results"][2]["rep"] == 2
+    assert report_from_dict(data) == report
+
+
+def test_a_1_0_report_still_reads_and_gets_its_numbers() -> None:
+    data = report_to_dict(full_report())
+    data["schema_version"] = "1.0"
+    for seg in data["segments"]:
+        del seg["number"]
+    for r in data["results"]:
+        del r["rep"], r["reason"]
+    report = report_from_dict(data)
+    assert report.segments[0].number == 1 and report.results[0].rep == 1
+    assert report.results[1].reason is None

@@ -29,6 +29,7 @@ from formcheck.errors import OutputError
 from formcheck.landmarks import SKELETON
 from formcheck.report.atomic import check_target, discard, part_path, publish, reason
 from formcheck.report.model import CueResult, Report, Status
+from formcheck.report.units import format_limit, format_value
 from formcheck.report.words import cue_words
 
 log = logging.getLogger(__name__)
@@ -208,13 +209,9 @@ def fault_text(r: CueResult) -> str:
     words = cue_words(r.cue_id).fault
     if r.value is None or r.threshold is None or r.comparison not in (">=", "<=", "within"):
         return words
-    value, threshold, unit = r.value, r.threshold, {"deg": " deg", "": ""}.get(r.unit, f" {r.unit}")
-    if r.unit == "fraction":
-        value, threshold, unit = 100 * value, 100 * threshold, " %"
-    need = (
-        f"within +/-{threshold:g}" if r.comparison == "within" else f"{r.comparison} {threshold:g}"
-    )
-    return f"{words}: {value:.{0 if r.unit == 'fraction' else 1}f}{unit} (needs {need}{unit})"
+    value = format_value(r.value, r.unit, against=r.threshold, ascii=True)
+    need = format_limit(r.comparison, r.threshold, r.unit, ascii=True)
+    return f"{words}: {value} (needs {need})"
 
 
 def _fault_spans(report: Report) -> list[tuple[float, float, str]]:

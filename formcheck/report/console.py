@@ -8,22 +8,28 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from formcheck.report.model import CueResult, Report, Segment, Status
-from formcheck.report.words import cue_words
+from formcheck.report.model import CueResult, Reason, Report, Segment, Status
+from formcheck.report.units import format_value, measure_unit
+from formcheck.report.words import (
+    REASON_WORDS,
+    UNJUDGED_KINDS,
+    cue_words,
+    legend_line,
+    result_where,
+    segment_label,
+    short_label,
+    side_words,
+    verdict_words,
+)
 
-STATUS_MARK: dict[Status, tuple[str, str]] = {
-    Status.PASS: ("✓", "green"),
-    Status.FAULT: ("✗", "bold red"),
-    Status.NOT_MEASURABLE: ("–", "dim"),
-    Status.INFO: ("i", "cyan"),
-    Status.ADVICE: ("!", "yellow"),
+#: the colour of each verdict's mark (the marks and their words: `formcheck.report.words`)
+STATUS_STYLE: dict[Status, str] = {
+    Status.PASS: "green",
+    Status.FAULT: "bold red",
+    Status.NOT_MEASURABLE: "dim",
+    Status.INFO: "cyan",
+    Status.ADVICE: "yellow",
 }
-
-
-def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.{digits}f}{unit}"
 
 
 #: below this, an auto-recognised drill is shown as a guess
@@ -71,29 +77,49 @@ def _header(report: Report) -> Text:
     return text
 
 
+#: (column, the measure it shows, the segment kinds it is shown for)
+MEASURE_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("duration", "duration_s", ("hold", "single_leg")),
+    ("peak hip ext", "peak_hip_extension_deg", ("rep", "partial")),
+    ("hip ext", "median_hip_extension_deg", ("hold", "single_leg")),
+    ("top pause", "top_pause_s", ("rep", "partial")),
+    ("lift", "lift_s", ("rep", "partial")),
+    ("lower", "lower_s", ("rep", "partial")),
+    ("foot lift", "foot_lift_cm", ("single_leg",)),
+)
+
+
 def _segment_table(report: Report) -> Table | None:
+    """One row per rep, hold or single-leg phase, with the measures its kind has."""
     if not report.segments:
         return None
+    kinds = {s.kind for s in report.segments}
+    columns = [c for c in MEASURE_COLUMNS if kinds & set(c[2])]
+    sides = any(side_words(s) for s in report.segments)
     table = Table(title="Reps and holds", header_style="bold", title_justify="left")
-    for col in ("#", "kind", "side", "time", "peak hip ext", "top pause", "lift", "lower"):
-        table.add_column(col, justify="left" if col in ("kind", "side") else "right")
+    table.add_column("", no_wrap=True)
+    if sides:
+        table.add_column("side")
+    table.add_column("time", justify="right")
+    for name, _, _ in columns:
+        table.add_column(name, justify="right")
     for seg in report.segments:
-        table.add_row(*_segment_cells(seg))
+        table.add_row(*_segment_cells(seg, columns, sides))
     return table
 
 
-def _segment_cells(seg: Segment) -> list[str]:
-    m = seg.measures
-    return [
-        str(seg.index + 1),
-        seg.kind.replace("_", "-"),
-        seg.side or "",
-        f"{seg.start_s:.1f}–{seg.end_s:.1f}s",
-        _fmt(m.get("peak_hip_extension_deg"), "°"),
-        _fmt(m.get("top_pause_s"), "s"),
-        _fmt(m.get("lift_s"), "s"),
-        _fmt(m.get("lower_s"), "s"),
+def _segment_cells(
+    seg: Segment, columns: list[tuple[str, str, tuple[str, ...]]], sides: bool
+) -> list[str]:
+    cells = [
+        segment_label(seg, capital=False, side=False),
+        *([side_words(seg)] if sides else []),
+        f"{seg.start_s:.1f}–{seg.end_s:.1f} s",
     ]
+    for _, measure, kinds in columns:
+        value = seg.measures.get(measure) if seg.kind in kinds else None
+        cells.append(format_value(value, measure_unit(measure)) if seg.kind in kinds else "")
+    return cells
 
 
 #: more segments than this and the key-point table shows counts instead of one column each
@@ -101,7 +127,7 @@ MAX_SEGMENT_COLUMNS = 10
 
 
 def _cue_table(report: Report) -> Table | None:
-    """Key points as rows, segments as columns: ✓ met, ✗ missed, – not measurable."""
+    """Key points as rows, segments as columns, a mark in each cell (the legend below)."""
     if not report.results:
         return None
     by_cue: dict[str, dict[int | None, CueResult]] = defaultdict(dict)
@@ -109,11 +135,12 @@ def _cue_table(report: Report) -> Table | None:
         by_cue[r.cue_id][r.segment_index] = r
     table = Table(title="Key points", header_style="bold", title_justify="left")
     table.add_column("key point")
-    indices = [s.index for s in report.segments]
+    judged_segments = [s for s in report.segments if s.index in {r.segment_index for r in report.results}]
+    indices = [s.index for s in judged_segments]
     wide = len(indices) <= MAX_SEGMENT_COLUMNS
     if wide:
-        for i in indices:
-            table.add_column(str(i + 1), justify="center")
+        for seg in judged_segments:
+            table.add_column(short_label(seg), justify="center")
     else:
         table.add_column("met / judged", justify="right")
     table.add_column("set", justify="center")
@@ -125,7 +152,8 @@ def _cue_table(report: Report) -> Table | None:
         else:
             judged = [r for k, r in results.items() if k is not None and r.status in _JUDGED]
             met = sum(r.status is Status.PASS for r in judged)
-            cells = [Text(f"{met}/{len(judged)}" if judged else "–")]
+            first = next(iter(results.values()))
+            cells = [Text(f"{met}/{len(judged)}") if judged else _mark(first)]
         table.add_row(label, *cells, _mark(results.get(None)))
     return table
 
@@ -136,8 +164,7 @@ _JUDGED = (Status.PASS, Status.FAULT)
 def _mark(result: CueResult | None) -> Text:
     if result is None:
         return Text("")
-    mark, style = STATUS_MARK[result.status]
-    return Text(mark, style=style)
+    return Text(verdict_words(result)[0], style=STATUS_STYLE[result.status])
 
 
 def _findings(report: Report) -> Text:
@@ -151,15 +178,42 @@ def _findings(report: Report) -> Text:
     elif not faults:
         text.append("Every measurable key point was met.\n", style="bold green")
     for r in faults:
-        where = "whole set" if r.segment_index is None else f"rep {r.segment_index + 1}"
-        mark, style = STATUS_MARK[r.status]
-        text.append(f"{mark} {r.cue_id}", style=style)
-        text.append(f" ({where}): {r.message}\n")
-    judged = {r.cue_id for r in report.results if r.status is not Status.NOT_MEASURABLE}
-    unmeasured = sorted({r.cue_id for r in report.results} - judged)
-    if unmeasured:
-        text.append(f"\nnot measurable here: {', '.join(unmeasured)}", style="dim")
+        text.append(f"{verdict_words(r)[0]} {r.cue_id}", style=STATUS_STYLE[r.status])
+        text.append(f" ({result_where(report, r)}): {r.message}\n")
+    unjudged = _unjudged(report) + [
+        f"{segment_label(s, capital=False)}: {UNJUDGED_KINDS[s.kind]}"
+        for s in report.segments
+        if s.kind in UNJUDGED_KINDS
+    ]
+    if unjudged:
+        text.append("\n" + "\n".join(unjudged), style="dim")
     return text
+
+
+def _unjudged(report: Report) -> list[str]:
+    """One line per reason some results have no verdict: the mark, its words, the cues (with
+    the segments, unless the cue was judged nowhere)."""
+    lines = []
+    for reason, (mark, words) in REASON_WORDS.items():
+        hits = [
+            r
+            for r in report.results
+            if r.status is Status.NOT_MEASURABLE and (r.reason or Reason.VIEW) is reason
+        ]
+        if not hits:
+            continue
+        cues: dict[str, list[str]] = defaultdict(list)
+        for r in hits:
+            cues[r.cue_id].append(result_where(report, r))
+        judged_somewhere = {
+            r.cue_id for r in report.results if r.status is not Status.NOT_MEASURABLE
+        }
+        items = [
+            cue if cue not in judged_somewhere else f"{cue} ({', '.join(where)})"
+            for cue, where in cues.items()
+        ]
+        lines.append(f"{mark} {words}: {'; '.join(items)}")
+    return lines
 
 
 def _extras(report: Report) -> Text:
@@ -167,14 +221,14 @@ def _extras(report: Report) -> Text:
     if report.holds and report.holds.segments:
         h = report.holds
         text.append(
-            f"holds: {h.segments}, longest {h.longest_s:.1f} s, "
+            f"holds: {h.segments}, longest {format_value(h.longest_s, 's')}, "
             f"mark reached: {h.mark_reached} (article: 10–20 s, work up to 2 min)\n"
         )
     for side in report.sides:
         text.append(
             f"{side.side} leg: {side.reps} rep{'s' if side.reps != 1 else ''}, peak extension "
-            f"{_fmt(side.peak_hip_extension_deg_mean, '°')}, lowering "
-            f"{_fmt(side.lower_s_mean, ' s')}\n"
+            f"{format_value(side.peak_hip_extension_deg_mean, 'deg')}, lowering "
+            f"{format_value(side.lower_s_mean, 's')}\n"
         )
     if report.coach_checks:
         text.append("coach checks (not judged by the camera): ", style="bold")
@@ -202,8 +256,7 @@ def render_console(report: Report, console: Console | None = None) -> None:
         parts.append(Text("No reps or holds found.", style="yellow"))
     cues = _cue_table(report)
     if cues is not None:
-        parts.append(cues)
-    parts.append(Text("✓ met  ✗ missed  – not measurable from this view  ! advice", style="dim"))
+        parts += [cues, Text(legend_line(), style="dim")]
     parts.append(_findings(report))
     parts.append(_extras(report))
     console.print(Group(*parts))

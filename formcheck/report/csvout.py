@@ -1,9 +1,15 @@
 """CSV: one row per rep (or hold) with every measure and verdict; one row per clip for batches.
 
-Per-rep columns: the clip and segment, every measure of the segments, then for every cue
-``<cue_id>.status``, ``<cue_id>.value`` and ``<cue_id>.threshold``, and the rep's fault count
-and verdict. Cues judged over the whole set go on one extra row of kind ``set``. Numbers are
-written in plain units (the unit is in the column name); an empty cell is "not measured".
+Per-rep columns: the clip and segment (``rep``: the number the console and HTML show, counted
+within the kind: rep 1, 2…, hold 1, leg lift 1; ``segment_index``: the 0-based position the
+JSON's ``segment_index`` points at; ``side``: the working, standing leg, which for a leg lift is
+not the lifted one), every measure of the segments, then for every cue
+``<cue_id>.status``, ``<cue_id>.reason`` (why a ``not_measurable`` cue has no verdict: ``view``,
+``not_seen``, ``cut_by_clip`` or ``nothing_to_judge``, the console's and HTML's marks),
+``<cue_id>.value`` and ``<cue_id>.threshold``, and the rep's fault count and verdict. Cues judged
+over the whole set go on one extra row of kind ``set``. Numbers are in plain units (the unit is
+in the column name) at the precision the reports show them (`formcheck.report.units`); an empty
+cell is "not measured".
 """
 
 from __future__ import annotations
@@ -17,13 +23,15 @@ from typing import Any
 
 from formcheck.report.atomic import write_text_atomic
 from formcheck.report.model import CueResult, Report, Status
+from formcheck.report.units import measure_unit, rounded, rounded_limit
 
 REP_COLUMNS_HEAD = (
     "clip",
     "athlete",
     "drill",
     "view",
-    "segment",
+    "rep",
+    "segment_index",
     "kind",
     "side",
     "start_s",
@@ -64,7 +72,8 @@ def _measure_names(report: Report) -> list[str]:
 
 
 def rep_columns(report: Report) -> list[str]:
-    cues = [f"{c}.{part}" for c in _cue_ids(report) for part in ("status", "value", "threshold")]
+    parts = ("status", "reason", "value", "threshold")
+    cues = [f"{c}.{part}" for c in _cue_ids(report) for part in parts]
     return [*REP_COLUMNS_HEAD, *_measure_names(report), *cues, *REP_COLUMNS_TAIL]
 
 
@@ -80,8 +89,9 @@ def _row(
     }
     for r in results:
         row[f"{r.cue_id}.status"] = r.status.value
-        row[f"{r.cue_id}.value"] = r.value
-        row[f"{r.cue_id}.threshold"] = r.threshold
+        row[f"{r.cue_id}.reason"] = r.reason.value if r.reason else ""
+        row[f"{r.cue_id}.value"] = rounded(r.value, r.unit, against=r.threshold)
+        row[f"{r.cue_id}.threshold"] = rounded_limit(r.threshold, r.unit)
     faults = [r.cue_id for r in results if r.status is Status.FAULT]
     row.update(faults=len(faults), fault_cues=";".join(faults), verdict=_verdict(results))
     return {k: _cell(v) for k, v in row.items()}
@@ -92,19 +102,20 @@ def rep_rows(report: Report, *, athlete: str = "") -> list[dict[str, Any]]:
     rows = []
     for seg in report.segments:
         base = {
-            "segment": seg.index + 1,
+            "rep": seg.number,
+            "segment_index": seg.index,
             "kind": seg.kind,
             "side": seg.side or "",
             "start_s": seg.start_s,
             "end_s": seg.end_s,
-            **seg.measures,
+            **{k: rounded(v, measure_unit(k)) for k, v in seg.measures.items()},
         }
         rows.append(
             _row(report, athlete, base, [r for r in report.results if r.segment_index == seg.index])
         )
     whole = [r for r in report.results if r.segment_index is None]
     if whole:
-        rows.append(_row(report, athlete, {"segment": "", "kind": "set"}, whole))
+        rows.append(_row(report, athlete, {"rep": "", "segment_index": "", "kind": "set"}, whole))
     return rows
 
 

@@ -22,9 +22,20 @@ import numpy as np
 from formcheck import __version__
 from formcheck.report.atomic import write_text_atomic
 from formcheck.report.keyframes import KeyFrame, key_frames
-from formcheck.report.model import CueResult, Report, Segment, Status
+from formcheck.report.model import CueResult, Report, Status
 from formcheck.report.svgplot import PlotSpec, svg_plot
-from formcheck.report.words import cue_words
+from formcheck.report.units import format_limit, format_value, measure_unit
+from formcheck.report.words import (
+    UNJUDGED_KINDS,
+    cue_words,
+    legend,
+    result_where,
+    segment_label,
+    short_label,
+    side_words,
+    verdict_class,
+    verdict_words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,58 +46,60 @@ PLOTS: tuple[tuple[str, str, str], ...] = (
     ("pelvic_tilt_deg", "Pelvic tilt (°, hip line against the floor)", "deg"),
     ("head_neck_deg", "Head–neck angle (° from the trunk line)", "deg"),
 )
-#: the series drawn for a plotted signal where it differs: the working leg's hip extension
-#: (formcheck.analysis.WORKING_HIP_EXTENSION), which the reps' peaks are measured on
-DRAWN_FROM: dict[str, str] = {"hip_extension_deg": "hip_extension_working_deg"}
+#: plot titles that differ by drill: on a bench the shoulders, not the floor, are the zero
+#: of the bridge height (the hips' height above the shoulders), so it is negative below them
+TITLES_BY_DRILL: dict[str, dict[str, str]] = {
+    "table-top": {
+        "bridge_height": "Hip height (thigh lengths above the shoulders on the bench; "
+        "0 = hips level with the shoulders)",
+    },
+}
+#: one-leg work plots each leg's own line (a single line would jump from one leg's angle to
+#: the other's where the working side changes); the reps' peaks are read on the working leg's
+PER_SIDE: dict[str, tuple[tuple[str, str], ...]] = {
+    "hip_extension_deg": (
+        ("left hip", "hip_extension_left_deg"),
+        ("right hip", "hip_extension_right_deg"),
+    ),
+}
 #: the article's hold marks, seconds
 HOLD_MARKS_S: tuple[tuple[float, str], ...] = ((10.0, "10 s"), (20.0, "20 s"), (120.0, "2 min"))
-STATUS_WORDS = {
-    Status.PASS: "pass",
-    Status.FAULT: "fault",
-    Status.NOT_MEASURABLE: "not measurable",
-    Status.INFO: "info",
-    Status.ADVICE: "advice",
-}
+#: the prefix every message of a result without a verdict starts with (the badge says it)
+NOT_MEASURABLE_PREFIX = "not measurable: "
 
 
 def _template(name: str) -> str:
     return (
-        resources.files("formcheck.report").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
+        resources.files("formcheck.report")
+        .joinpath("templates")
+        .joinpath(name)
+        .read_text(encoding="utf-8")
     )
 
 
-def _num(v: float | None, unit: str = "", digits: int = 1) -> str:
-    if v is None or not np.isfinite(v):
-        return "—"
-    if unit == "fraction":
-        return f"{100 * v:.0f} %"
-    unit = {"deg": "°"}.get(unit, f" {unit}" if unit else "")
-    return f"{v:.{digits}f}{unit}"
-
-
-def _badge(status: Status) -> str:
-    return f'<span class="badge {status.value}">{STATUS_WORDS.get(status, status.value)}</span>'
+def _badge(r: CueResult) -> str:
+    return f'<span class="badge {verdict_class(r)}">{escape(verdict_words(r)[1])}</span>'
 
 
 def _threshold(r: CueResult) -> str:
-    if r.threshold is None:
-        return "—"
-    value = _num(r.threshold, r.unit)
-    if r.comparison == "within":
-        return f"within ±{value}"
-    comparison = {">=": "≥", "<=": "≤"}.get(r.comparison, r.comparison)
-    return f"{escape(comparison)} {value}" if comparison and comparison != "info" else value
+    return escape(format_limit(r.comparison, r.threshold, r.unit))
 
 
-def _seg_label(seg: Segment) -> str:
-    side = f" ({seg.side})" if seg.side else ""
-    name = {
-        "rep": "Rep",
-        "hold": "Hold",
-        "single_leg": "Single-leg phase",
-        "partial": "Partial rep",
-    }.get(seg.kind, seg.kind.replace("_", " ").capitalize())
-    return f"{name} {seg.index + 1}{side}"
+def _value(r: CueResult) -> str:
+    return escape(format_value(r.value, r.unit, against=r.threshold))
+
+
+def _note(r: CueResult) -> str:
+    """What the Measured and Threshold columns do not say: why there is no verdict, an info
+    line, or the other measures a message names after its first ("…, lifting 0.8 s"); never
+    the measured value and its limit again."""
+    message = r.message
+    if r.status is Status.NOT_MEASURABLE:
+        return message.removeprefix(NOT_MEASURABLE_PREFIX)
+    if r.status is Status.INFO or r.value is None or r.threshold is None:
+        return message
+    cuts = [i for i in (message.find(", "), message.find("; ")) if i >= 0]
+    return message[min(cuts) + 2 :] if cuts else ""
 
 
 # -- sections ------------------------------------------------------------------------------------
@@ -104,11 +117,10 @@ def _verdict(report: Report) -> str:
         cls, headline = "good", f"Good form: no faults in {what}"
     else:
         cls, headline = "faults", f"{len(faults)} fault{'s' * (len(faults) != 1)} in {what}"
-    by_seg = {s.index: s for s in report.segments}
     items = [
         f"<li><b>{escape(cue_words(r.cue_id).key_point)}</b> — "
-        f"{escape(_seg_label(by_seg[r.segment_index]) if r.segment_index in by_seg else 'whole set')}: "
-        f"{escape(r.message) if r.message else f'{_num(r.value, r.unit)}, needs {_threshold(r)}'}</li>"
+        f"{escape(result_where(report, r))}: "
+        f"{escape(r.message) if r.message else f'{_value(r)}, needs {_threshold(r)}'}</li>"
         for r in faults
     ]
     det = report.detection
@@ -142,7 +154,7 @@ def _facts(report: Report) -> str:
         ("Faults", str(len(report.faults))),
     ]
     if longest:
-        facts.append(("Longest hold", _num(longest, "s")))
+        facts.append(("Longest hold", format_value(longest, "s")))
     clip = report.clip
     declared = f" (the file says {clip.declared_duration_s:.1f} s)" if clip.declared_differs else ""
     facts.append(("Clip", f"{clip.duration_s:.1f} s{declared}, {clip.width}×{clip.height}"))
@@ -174,20 +186,25 @@ def _plot_specs(analysis: Any) -> list[PlotSpec]:
 
     report: Report = analysis.report
     t = np.asarray(getattr(analysis.signals, "t", analysis.track.t), dtype=np.float64)
-    prefix = {"rep": "R", "hold": "H", "partial": "P"}
+
+    def series(name: str) -> np.ndarray:
+        y = _signal(analysis.signals, name)
+        return y if y is not None and y.size == t.size else np.full(t.size, np.nan)
+
     reps = [
-        (s.start_s, s.end_s, f"{prefix[s.kind]}{s.index + 1}")
+        (s.start_s, s.end_s, f"{short_label(s)} {side_words(s)}".strip())
         for s in report.segments
-        if s.kind in prefix
+        if s.kind in ("rep", "hold", "partial")
     ]
+    one_leg = any(s.side in ("left", "right") for s in report.segments)
+    titles = TITLES_BY_DRILL.get(report.drill.id if report.drill else "", {})
     by_seg = {s.index: s for s in report.segments}
     specs: list[PlotSpec] = []
     for name, title, unit in PLOTS:
-        y = _signal(analysis.signals, DRAWN_FROM.get(name, name))
-        if y is None:
-            y = _signal(analysis.signals, name)
-        if y is None or y.size != t.size:
-            y = np.full(t.size, np.nan)
+        sides = PER_SIDE.get(name, ()) if one_leg else ()
+        lines = [(label, series(signal)) for label, signal in sides]
+        if not any(np.isfinite(y).any() for _, y in lines):
+            lines = []  # no per-side signal: the signal itself
         faults = []
         for r in report.results:
             words = cue_words(r.cue_id)
@@ -199,10 +216,16 @@ def _plot_specs(analysis: Any) -> list[PlotSpec]:
                 if not spans and r.segment_index in by_seg:
                     spans = [(by_seg[r.segment_index].start_s, by_seg[r.segment_index].end_s)]
                 faults += [(s, e, words.fault) for s, e in spans]
-        thresholds = _thresholds(report, name)
         specs.append(
             PlotSpec(
-                title=title, unit=unit, t=t, y=y, reps=reps, faults=faults, thresholds=thresholds
+                title=titles.get(name, title),
+                unit=unit,
+                t=t,
+                y=series(name),
+                reps=reps,
+                faults=faults,
+                thresholds=_thresholds(report, name, unit),
+                lines=lines,
             )
         )
     return specs
@@ -212,7 +235,7 @@ def _plot_specs(analysis: Any) -> list[PlotSpec]:
 SYMMETRIC_SIGNALS = ("pelvic_tilt_deg", "head_neck_deg")
 
 
-def _thresholds(report: Report, signal: str) -> list[tuple[float, str]]:
+def _thresholds(report: Report, signal: str, unit: str) -> list[tuple[float, str]]:
     """Threshold lines for a plot: the drill's cue parameters on this signal's own scale
     (e.g. ``min_peak_hip_extension_deg``), with the report's overrides applied."""
     if report.drill is None:
@@ -233,7 +256,8 @@ def _thresholds(report: Report, signal: str) -> list[tuple[float, str]]:
             if signal not in param:
                 continue
             value = float(report.settings.get(f"{cue.id}.{param}", default))
-            label = f"{cue_words(cue.id).key_point}: {param} = {value:g}"
+            comparison = {"min": ">=", "max": "<="}.get(param.split("_", 1)[0], "")
+            label = f"{cue_words(cue.id).key_point}: {format_limit(comparison, value, unit)}"
             values = (value, -value) if signal in SYMMETRIC_SIGNALS and value > 0 else (value,)
             lines += [(v, label) for v in values if (v, label) not in lines]
     return lines
@@ -256,22 +280,13 @@ def _cue_rows(results: Iterable[CueResult]) -> str:
         cls = ' class="fault"' if r.status is Status.FAULT else ""
         rows.append(
             f"<tr{cls}><td>{escape(words.key_point)}<br><span class='muted small'>{escape(r.cue_id)}</span></td>"
-            f"<td class='num'>{_num(r.value, r.unit)}</td><td class='num'>{_threshold(r)}</td>"
-            f"<td>{_badge(r.status)}</td><td class='small'>{escape(r.message)}</td></tr>"
+            f"<td class='num' title=\"{escape(r.message)}\">{_value(r)}</td><td class='num'>{_threshold(r)}</td>"
+            f"<td>{_badge(r)}</td><td class='small'>{escape(_note(r))}</td></tr>"
         )
     head = (
         "<tr><th>Key point</th><th>Measured</th><th>Threshold</th><th>Status</th><th>Note</th></tr>"
     )
     return f"<table class='cues'>{head}{''.join(rows)}</table>"
-
-
-STATUS_MARKS = {
-    Status.PASS: "✓",
-    Status.FAULT: "✗",
-    Status.NOT_MEASURABLE: "–",
-    Status.INFO: "i",
-    Status.ADVICE: "!",
-}
 
 
 def _overview(report: Report) -> str:
@@ -285,21 +300,30 @@ def _overview(report: Report) -> str:
     for seg in judged:
         by_cue = {r.cue_id: r for r in report.results if r.segment_index == seg.index}
         cells = "".join(
-            f'<td class="mark"><span class="badge {r.status.value}" title="{escape(r.message)}">'
-            f"{STATUS_MARKS.get(r.status, '?')}</span></td>"
+            f'<td class="mark"><span class="badge {verdict_class(r)}" '
+            f'title="{escape(verdict_words(r)[1])}: {escape(r.message)}">'
+            f"{escape(verdict_words(r)[0])}</span></td>"
             if (r := by_cue.get(c))
-            else "<td></td>"
+            else '<td class="mark" title="does not apply"></td>'
             for c in cues
         )
         rows.append(
-            f'<tr><td><a href="#seg-{seg.index}">{escape(_seg_label(seg))}</a></td>{cells}</tr>'
+            f'<tr><td><a href="#seg-{seg.index}">{escape(segment_label(seg))}</a></td>{cells}</tr>'
         )
     return (
         '<section id="overview"><h2>At a glance</h2><div class="card" style="overflow-x:auto">'
         f'<table class="overview"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
-        '<p class="small muted">✓ pass · ✗ fault · – not measurable from this clip · i measured, not judged '
-        "· ! advice</p></div></section>"
+        f"{_legend()}</div></section>"
     )
+
+
+def _legend() -> str:
+    """The marks' legend, the console's own (`formcheck.report.words.legend`)."""
+    items = " · ".join(
+        f"<b>{escape(mark)}</b> {escape(words)}" if mark != "blank" else f"blank: {escape(words)}"
+        for mark, words in legend()
+    )
+    return f'<p class="small muted legend-marks">{items}</p>'
 
 
 def _segments(report: Report, thumbs: Mapping[int, KeyFrame], thumb_note: str) -> str:
@@ -307,20 +331,28 @@ def _segments(report: Report, thumbs: Mapping[int, KeyFrame], thumb_note: str) -
     for seg in report.segments:
         results = [r for r in report.results if r.segment_index == seg.index]
         kf = thumbs.get(seg.index)
+        label = segment_label(seg)
         img = (
-            f'<img src="{kf.data_uri}" alt="{escape(_seg_label(seg))} at {kf.t:.2f} s">'
-            f'<div class="small muted">frame at {kf.t:.2f} s</div>'
+            f'<img src="{kf.data_uri}" class="keyframe" alt="{escape(label)} at {kf.t:.2f} s" '
+            'title="click to enlarge">'
+            f'<div class="small muted">frame at {kf.t:.2f} s · click to enlarge</div>'
             if kf
             else f'<div class="nothumb">{escape(thumb_note)}</div>'
         )
         measures = "".join(
-            f"<span><b>{escape(_measure_label(k))}</b>: {_num(v, _unit_of(k), 2 if k.endswith('_s') else 1)}</span>"
+            f"<span><b>{escape(_measure_label(k))}</b>: {escape(format_value(v, measure_unit(k)))}</span>"
             for k, v in seg.measures.items()
+        )
+        unjudged = (
+            f'<p class="small muted unjudged">Not judged: {escape(UNJUDGED_KINDS[seg.kind])}.</p>'
+            if seg.kind in UNJUDGED_KINDS
+            else ""
         )
         cards.append(
             f'<div class="card rep-card" id="seg-{seg.index}"><div>{img}</div><div>'
-            f"<h3>{escape(_seg_label(seg))} <span class='muted small'>{seg.start_s:.2f}–{seg.end_s:.2f} s</span></h3>"
-            f'<div class="measures small">{measures}</div>{_cue_rows(results) if results else ""}</div></div>'
+            f"<h3>{escape(label)} <span class='muted small'>{seg.start_s:.2f}–{seg.end_s:.2f} s</span></h3>"
+            f'<div class="measures small">{measures}</div>{unjudged}'
+            f"{_cue_rows(results) if results else ''}</div></div>"
         )
     if not cards:
         return (
@@ -337,13 +369,6 @@ def _measure_label(measure: str) -> str:
             stem = stem[: -len(suffix)]
             break
     return stem.replace("_", " ").capitalize()
-
-
-def _unit_of(measure: str) -> str:
-    for suffix, unit in (("_deg", "deg"), ("_s", "s"), ("_cm", "cm")):
-        if measure.endswith(suffix):
-            return unit
-    return ""
 
 
 def _whole_set(report: Report) -> str:
@@ -365,8 +390,8 @@ def _holds(report: Report) -> str:
     )
     return (
         '<section id="holds"><h2>Holds</h2><div class="card">'
-        f"<p>Longest hold <b>{_num(h.longest_s, 's')}</b> of {h.segments} hold segment(s), "
-        f"{_num(h.total_s, 's')} in all. Mark reached: <b>{escape(h.mark_reached)}</b> "
+        f"<p>Longest hold <b>{format_value(h.longest_s, 's')}</b> of {h.segments} hold segment(s), "
+        f"{format_value(h.total_s, 's')} in all. Mark reached: <b>{escape(h.mark_reached)}</b> "
         "(the article: hold 10–20 s, work up to 2 minutes).</p>"
         f'<div class="holdbar" role="img" aria-label="longest hold against the marks">'
         f'<div class="fill" style="width:{fill:.2f}%"></div>{marks}</div></div></section>'
@@ -378,8 +403,9 @@ def _sides(report: Report) -> str:
         return ""
     rows = "".join(
         f"<tr><td>{escape(s.side)}</td><td class='num'>{s.reps}</td>"
-        f"<td class='num'>{_num(s.peak_hip_extension_deg_mean, 'deg')}</td>"
-        f"<td class='num'>{_num(s.lift_s_mean, 's', 2)}</td><td class='num'>{_num(s.lower_s_mean, 's', 2)}</td></tr>"
+        f"<td class='num'>{format_value(s.peak_hip_extension_deg_mean, 'deg')}</td>"
+        f"<td class='num'>{format_value(s.lift_s_mean, 's')}</td>"
+        f"<td class='num'>{format_value(s.lower_s_mean, 's')}</td></tr>"
         for s in report.sides
     )
     head = (
@@ -407,7 +433,10 @@ def _coach(report: Report) -> str:
 
 def _footer(report: Report) -> str:
     tm = report.timings
-    versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in sorted(report.versions.items()))
+    # formcheck's own version opens the footer: the list holds the others
+    versions = ", ".join(
+        f"{escape(k)} {escape(v)}" for k, v in sorted(report.versions.items()) if k != "formcheck"
+    )
     return (
         f"<footer>formcheck {escape(__version__)} · report schema {escape(report.schema_version)}"
         f"{' · ' + escape(report.created_utc) if report.created_utc else ''}"
@@ -456,6 +485,7 @@ def render_html(
         + _sides(report)
         + _coach(report)
         + _footer(report)
+        + '<dialog class="zoom" id="zoom"><img alt=""></dialog>'
     )
     return Template(_template("report.html")).substitute(
         title=escape(title),

@@ -41,7 +41,9 @@ def _cell(row: Mapping[str, Any], key: str, numeric: bool, status: str) -> str:
         text += f'<div class="small muted">{escape(names)}</div>'
     elif key == "drill" and row.get("view"):
         text += f'<div class="small muted">{escape(str(row["view"]))}</div>'
-    cls = ' class="num faults"' if key == "faults" else (' class="num"' if numeric else "")
+    cls = {"faults": ' class="num faults"', "drill": ' class="drill"'}.get(
+        key, ' class="num"' if numeric else ""
+    )
     return f'<td{cls} data-sort="{escape(str(value))}">{text}</td>'
 
 

@@ -21,7 +21,8 @@ from formcheck.report.model import Segment
 
 log = logging.getLogger(__name__)
 
-THUMB_WIDTH_PX = 360
+#: thumbnails are kept this wide (shown smaller on the page; a click shows them at this size)
+THUMB_WIDTH_PX = 720
 JPEG_QUALITY = 80
 #: at most this many thumbnails in one report (a very long set keeps the page small)
 MAX_THUMBNAILS = 60

@@ -6,10 +6,13 @@ Plain frozen dataclasses; ``formcheck.report.serialize`` turns them into JSON (w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
-SCHEMA_VERSION = "1.1"
+#: 1.1: ``Segment.number``, ``CueResult.rep`` and ``CueResult.reason``;
+#: 1.2: ``ClipInfo.declared_duration_s``, the file's own length beside the decoded one
+#: (both added; older reports read as before)
+SCHEMA_VERSION = "1.2"
 
 
 class Status(str, Enum):
@@ -23,6 +26,20 @@ class Status(str, Enum):
     INFO = "info"
     #: a recommendation that was not followed; never counted as a fault
     ADVICE = "advice"
+
+
+class Reason(str, Enum):
+    """Why a cue has no verdict (``Status.NOT_MEASURABLE``): each has its own mark and words in
+    every rendering (`formcheck.report.words.REASON_WORDS`)."""
+
+    #: the camera view cannot show what the cue needs (film from another side)
+    VIEW = "view"
+    #: the view can, but the person was out of view or the body part hidden or unclear
+    NOT_SEEN = "not_seen"
+    #: the rep was cut by the clip's start or end before the measured part finished
+    CUT = "cut_by_clip"
+    #: nothing happened to judge (no top phase, no contact with the ground, no reps)
+    NOTHING = "nothing_to_judge"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,6 +115,7 @@ class Phase:
 class Segment:
     """A rep, a hold, or a single-leg phase of a hold."""
 
+    #: 0-based position in ``Report.segments`` (what ``CueResult.segment_index`` points at)
     index: int
     #: "rep", "hold" or "single_leg"
     kind: str
@@ -108,6 +126,9 @@ class Segment:
     phases: list[Phase] = field(default_factory=list)
     #: named measures, units in the names: peak_hip_extension_deg, top_pause_s, lift_s, lower_s…
     measures: dict[str, float | None] = field(default_factory=dict)
+    #: the 1-based number every rendering shows, counted within the kind: rep 1, 2, …; hold 1;
+    #: single-leg phase 1, 2; partial rep 1 (0: not given, numbered by the `Report`)
+    number: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,6 +145,11 @@ class CueResult:
     #: one line for the athlete: what was measured, against what, or why it was not measurable
     message: str = ""
     fault_spans: list[TimeSpan] = field(default_factory=list)
+    #: why there is no verdict, for ``not_measurable`` results (None otherwise)
+    reason: Reason | None = None
+    #: the judged segment's ``Segment.number`` as every rendering shows it ("rep 2"; for a
+    #: table top, hold 1 or single-leg phase 2); None for a cue judged over the whole set
+    rep: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,6 +210,18 @@ class Report:
     schema_version: str = SCHEMA_VERSION
     created_utc: str = ""
 
+    def __post_init__(self) -> None:
+        """Numbers the segments (and the results' ``rep``) where they were not given."""
+        segments = numbered(self.segments)
+        number = {s.index: s.number for s in segments}
+        results = [
+            r if r.rep is not None or r.segment_index not in number
+            else replace(r, rep=number[r.segment_index])
+            for r in self.results
+        ]  # fmt: skip
+        object.__setattr__(self, "segments", segments)
+        object.__setattr__(self, "results", results)
+
     @property
     def reps(self) -> list[Segment]:
         return [s for s in self.segments if s.kind == "rep"]
@@ -191,3 +229,17 @@ class Report:
     @property
     def faults(self) -> list[CueResult]:
         return [r for r in self.results if r.status is Status.FAULT]
+
+    def segment(self, index: int | None) -> Segment | None:
+        """The segment a result's ``segment_index`` points at (None for the whole set)."""
+        return next((s for s in self.segments if s.index == index), None)
+
+
+def numbered(segments: list[Segment]) -> list[Segment]:
+    """``segments`` with every ``number`` given: 1, 2, … within each kind, in report order."""
+    counts: dict[str, int] = {}
+    out = []
+    for seg in segments:
+        counts[seg.kind] = counts.get(seg.kind, 0) + 1
+        out.append(seg if seg.number else replace(seg, number=counts[seg.kind]))
+    return out

@@ -1,8 +1,9 @@
 """Hand-rolled SVG line plots of a signal over time, for the HTML report (no plotting library).
 
-A plot shows one signal with the reps shaded and their boundaries dashed, fault spans in red,
-and threshold lines. Long signals are reduced to at most `MAX_POINTS` points by keeping each
-bucket's minimum and maximum, so a one-hour clip still gives a small page.
+A plot shows one signal (or one named line per leg) with the reps shaded and their boundaries
+dashed, fault spans in red, and threshold lines. Long signals are reduced to at most
+`MAX_POINTS` points a line by keeping each bucket's minimum and maximum, so a one-hour clip
+still gives a small page. The hover readout writes values as `formcheck.report.units` does.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 import numpy as np
+
+from formcheck.report.units import unit_of
 
 MAX_POINTS = 1600
 WIDTH, HEIGHT = 960, 200
@@ -31,15 +34,20 @@ class PlotSpec:
     reps: Sequence[tuple[float, float, str]] = ()
     faults: Sequence[tuple[float, float, str]] = ()
     thresholds: Sequence[tuple[float, str]] = field(default_factory=tuple)
+    #: named lines drawn in place of ``y`` ("left hip", "right hip"), each its own colour
+    lines: Sequence[tuple[str, np.ndarray]] = ()
+
+    @property
+    def series(self) -> list[tuple[str, np.ndarray]]:
+        """The lines drawn: the named ones, else ``y`` alone."""
+        return list(self.lines) or [("", self.y)]
 
 
-def decimate(
-    t: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
-) -> tuple[np.ndarray, np.ndarray]:
-    """At most ``max_points`` samples keeping each bucket's extremes (NaN gaps survive)."""
-    n = t.size
+def _kept(y: np.ndarray, max_points: int) -> np.ndarray:
+    """Indices of at most ``max_points`` samples of ``y``: each bucket's extremes."""
+    n = y.size
     if n <= max_points:
-        return t, y
+        return np.arange(n)
     buckets = max_points // 2
     edges = np.linspace(0, n, buckets + 1).astype(int)
     keep: list[int] = []
@@ -50,7 +58,14 @@ def decimate(
             continue
         lo, hi = a + int(np.nanargmin(chunk)), a + int(np.nanargmax(chunk))
         keep += sorted({lo, hi})
-    idx = np.array(keep)
+    return np.array(keep)
+
+
+def decimate(
+    t: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
+) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``max_points`` samples keeping each bucket's extremes (NaN gaps survive)."""
+    idx = _kept(y, max_points)
     return t[idx], y[idx]
 
 
@@ -74,7 +89,8 @@ def _fmt(v: float) -> str:
 
 
 def _y_range(spec: PlotSpec) -> tuple[float, float]:
-    finite = spec.y[np.isfinite(spec.y)]
+    ys = np.concatenate([np.asarray(y, float) for _, y in spec.series])
+    finite = ys[np.isfinite(ys)]
     if not finite.size:
         return 0.0, 1.0
     values = list(finite) + [v for v, _ in spec.thresholds]
@@ -84,7 +100,11 @@ def _y_range(spec: PlotSpec) -> tuple[float, float]:
 
 
 def _polylines(
-    t: np.ndarray, y: np.ndarray, sx: Callable[[float], float], sy: Callable[[float], float]
+    t: np.ndarray,
+    y: np.ndarray,
+    sx: Callable[[float], float],
+    sy: Callable[[float], float],
+    cls: str = "line",
 ) -> list[str]:
     """One polyline per run of measured samples: a gap (NaN) breaks the line."""
     out: list[str] = []
@@ -97,7 +117,7 @@ def _polylines(
             run = []
     if run:
         out.append(" ".join(run))
-    return [f'<polyline class="line" points="{p}"/>' for p in out]
+    return [f'<polyline class="{cls}" points="{p}"/>' for p in out]
 
 
 @dataclass(frozen=True)
@@ -169,6 +189,15 @@ def _marks(spec: PlotSpec, ax: _Axes, measured: bool) -> list[str]:
     return parts
 
 
+def _title(spec: PlotSpec) -> str:
+    """The title, with a key to the named lines after it."""
+    keys = "".join(
+        f'<tspan class="key s{i}" dx="14">━ {escape(name)}</tspan>'
+        for i, (name, _) in enumerate(spec.lines)
+    )
+    return f"{escape(spec.title)}{keys}"
+
+
 def _frame_parts(spec: PlotSpec, ax: _Axes, measured: bool) -> list[str]:
     """Axes, title, hover cursor and readout (filled by the page's script)."""
     parts = []
@@ -181,34 +210,47 @@ def _frame_parts(spec: PlotSpec, ax: _Axes, measured: bool) -> list[str]:
         f'<line class="axis" x1="{ax.x0}" x2="{ax.x1}" y1="{ax.ybot}" y2="{ax.ybot}"/>',
         f'<line class="axis" x1="{ax.x0}" x2="{ax.x0}" y1="{ax.ytop}" y2="{ax.ybot}"/>',
         f'<line class="cursor" x1="{ax.x0}" x2="{ax.x0}" y1="{ax.ytop}" y2="{ax.ybot}"/>',
-        f'<text class="title" x="{ax.x0}" y="16">{escape(spec.title)}</text>',
+        f'<text class="title" x="{ax.x0}" y="16">{_title(spec)}</text>',
         f'<text class="readout" x="{ax.x1}" y="16" text-anchor="end"></text>',
         f'<text x="{ax.x1}" y="{HEIGHT - 2}" text-anchor="end">time (s)</text>',
     ]
 
 
+def _value(v: float) -> float | None:
+    return None if not np.isfinite(v) else round(float(v), 3)
+
+
 def svg_plot(spec: PlotSpec) -> str:
     """The plot as an inline ``<svg>`` element (hover data in its ``data-`` attributes)."""
-    t, y = decimate(np.asarray(spec.t, float), np.asarray(spec.y, float))
+    t_all = np.asarray(spec.t, float)
+    ys_all = [np.asarray(y, float) for _, y in spec.series]
+    idx = np.unique(np.concatenate([_kept(y, MAX_POINTS) for y in ys_all]))
+    t, ys = t_all[idx], [y[idx] for y in ys_all]
     t0 = float(t[0]) if t.size else 0.0
     t1 = float(t[-1]) if t.size > 1 and t[-1] > t0 else t0 + 1.0
     ax = _Axes(t0, t1, *_y_range(spec))
-    measured = bool(np.isfinite(y).any())
+    measured = any(bool(np.isfinite(y).any()) for y in ys)
+    lines = [
+        part
+        for i, y in enumerate(ys)
+        for part in _polylines(t, y, ax.sx, ax.sy, "line" if i == 0 else f"line s{i}")
+    ]
     parts = (
         _rep_parts(spec, ax)
         + _grid_parts(ax, measured)
         + _marks(spec, ax, measured)
-        + _polylines(t, y, ax.sx, ax.sy)
+        + lines
         + _frame_parts(spec, ax, measured)
     )
-    points = [
-        [round(float(a), 3), None if not np.isfinite(b) else round(float(b), 3)]
-        for a, b in zip(t, y, strict=True)
-    ]
+    points = [[round(float(a), 3), *(_value(y[k]) for y in ys)] for k, a in enumerate(t)]
     box = {"x0": ax.x0, "x1": ax.x1, "t0": t0, "t1": t1}
+    unit = unit_of(spec.unit)
+    names = [name for name, _ in spec.lines]
     return (
         f'<svg class="plot" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(spec.title)}" '
-        f"data-unit=\"{escape(spec.unit)}\" data-box='{json.dumps(box)}' data-points='{json.dumps(points)}'>"
+        f'data-unit="{escape(spec.unit)}" data-digits="{unit.digits}" data-suffix="{escape(unit.suffix)}" '
+        f"data-names='{escape(json.dumps(names))}' "
+        f"data-box='{json.dumps(box)}' data-points='{json.dumps(points)}'>"
         + "".join(parts)
         + "</svg>"
     )

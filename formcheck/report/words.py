@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from formcheck.report.model import CueResult, Reason, Report, Segment, Status
+
 
 @dataclass(frozen=True, kw_only=True)
 class CueWords:
@@ -68,3 +70,134 @@ def cue_words(cue_id: str) -> CueWords:
     return CueWords(
         cue_id=cue_id, key_point=_key_points().get(cue_id, label), fault=fault, signal=signal
     )
+
+
+# -- verdict marks: one legend for the console, the HTML report and the CSV ----------------------
+
+#: (mark, words) for each verdict a cue can have on a segment
+STATUS_WORDS: dict[Status, tuple[str, str]] = {
+    Status.PASS: ("✓", "met"),
+    Status.FAULT: ("✗", "missed"),
+    Status.ADVICE: ("!", "advice not followed"),
+    Status.INFO: ("i", "measured, not judged"),
+}
+#: (mark, words) for each reason a cue has no verdict (the CSV's ``<cue>.reason`` is the value)
+REASON_WORDS: dict[Reason, tuple[str, str]] = {
+    Reason.VIEW: ("–", "not measurable from this view"),
+    Reason.NOT_SEEN: ("?", "not seen (out of view or hidden)"),
+    Reason.CUT: ("…", "rep cut by the clip"),
+    Reason.NOTHING: ("○", "nothing to judge"),
+}
+#: a cue that does not apply to a segment (a single-leg cue on a hold) has an empty cell
+NOT_APPLICABLE = ("", "does not apply")
+
+
+def verdict_words(result: CueResult | None) -> tuple[str, str]:
+    """(mark, words) for a result: its status, or for no verdict its reason (a result without
+    one, from a 1.0 report, reads as the view's: what "–" meant there)."""
+    if result is None:
+        return NOT_APPLICABLE
+    if result.status is Status.NOT_MEASURABLE:
+        return REASON_WORDS[result.reason or Reason.VIEW]
+    return STATUS_WORDS[result.status]
+
+
+def verdict_class(result: CueResult) -> str:
+    """The CSS class / CSV word of a result: its status, or ``not_measurable <reason>``."""
+    if result.status is Status.NOT_MEASURABLE:
+        return f"not_measurable {(result.reason or Reason.VIEW).value}"
+    return result.status.value
+
+
+def legend(*, blank: bool = True) -> list[tuple[str, str]]:
+    """Every mark with its words, in the order the legends list them."""
+    rows = [*STATUS_WORDS.values(), *REASON_WORDS.values()]
+    return rows + ([("blank", NOT_APPLICABLE[1])] if blank else [])
+
+
+def legend_line(*, blank: bool = True) -> str:
+    """The legend in one line: "✓ met · ✗ missed · … · blank does not apply"."""
+    return " · ".join(f"{mark} {words}" for mark, words in legend(blank=blank))
+
+
+# -- segments ------------------------------------------------------------------------------------
+
+SEGMENT_NAMES = {
+    "rep": "rep",
+    "hold": "hold",
+    "single_leg": "leg lift",
+    "partial": "partial rep",
+}
+#: the short labels of plots and table columns: R1, H1, L2 (a leg lift), P1
+SEGMENT_LETTERS = {"rep": "R", "hold": "H", "single_leg": "L", "partial": "P"}
+#: what each kind of segment that gets no verdicts is, and why
+UNJUDGED_KINDS = {
+    "partial": "the clip starts during this rep (at its top), so it is not counted or judged",
+}
+
+
+def side_words(seg: Segment) -> str:
+    """The side as a coach names it: the working leg of a rep ("left"); for a single-leg phase
+    of a hold, the leg lifted ("right lifted"), which is the one the article's cue names."""
+    if seg.side not in ("left", "right"):
+        return ""
+    if seg.kind == "single_leg":
+        return f"{'left' if seg.side == 'right' else 'right'} lifted"
+    return seg.side
+
+
+def segment_label(seg: Segment, *, capital: bool = True, side: bool = True) -> str:
+    """"Rep 2 (left)", "Hold 1", "Leg lift 1 (right lifted)": a segment as the reports name it."""
+    name = SEGMENT_NAMES.get(seg.kind, seg.kind.replace("_", " "))
+    label = f"{name} {seg.number}"
+    where = side_words(seg) if side else ""
+    label += f" ({where})" if where else ""
+    return label[:1].upper() + label[1:] if capital else label
+
+
+def short_label(seg: Segment) -> str:
+    """"R2", "H1", "L1", "P1": a segment where there is room for little."""
+    return f"{SEGMENT_LETTERS.get(seg.kind, seg.kind[:1].upper())}{seg.number}"
+
+
+def result_where(report: Report, result: CueResult) -> str:
+    """Where a result belongs, in words: "rep 2", "leg lift 1", "whole set"."""
+    seg = report.segment(result.segment_index) if result.segment_index is not None else None
+    return "whole set" if seg is None else segment_label(seg, capital=False, side=False)
+
+
+# -- signals and views, for "cannot show" lines ---------------------------------------------------
+
+SIGNAL_WORDS = {
+    "hip_extension_deg": "hip extension",
+    "bridge_height": "hip height",
+    "pelvic_tilt_deg": "pelvic tilt",
+    "head_neck_deg": "head–neck line",
+    "knee_gap": "knee gap",
+    "foot_lift_left_cm": "foot lift",
+    "foot_lift_right_cm": "foot lift",
+    "support_drift": "support foot's travel",
+    "arms_crossed": "arms",
+    "hands_on_glutes": "hands",
+    "shoulder_height": "shoulders' height",
+}
+VIEW_WORDS = {
+    "side-left": "the side",
+    "side-right": "the side",
+    "front-feet": "the feet",
+    "front-head": "the head end",
+    "oblique": "about 45°",
+}
+
+
+def signal_words(signal: str) -> str:
+    """A signal in plain words (``knee_gap`` → "knee gap")."""
+    return SIGNAL_WORDS.get(signal, signal.replace("_", " "))
+
+
+def views_words(views: tuple[str, ...]) -> str:
+    """Camera views in plain words, each once: "the feet, the head end or about 45°"."""
+    words = list(dict.fromkeys(VIEW_WORDS.get(v, v) for v in views))
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"

@@ -16,7 +16,14 @@
     var cursor = svg.querySelector(".cursor");
     var readout = svg.querySelector(".readout");
     if (!box || !cursor || !readout) { return; }
-    var unit = svg.getAttribute("data-unit") || "";
+    // written as formcheck.report.units writes the unit: its decimals and its suffix
+    var digits = parseInt(svg.getAttribute("data-digits") || "2", 10);
+    var suffix = svg.getAttribute("data-suffix") || "";
+    var names = JSON.parse(svg.getAttribute("data-names") || "[]");
+    function written(v, i) {
+      var name = names[i] ? names[i] + " " : "";
+      return name + (v === null ? "not measured" : v.toFixed(digits) + suffix);
+    }
     svg.addEventListener("mousemove", function (ev) {
       var pt = svg.createSVGPoint();
       pt.x = ev.clientX; pt.y = ev.clientY;
@@ -28,7 +35,7 @@
       var hit = nearest(data, t);
       cursor.setAttribute("x1", p.x); cursor.setAttribute("x2", p.x);
       cursor.style.visibility = "visible";
-      var v = hit && hit[1] !== null ? hit[1].toFixed(unit === "deg" ? 0 : 2) + " " + unit : "not measured";
+      var v = hit ? hit.slice(1).map(written).join(", ") : "not measured";
       readout.textContent = "t = " + t.toFixed(2) + " s: " + v;
     });
     svg.addEventListener("mouseleave", function () {
@@ -39,4 +46,22 @@
   var plots = document.querySelectorAll("svg.plot[data-points]");
   for (var i = 0; i < plots.length; i++) { setup(plots[i]); }
   document.documentElement.setAttribute("data-plots-ready", String(plots.length));
+})();
+
+// Click a key frame to see it large; click again or press Escape to close it.
+(function () {
+  "use strict";
+  var box = document.getElementById("zoom");
+  if (!box || typeof box.showModal !== "function") { return; }
+  var big = box.querySelector("img");
+  var frames = document.querySelectorAll("img.keyframe");
+  for (var i = 0; i < frames.length; i++) {
+    frames[i].addEventListener("click", function (ev) {
+      big.src = ev.currentTarget.src;
+      big.alt = ev.currentTarget.alt;
+      box.showModal();
+    });
+  }
+  box.addEventListener("click", function () { box.close(); });
+  document.documentElement.setAttribute("data-zoom-ready", String(frames.length));
 })();
