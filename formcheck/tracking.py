@@ -27,6 +27,7 @@ import numpy as np
 from formcheck.errors import NoPersonFound, OutputError
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
+from formcheck.pose.people import PEOPLE_METHOD, PeopleFinder
 from formcheck.report.model import Timings
 from formcheck.track import TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
 from formcheck.video import Frame, FrameGrid, VideoInfo, VideoSource, open_video
@@ -161,7 +162,11 @@ def track_video(
             model=model_id,
             fps=fps,
             max_side=max_side,
-            opts={**(backend_opts or {}), "people": _model_identity(count_people_with)}
+            opts={
+                **(backend_opts or {}),
+                "people": _model_identity(count_people_with),
+                "people_method": PEOPLE_METHOD,
+            }
             if count_people_with
             else backend_opts,
         )
@@ -385,10 +390,11 @@ class _TrackBuffer:
 
 class PeopleCounter:
     """Counts people in view on a sparse grid of frames with a model that can see several
-    (PoseLandmarker with ``num_poses=2``), alongside a backend that follows only one."""
+    (PoseLandmarker in image mode, on the frame and windows of it: see `PeopleFinder`),
+    alongside a backend that follows only one."""
 
     def __init__(self, model: Path, every_s: float = PEOPLE_CHECK_EVERY_S) -> None:
-        self._backend = get_backend("mediapipe-tasks", model, num_poses=2)
+        self._finder = PeopleFinder(model)
         self._grid = FrameGrid(1.0 / every_s)
         self.frames_checked = 0
         self.frames_with_several = 0
@@ -396,9 +402,8 @@ class PeopleCounter:
     def observe(self, frame: Frame) -> None:
         if not self._grid.keep(frame.t):
             return
-        found = self._backend.process(frame.image, frame.t)
         self.frames_checked += 1
-        if found is not None and found.persons >= 2:
+        if self._finder.count(frame.image) >= 2:
             self.frames_with_several += 1
 
     def warning(self) -> str | None:
@@ -413,7 +418,7 @@ class PeopleCounter:
         )
 
     def close(self) -> None:
-        self._backend.close()
+        self._finder.close()
 
 
 def identity_jumps(track: PoseTrack) -> list[float]:

@@ -20,6 +20,7 @@ from fixtures_video import (
 from formcheck import errors
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.pose import Landmarks, register_backend, unregister_backend
+from formcheck.pose.people import distinct, windows
 from formcheck.track import PoseTrack
 from formcheck.tracking import (
     default_cache_dir,
@@ -244,6 +245,22 @@ def test_a_second_person_is_counted_with_the_task_model(
     assert single.warnings == []
 
 
+@pytest.mark.parametrize("name", ["stock_frog_pump_side.mp4", "musclewiki_dead_bug_side.mp4"])
+def test_two_people_lying_side_by_side_in_a_wide_frame_give_a_warning(
+    clip_dir: Path, counting, cache, full_task: Path, name: str
+) -> None:
+    """A real clip beside its mirror image: two people on the floor across a frame about 2.5
+    times as wide as high, each small for the detector's square input when seen whole."""
+    frames, fps = real_frames(name, n=90)
+    pairs = [np.ascontiguousarray(np.concatenate([f, f[:, ::-1]], axis=1)) for f in frames[::3]]
+    clip = write_clip(clip_dir / "pair.mp4", pairs, rate=max(1, round(fps / 3)))
+    result = track_video(clip, backend="counting", cache_dir=cache, count_people_with=full_task)
+    assert any("two or more people" in w for w in result.warnings), result.warnings
+    alone = write_clip(clip_dir / "one.mp4", frames[::3], rate=max(1, round(fps / 3)))
+    single = track_video(alone, backend="counting", cache_dir=cache, count_people_with=full_task)
+    assert single.warnings == []
+
+
 # -- bad input --------------------------------------------------------------------------------
 
 
@@ -318,3 +335,15 @@ def test_track_buffer_grows_past_a_short_frame_count_estimate() -> None:
     assert len(track) == 2000 and persons.shape == (2000,)
     assert track.image[1999, 0, 0] == 1999 and np.isnan(track.image[1995]).all()
     assert track.detected.sum() == persons.sum() == 2000 - len(range(0, 2000, 7))
+
+
+def test_a_body_cut_by_a_window_edge_is_left_to_the_window_that_sees_it_whole() -> None:
+    frame = np.zeros((100, 300, 3), np.uint8)
+    whole, left, right = windows(frame)
+    assert left.pixels.shape[1] == right.pixels.shape[1] == 180 and right.x0 == 120
+    assert left.cuts((100.0, 10.0, 179.0, 90.0))  # reaches the left window's right edge
+    assert not left.cuts((10.0, 10.0, 120.0, 90.0))
+    assert right.cuts((1.0, 10.0, 50.0, 90.0)) and not whole.cuts((0.0, 0.0, 300.0, 100.0))
+    # one body seen whole and as a part: one; two bodies apart: two
+    assert len(distinct([(10, 10, 140, 90), (60, 20, 139, 80)])) == 1
+    assert len(distinct([(10, 10, 140, 90), (160, 10, 290, 90)])) == 2

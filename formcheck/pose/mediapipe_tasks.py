@@ -113,14 +113,16 @@ class MediapipeTasksBackend:
         self.close()
 
 
-def _create_landmarker(model: Path, **options: Any) -> Any:
+def _create_landmarker(model: Path, *, video: bool = True, **options: Any) -> Any:
+    """A PoseLandmarker: in video mode (tracks between frames) or, with ``video=False``, in
+    image mode (the person detector runs on every image, as a people count needs)."""
     import_mediapipe()
     from mediapipe.tasks.python import vision
     from mediapipe.tasks.python.core.base_options import BaseOptions
 
     opts = vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(model)),
-        running_mode=vision.RunningMode.VIDEO,
+        running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
         output_segmentation_masks=False,
         **options,
     )
