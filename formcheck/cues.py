@@ -134,6 +134,11 @@ def not_measurable(cue: Cue, ctx: CueContext, why: str) -> CueResult:
     )
 
 
+#: why a rep's lowering, bottom and touch-down are not judged when the clip cut the rep
+#: (`formcheck.segment.Span.complete`): judging a part of a lowering would make up faults
+CUT_BY_CLIP_END = "not measurable: cut by the clip end before the lowering finished"
+
+
 def _round(v: float | None, nd: int = 3) -> float | None:
     if v is None or not math.isfinite(float(v)):
         return None
@@ -238,7 +243,7 @@ def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
     """Lowering time ≥ ``min_lower_s`` and ≥ ratio × lifting time."""
     lower, lift = _phase_len(ctx, "lower"), _phase_len(ctx, "lift")
     if not ctx.sp.complete or lower is None:
-        return not_measurable(cue, ctx, "not measurable: the clip ended before the lowering did")
+        return not_measurable(cue, ctx, CUT_BY_CLIP_END)
     lim = cue.params["min_lower_s"]
     need = max(lim, cue.params["min_lower_to_lift_ratio"] * (lift or 0.0))
     ok = lower >= need
@@ -266,6 +271,8 @@ def _rep_levels(ctx: CueContext) -> tuple[float, float, int] | None:
 @check("bottom_return")
 def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
     """Bottom bridge height as a fraction of the rep's range above the ground ≤ threshold."""
+    if not ctx.sp.complete:
+        return not_measurable(cue, ctx, CUT_BY_CLIP_END)
     lv = _rep_levels(ctx)
     if lv is None:
         return not_measurable(cue, ctx, "not measurable: the rep has no bottom in the clip")
@@ -371,6 +378,8 @@ def _lowest_time(ctx: CueContext) -> float | None:
 def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     """No drop (mean downward hip speed over the last moments before touch-down) and no rest
     on the ground between reps (touch-down to lift-off)."""
+    if not ctx.sp.complete:
+        return not_measurable(cue, ctx, CUT_BY_CLIP_END)
     lv = _rep_levels(ctx)
     if lv is None:
         return not_measurable(cue, ctx, "not measurable: the rep has no bottom in the clip")
