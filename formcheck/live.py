@@ -3,8 +3,10 @@
 `LiveCoach.feed(frame, t)` runs the pose backend on the frame, keeps the last
 ``window_s`` seconds of landmarks (memory stays flat however long the session), and every
 ``reanalyse_every_s`` re-runs the same analysis as ``formcheck analyze`` on that window. A rep
-is counted, and its cues shown, once it has finished; the angles on screen are smoothed
-causally (One Euro), so they never wait for the future.
+is counted, and its cues shown, once it has finished; `LiveCoach.finish` at the end of the
+stream counts the rep the stream ended in, as ``formcheck analyze`` counts it (a rep the end
+cut has its lowering cues not judged). The angles on screen are smoothed causally (One Euro),
+so they never wait for the future.
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ class LiveCoach:
         )
 
     # -- analysis -------------------------------------------------------------------------------
-    def _reanalyse(self, now: float) -> None:
+    def _reanalyse(self, now: float, ended: bool = False) -> None:
         self._last_analysis_t = now
         track = self.window()
         if track.detected.sum() < 3:
@@ -147,14 +149,24 @@ class LiveCoach:
         if report.drill is not None:
             self._drill_name = report.drill.name
         self._view = report.view.name
-        self._count_finished(analysis, now)
+        self._count_finished(analysis, now, ended)
         self._update_hold(report.segments, now)
 
-    def _count_finished(self, analysis: Analysis, now: float) -> None:
+    def finish(self) -> LiveState | None:
+        """The stream has ended: analyse the frames since the last analysis and count every
+        rep offline analysis counts, the one the stream ended in too (None before any frame)."""
+        if not self._t:
+            return None
+        now = self._t[-1]
+        self._reanalyse(now, ended=True)
+        return self._state(now, None)
+
+    def _count_finished(self, analysis: Analysis, now: float, ended: bool = False) -> None:
         report = analysis.report
         # a rep is finished once the athlete is back down: its bottom phase has begun (a rep's
-        # segment runs on through the rest on the floor until the next lift)
-        edge = now - 0.25
+        # segment runs on through the rest on the floor until the next lift); at the end of
+        # the stream nothing more will come, and every rep counts
+        edge = np.inf if ended else now - 0.25
         for seg in report.segments:
             if seg.kind != "rep" or _finished_at(seg) >= edge or seg.start_s <= self._counted_until:
                 continue

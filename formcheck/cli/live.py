@@ -87,6 +87,7 @@ def live_command(
                     sink.write(shown, frame.t)
                 if window and not _show(shown):
                     break
+        state = coach.finish() or state  # the rep the clip ended in counts too
     finally:
         if sink is not None:
             sink.__exit__(None, None, None)
