@@ -132,6 +132,11 @@ def not_measurable(cue: Cue, ctx: CueContext, reason: Reason, why: str) -> CueRe
     )
 
 
+#: why a rep's lowering, bottom and touch-down are not judged when the clip cut the rep
+#: (`formcheck.segment.Span.complete`): judging a part of a lowering would make up faults
+CUT_BY_CLIP_END = "not measurable: cut by the clip end before the lowering finished"
+
+
 def _round(v: float | None, nd: int = 3) -> float | None:
     if v is None or not math.isfinite(float(v)):
         return None
@@ -214,7 +219,9 @@ def peak_hip_extension(cue: Cue, ctx: CueContext) -> CueResult:
     x = extension(ctx)[top[0] - ctx.sp.start : top[1] - ctx.sp.start]
     peak = _pct(x, 90.0)
     if not math.isfinite(peak):
-        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: hip extension not visible at the top")
+        return not_measurable(
+            cue, ctx, Reason.NOT_SEEN, "not measurable: hip extension not visible at the top"
+        )
     lim = cue.params["min_peak_hip_extension_deg"]
     ok = peak >= lim
     msg = f"peak hip extension {measured(peak, '>=', lim, 'deg')}"
@@ -230,7 +237,9 @@ def top_pause(cue: Cue, ctx: CueContext) -> CueResult:
     pause = top_pause_s(ctx.sp, ctx.signals.t)
     lim = cue.params["min_top_pause_s"]
     if pause < lim and top[1] >= len(ctx.signals):
-        return not_measurable(cue, ctx, Reason.CUT, "not measurable: the clip ended during the top pause")
+        return not_measurable(
+            cue, ctx, Reason.CUT, "not measurable: the clip ended during the top pause"
+        )
     msg = f"top pause {measured(pause, '>=', lim, 's')}"
     return result(cue, ctx, pause >= lim, pause, lim, ">=", "s", msg, [span_time(ctx, *top)])
 
@@ -240,7 +249,7 @@ def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
     """Lowering time ≥ ``min_lower_s`` and ≥ ratio × lifting time."""
     lower, lift = _phase_len(ctx, "lower"), _phase_len(ctx, "lift")
     if not ctx.sp.complete or lower is None:
-        return not_measurable(cue, ctx, Reason.CUT, "not measurable: the clip ended before the lowering did")
+        return not_measurable(cue, ctx, Reason.CUT, CUT_BY_CLIP_END)
     lim = cue.params["min_lower_s"]
     need = max(lim, cue.params["min_lower_to_lift_ratio"] * (lift or 0.0))
     ok = lower >= need
@@ -272,9 +281,13 @@ def _rep_levels(ctx: CueContext) -> tuple[float, float, int] | None:
 @check("bottom_return")
 def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
     """Bottom bridge height as a fraction of the rep's range above the ground ≤ threshold."""
+    if not ctx.sp.complete:
+        return not_measurable(cue, ctx, Reason.CUT, CUT_BY_CLIP_END)
     lv = _rep_levels(ctx)
     if lv is None:
-        return not_measurable(cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip")
+        return not_measurable(
+            cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip"
+        )
     peak, bottom, i = lv
     ground = min(ctx.ground_level, cue.params["max_ground_level_thigh"])
     frac = (bottom - ground) / max(peak - ground, 1e-6)
@@ -380,12 +393,18 @@ def _lowest_time(ctx: CueContext) -> float | None:
 def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     """No drop (mean downward hip speed over the last moments before touch-down) and no rest
     on the ground between reps (touch-down to lift-off)."""
+    if not ctx.sp.complete:
+        return not_measurable(cue, ctx, Reason.CUT, CUT_BY_CLIP_END)
     lv = _rep_levels(ctx)
     if lv is None:
-        return not_measurable(cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip")
+        return not_measurable(
+            cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip"
+        )
     floor, down, up = _touchdown(ctx, lv[0])
     if down is None:
-        return not_measurable(cue, ctx, Reason.NOTHING, "not measurable: no contact with the ground found")
+        return not_measurable(
+            cue, ctx, Reason.NOTHING, "not measurable: no contact with the ground found"
+        )
     # a window around the touch-down only: long clips have many reps
     t_all = ctx.signals.t
     a0 = max(int(np.searchsorted(t_all, down - cue.params["contact_window_s"] - 1.0)), 0)
@@ -394,7 +413,9 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     ok_t = np.isfinite(fast)
     w = cue.params["contact_window_s"]
     if ok_t.sum() < 2:
-        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: hips not visible at the contact")
+        return not_measurable(
+            cue, ctx, Reason.NOT_SEEN, "not measurable: hips not visible at the contact"
+        )
     drop = _fall_speed(t[ok_t], fast[ok_t], down, w)
     # the touch-down's extrapolation assumes hips slowing into the floor; a drop speeds up
     # (often after a slow lowering, then straight back up): where the light-smoothed lift's
@@ -458,12 +479,16 @@ def arms_crossed(cue: Cue, ctx: CueContext) -> CueResult:
 def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
     """Over the set's reps: hands on the glutes for ≥ ``min_fraction`` (advice)."""
     if not ctx.spans:  # no set was done: nothing to advise on
-        return not_measurable(cue, ctx, Reason.NOTHING, "not measurable: no reps or holds in the clip")
+        return not_measurable(
+            cue, ctx, Reason.NOTHING, "not measurable: no reps or holds in the clip"
+        )
     x = ctx.signals["hands_on_glutes"]
     idx = np.concatenate([np.arange(s.start, s.end) for s in ctx.spans])
     sel = x[idx]
     if finite_fraction(sel) < MIN_VALID_FRACTION:
-        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: the wrists were not visible enough")
+        return not_measurable(
+            cue, ctx, Reason.NOT_SEEN, "not measurable: the wrists were not visible enough"
+        )
     ok_frames = sel[np.isfinite(sel)]
     frac = float(np.mean(ok_frames > 0.5))
     lim = cue.params["min_fraction"]
@@ -502,7 +527,9 @@ def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.signals["knee_gap"][top[0] : top[1]]
     gap = _pct(x, 50.0)
     if not math.isfinite(gap):
-        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: knees not visible at the top")
+        return not_measurable(
+            cue, ctx, Reason.NOT_SEEN, "not measurable: knees not visible at the top"
+        )
     lim = cue.params["min_knee_gap_ratio"]
     msg = f"knees {format_value(gap, 'ratio', against=lim)} apart at the top {needs('>=', lim, 'ratio')}"
     return result(cue, ctx, gap >= lim, gap, lim, ">=", "ratio", msg, [span_time(ctx, *top)])
@@ -548,7 +575,9 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     frames = _set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
     sh = _pct(ctx.signals["shoulder_height"][frames], 50.0)
     if not math.isfinite(sh):
-        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: shoulders or heels not visible")
+        return not_measurable(
+            cue, ctx, Reason.NOT_SEEN, "not measurable: shoulders or heels not visible"
+        )
     lim = cue.params["min_shoulder_height_trunk"]
     heel_lim = cue.params["max_heel_above_toe_cm"]
     heels = [_pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
@@ -680,7 +709,9 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
             value, thr = drop, drop_lim
             how = " (from hip height: the far leg is hidden)" if hidden else ""
             fell = format_value(drop, "deg", against=drop_lim)
-            parts.append(f"hip extension fell {fell} on one leg{how} {needs('<=', drop_lim, 'deg')}")
+            parts.append(
+                f"hip extension fell {fell} on one leg{how} {needs('<=', drop_lim, 'deg')}"
+            )
     if view.can_measure("pelvic_tilt_deg"):
         tilt = _pct(ctx.seg("pelvic_tilt_deg"), 95.0)
         if math.isfinite(tilt):
@@ -689,7 +720,9 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
                 value, thr = tilt, tilt_lim
             parts.append(f"pelvis tilted {measured(tilt, '<=', tilt_lim, 'deg')}")
     if not parts:
-        return not_measurable(cue, ctx, Reason.NOTHING, "not measurable: no two-leg level or tilt to compare")
+        return not_measurable(
+            cue, ctx, Reason.NOTHING, "not measurable: no two-leg level or tilt to compare"
+        )
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
     return result(cue, ctx, ok, value, thr, "<=", "deg", "; ".join(parts), full)
 
@@ -703,7 +736,9 @@ def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
         return info(cue, ctx, None, "", msg)
     x = ctx.seg(f"heel_height_{ctx.sp.side}_cm")
     if finite_fraction(x) < MIN_VALID_FRACTION:
-        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: the stance heel was not visible")
+        return not_measurable(
+            cue, ctx, Reason.NOT_SEEN, "not measurable: the stance heel was not visible"
+        )
     low = _pct(x, 20.0)
     lim = cue.params["min_heel_above_toe_cm"]
     low_txt = format_value(low, "cm", against=lim)

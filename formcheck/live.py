@@ -4,8 +4,10 @@
 ``window_s`` seconds of landmarks (memory stays flat however long the session), and every
 ``reanalyse_every_s`` re-runs the same analysis as ``formcheck analyze`` on that window. A rep
 is counted, and its cues shown, once it has finished; so are a table top's holds and
-single-leg phases (`LiveState.finished` names each as it ends). The angles on screen are
-smoothed causally (One Euro), so they never wait for the future.
+single-leg phases (`LiveState.finished` names each as it ends). `LiveCoach.finish` at the end
+of the stream counts the rep the stream ended in, as ``formcheck analyze`` counts it (a rep
+the end cut has its lowering cues not judged). The angles on screen are smoothed causally
+(One Euro), so they never wait for the future.
 """
 
 from __future__ import annotations
@@ -176,7 +178,7 @@ class LiveCoach:
         )
 
     # -- analysis -------------------------------------------------------------------------------
-    def _reanalyse(self, now: float) -> None:
+    def _reanalyse(self, now: float, ended: bool = False) -> None:
         self._last_analysis_t = now
         track = self.window()
         if track.detected.sum() < 3:
@@ -188,15 +190,25 @@ class LiveCoach:
             self._drill_name = report.drill.name
             self._counts = get_drill(report.drill.id).segments
         self._view = report.view.name
-        self._count_finished(analysis, now)
+        self._count_finished(analysis, now, ended)
         self._update_hold(report, now)
         self._count_single_legs(report, now)
 
-    def _count_finished(self, analysis: Analysis, now: float) -> None:
+    def finish(self) -> LiveState | None:
+        """The stream has ended: analyse the frames since the last analysis and count every
+        rep offline analysis counts, the one the stream ended in too (None before any frame)."""
+        if not self._t:
+            return None
+        now = self._t[-1]
+        self._reanalyse(now, ended=True)
+        return self._state(now, None)
+
+    def _count_finished(self, analysis: Analysis, now: float, ended: bool = False) -> None:
         report = analysis.report
         # a rep is finished once the athlete is back down: its bottom phase has begun (a rep's
-        # segment runs on through the rest on the floor until the next lift)
-        edge = now - 0.25
+        # segment runs on through the rest on the floor until the next lift); at the end of
+        # the stream nothing more will come, and every rep counts, settled or not
+        edge = np.inf if ended else now - 0.25
         previous, self._bottoms_seen = self._bottoms_seen, []
         for seg in report.segments:
             if seg.kind != "rep" or _finished_at(seg) >= edge:
@@ -204,7 +216,7 @@ class LiveCoach:
             bottom = _finished_at(seg)
             self._bottoms_seen.append(bottom)
             settled = any(abs(bottom - b) <= SETTLED_S for b in previous)
-            if seg.start_s <= self._counted_until or not settled:
+            if seg.start_s <= self._counted_until or not (settled or ended):
                 continue
             self._reps += 1
             self._counted_until = seg.start_s + 0.5 * (seg.end_s - seg.start_s)

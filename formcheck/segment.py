@@ -8,11 +8,19 @@ make a rep and a clip's size or camera distance does not matter. A clip whose hi
 by ``min_amplitude_thigh`` has no reps (a dead bug, a constant pose).
 
 A rep is lift → top → lower → bottom, counted when a lift reaches the top; a clip that opens
-at the top gives a ``partial`` segment (its top and lowering) that is not counted as a rep, and
-a clip that ends before the lowering finishes gives a rep with ``complete=False``. The top
-phase is the time the hip extension stays within ``top_band_deg`` of the rep's peak (where the
-view shows hip extension; else within 10 % of the hip-lift range). A single-leg rep's band is
-read again on the working hip (`retop`): the mean of both sides moves half as far.
+at the top gives a ``partial`` segment (its top and lowering) that is not counted as a rep.
+A rep's lowering ends where the hips come down into its bottom band: ``bottom_fraction`` of
+the rep's height above the trough after it. A rep the clip ends in has no trough the hips rose
+from again: it is complete once its hips are back down (`_back_down`: within
+``bottom_fraction`` of its height above the clip's low level and stopped falling, or resting
+most of the way down), and its lowering and touch-down are judged. A clip that ends before
+that (at the top, mid-lowering, or paused part-way down) cuts the rep: ``complete=False``; it
+still counts as a rep, and its lowering, touch-down and bottom are not judged.
+
+The top phase is the time the hip extension stays within ``top_band_deg`` of the rep's peak
+(where the view shows hip extension; else within 10 % of the hip-lift range). A single-leg
+rep's band is read again on the working hip (`retop`): the mean of both sides moves half as
+far.
 
 Holds
 -----
@@ -41,6 +49,11 @@ class SegmentParams:
     down_fraction: float = 0.3
     #: a rep leaves / reaches its bottom at this fraction of its range (CUES.md touch_ground)
     bottom_fraction: float = 0.15
+    #: a rep the clip ends in is back down on the floor once its hips fell less than
+    #: ``bottom_fraction`` of its height over the clip's last this many seconds…
+    end_settle_s: float = 0.2
+    #: …or resting above it for this long (see `_back_down`)
+    end_rest_s: float = 0.5
     top_band_deg: float = 5.0
     peak_percentile: float = 99.0
     #: extra smoothing of the hip extension when finding the top band
@@ -67,7 +80,7 @@ class Span:
     peak: int = -1
     #: frames within the top band (the squeeze), which may be fewer than the top phase's
     top_frames: int = 0
-    #: False when the clip ended before the rep's lowering reached the bottom
+    #: False when the clip cut the rep: it ended before the hips were back down (`_back_down`)
     complete: bool = True
 
     def phase(self, name: str) -> tuple[int, int] | None:
@@ -227,11 +240,57 @@ def find_reps(
             b0 = float(pos[prev])
             start = _last_below(pos, prev, ip, b0 + p.bottom_fraction * (peak - b0))
         lower_end = None
-        if nxt is not None:
+        # a trough the hips rose from again ends the lowering; the last pivot, a trough the
+        # hips only settled in (`swing_pivots`), leaves it to `_end_of_last_lowering`
+        if nxt is not None and k + 2 < len(pivots):
             b1 = float(pos[nxt])
             lower_end = _first_below(pos, ip, nxt + 1, b1 + p.bottom_fraction * (peak - b1))
+        else:
+            lower_end = _end_of_last_lowering(t, pos, ip, lo, p)
         found.append({"start": start, "lower_end": lower_end, "bottom_end": n})
     return _build_reps(found, t, pos, ext, p, n)
+
+
+#: a rep the clip ends in, resting above the floor, has lowered at least this much of its height
+REST_MIN_LOWERED = 0.5
+
+
+def _end_of_last_lowering(
+    t: np.ndarray, pos: np.ndarray, ip: int, floor: float, p: SegmentParams
+) -> int | None:
+    """Where the lowering of a rep the clip ends in (peak ``ip``) reached the bottom, or None
+    when the clip cut it first (`_back_down`). It ends as any rep's lowering does, against
+    the lowest point the clip shows after the peak."""
+    ok = np.flatnonzero(np.isfinite(pos[ip:])) + ip
+    if ok.size == 0:
+        return None
+    peak, low = float(pos[ip]), float(np.nanmin(pos[ok]))
+    if not _back_down(np.asarray(t, dtype=np.float64)[ok], pos[ok], peak, floor, p):
+        return None
+    return _first_below(pos, ip, pos.size, low + p.bottom_fraction * (peak - low))
+
+
+def _back_down(t: np.ndarray, x: np.ndarray, peak: float, floor: float, p: SegmentParams) -> bool:
+    """Whether hips ``x`` after a rep's peak (finite samples at times ``t``) ended the clip back
+    down, with no trough they rose from again to tell.
+
+    Back down is on the floor and stopped: the lowest point within ``bottom_fraction`` of the
+    rep's height above the clip's ``floor`` (where touch_ground wants it), and a fall of less
+    than that over the last ``end_settle_s`` (still falling, the touch-down is yet to come).
+    Or resting above it (a hover, judged as one): lowered `REST_MIN_LOWERED` of the height and
+    still within that band of the lowest point for the last ``end_rest_s``.
+    """
+    band = p.bottom_fraction * (peak - floor)
+    low = float(x.min())
+
+    def last(seconds: float) -> np.ndarray:
+        return x[int(np.searchsorted(t, t[-1] - seconds)) :]
+
+    on_floor = low <= floor + band and last(p.end_settle_s)[0] - x[-1] <= band
+    resting = peak - low >= REST_MIN_LOWERED * (peak - floor) and bool(
+        (last(p.end_rest_s) - low <= band).all()
+    )
+    return on_floor or resting
 
 
 def _build_reps(

@@ -233,3 +233,41 @@ def test_a_single_leg_top_band_is_read_on_the_working_leg() -> None:
     assert fixed.phase("top")[1] == fixed.phase("lower")[0]
     assert fixed.phase("lower")[1] == rep.phase("lower")[1]
     assert fixed.phase("bottom") == rep.phase("bottom")
+
+
+# -- a rep the clip ends in ------------------------------------------------------------------
+
+
+def _ending(tail: np.ndarray, fps: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
+    """(t, hip lift): 1 s on the floor, a 0.5 s lift, 1 s at the top, then ``tail``."""
+    pos = np.concatenate([np.zeros(30), np.linspace(0, 1, 15), np.ones(30), tail])
+    return np.arange(pos.size) / fps, pos
+
+
+LOWER = np.linspace(1, 0, 30)  # a 1 s lowering to the floor
+
+
+@pytest.mark.parametrize(
+    ("tail", "complete"),
+    [
+        (np.concatenate([LOWER, np.zeros(12)]), True),  # back on the floor, 0.4 s still
+        (LOWER, False),  # reaches the floor on the last frame, still falling fast
+        (LOWER[:18], False),  # cut 60 % of the way down, still moving
+        (np.concatenate([LOWER[:15], np.full(9, LOWER[14])]), False),  # paused halfway 0.3 s
+        (np.concatenate([LOWER[:20], np.full(24, LOWER[19])]), True),  # hovering at a third
+    ],
+)
+def test_a_rep_the_clip_ends_in_is_complete_once_back_down(
+    tail: np.ndarray, complete: bool
+) -> None:
+    """Back down: near the floor and stopped falling, or resting most of the way down. Else
+    the clip cut the rep: it still counts, with no bottom phase to judge."""
+    t, pos = _ending(tail)
+    (rep,) = find_reps(t, pos)
+    assert rep.kind == "rep"
+    assert rep.complete is complete
+    assert (rep.phase("bottom") is not None) is complete
+    if complete:  # the lowering ends as a rep's followed by another does: 15 % above its low
+        low = float(tail.min())
+        end = rep.phase("lower")[1]
+        assert pos[end] <= low + 0.15 * (1 - low) < pos[end - 1]

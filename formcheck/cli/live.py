@@ -58,6 +58,14 @@ def finished_line(event: Finished) -> str:
     return f"{head}: " + ("every key point met" if judged else "no key point measurable")
 
 
+def _note_finished(state: LiveState, finished: list[Finished], *, echo: bool) -> None:
+    """Keep what has just ended; without a window, print its cues as a line each."""
+    finished.extend(state.finished)
+    if echo:
+        for event in state.finished:
+            typer.echo(finished_line(event))
+
+
 def summary_line(state: LiveState | None, finished: list[Finished]) -> str:
     """What the session counted: reps, or a table top's holds (with their times) and
     single-leg phases."""
@@ -124,16 +132,17 @@ def live_command(
         with src:
             for frame in src:
                 state = coach.feed(frame.image, frame.t)
-                finished.extend(state.finished)
-                if not window:  # the cues a window would show, as lines
-                    for event in state.finished:
-                        typer.echo(finished_line(event))
+                _note_finished(state, finished, echo=not window)
                 size = (frame.image.shape[1], frame.image.shape[0])
                 shown = overlay.annotate(frame.image.copy(), _frame_state(state, frame.index, size))
                 if sink is not None:
                     sink.write(shown, frame.t)
                 if window and not _show(shown):
                     break
+        last = coach.finish()  # the rep the clip ended in counts too
+        if last is not None:
+            state = last
+            _note_finished(state, finished, echo=not window)
     finally:
         if sink is not None:
             sink.__exit__(None, None, None)

@@ -251,8 +251,10 @@ class FrameStates:
             self.hip = _signal(analysis.signals, "hip_extension_deg")
         self.head = _signal(analysis.signals, "head_neck_deg")
         self.sig_t = np.asarray(getattr(analysis.signals, "t", self.track.t), dtype=np.float64)
-        reps = sorted(self.report.reps, key=lambda s: s.end_s)
-        self.rep_ends = np.array([s.end_s for s in reps])
+        # a rep counts at its end; the last one ends with the clip, one frame past its last
+        # frame's time: it counts on that last frame, so the counter reaches the total
+        last_t = float(self.track.t[-1]) if len(self.track.t) else np.inf
+        self.rep_ends = np.sort([min(s.end_s, last_t) for s in self.report.reps])
         self.holds = [(s.start_s, s.end_s) for s in self.report.segments if s.kind == "hold"]
         self.one_leg = [
             (s.start_s, s.end_s, s.side or "one")
