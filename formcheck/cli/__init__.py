@@ -15,6 +15,7 @@ import sys
 import typer
 
 from formcheck import __version__
+from formcheck.cli.helptext import PlainHelpGroup
 from formcheck.errors import FormcheckError
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    cls=PlainHelpGroup,
 )
 
 #: command modules, each with register(app); a module not yet present is skipped

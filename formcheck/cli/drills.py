@@ -101,6 +101,8 @@ def drills_command(
       formcheck drills --set slgb.squeeze_top.min_top_pause_s=2
 
       formcheck drills --json
+
+    The same --set KEY=VALUE changes a threshold for analyze and batch.
     """
     settings = Settings.load(set_ or [])
     try:

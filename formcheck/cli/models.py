@@ -9,9 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from formcheck.cli.helptext import PlainHelpGroup
 from formcheck.pose.models import DEFAULT_MODELS_DIR
 
 models_app = typer.Typer(
+    cls=PlainHelpGroup,
     name="models",
     help=(
         "Pose models: the full model bundled with mediapipe, and .task files for the "
