@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -122,18 +124,24 @@ class PoseTrack:
 
     @classmethod
     def load(cls, path: str | Path) -> PoseTrack:
-        with np.load(Path(path), allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("format_version") != TRACK_FORMAT_VERSION:
-                raise ValueError(f"{path}: unsupported track format {meta.get('format_version')}")
-            return cls(
-                t=data["t"],
-                image=data["image"],
-                world=data["world"],
-                size=tuple(meta["size"]),
-                fps=meta["fps"],
-                source=TrackSource(**meta["source"]),
-            )
+        """Read a track saved by `save`; ``ValueError`` if the file is not one or is damaged
+        (a member whose compressed bytes or checksum are wrong reads as damaged too)."""
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                if meta.get("format_version") != TRACK_FORMAT_VERSION:
+                    version = meta.get("format_version")
+                    raise ValueError(f"{path}: unsupported track format {version}")
+                return cls(
+                    t=data["t"],
+                    image=data["image"],
+                    world=data["world"],
+                    size=tuple(meta["size"]),
+                    fps=meta["fps"],
+                    source=TrackSource(**meta["source"]),
+                )
+        except (zlib.error, zipfile.BadZipFile, EOFError) as err:
+            raise ValueError(f"{path}: damaged track file ({err})") from err
 
     @classmethod
     def empty(cls, size: tuple[int, int] = (0, 0), fps: float = 30.0) -> PoseTrack:

@@ -3,6 +3,8 @@ and one end-to-end run of the real default backend on a real clip."""
 
 from __future__ import annotations
 
+import struct
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,6 +165,36 @@ def test_a_damaged_cache_file_is_rebuilt(clip_dir: Path, counting, cache) -> Non
     cached.write_bytes(b"garbage")
     again = track_video(clip, backend="counting", cache_dir=cache)
     assert again.cached is False and len(again.track) == 5
+    assert track_video(clip, backend="counting", cache_dir=cache).cached is True
+
+
+def damage_member(npz: Path, member: str) -> None:
+    """Flip bytes inside one zip member's compressed data; the zip directory stays valid."""
+    with zipfile.ZipFile(npz) as archive:
+        info = archive.getinfo(member)
+    blob = bytearray(npz.read_bytes())
+    name_len, extra_len = struct.unpack(
+        "<HH", blob[info.header_offset + 26 : info.header_offset + 30]
+    )
+    start = info.header_offset + 30 + name_len + extra_len
+    for i in range(start + 2, start + min(info.compress_size, 40)):
+        blob[i] ^= 0x5A
+    npz.write_bytes(bytes(blob))
+
+
+@pytest.mark.parametrize("member", ["image.npy", "meta.npy"])
+def test_a_damaged_compressed_member_is_ignored_tracked_again_and_rewritten(
+    clip_dir: Path, counting, cache, member: str
+) -> None:
+    clip = simple_clip(clip_dir / "c.mp4", 5)
+    track_video(clip, backend="counting", cache_dir=cache)
+    (cached,) = cache.glob("*.npz")
+    damage_member(cached, member)
+    with pytest.raises(ValueError, match="damaged"):
+        PoseTrack.load(cached)
+    again = track_video(clip, backend="counting", cache_dir=cache)
+    assert again.cached is False and len(again.track) == 5
+    assert len(PoseTrack.load(cached)) == 5  # rewritten whole
     assert track_video(clip, backend="counting", cache_dir=cache).cached is True
 
 
