@@ -67,18 +67,16 @@ def analyze(
             print(cue.cue_id, cue.message)
     """
     from formcheck.analysis import analyze_track
-    from formcheck.tracking import track_video
 
     t0 = time.perf_counter()
-    tracked = track_video(
+    tracked = track_clip(
         path,
         backend=backend,
-        model=resolve_model(model) if model is not None else None,
+        model=model,
         fps=fps,
-        cache_dir=cache_dir,
         use_cache=use_cache,
+        cache_dir=cache_dir,
         progress=progress,
-        count_people_with=people_model(),
         image_fps=image_fps,
     )
     t1 = time.perf_counter()
@@ -100,6 +98,35 @@ def analyze(
         versions={**analysis.report.versions, **_versions(tracked)},
     )
     return replace(analysis, report=report)
+
+
+def track_clip(
+    path: str | Path,
+    *,
+    backend: str = "mediapipe-legacy",
+    model: str | Path | None = None,
+    fps: float | None = None,
+    use_cache: bool = True,
+    cache_dir: Path | None = None,
+    progress: ProgressFn | None = None,
+    image_fps: float | None = None,
+) -> TrackResult:
+    """The tracking half of `analyze`, which `formcheck track` runs alone: the same model
+    names (lite / full / heavy), people count and cache entry, so a track made first is the
+    one a later analysis reads from the cache."""
+    from formcheck.tracking import track_video
+
+    return track_video(
+        path,
+        backend=backend,
+        model=resolve_model(model) if model is not None else None,
+        fps=fps,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        progress=progress,
+        count_people_with=people_model(),
+        image_fps=image_fps,
+    )
 
 
 def people_model() -> Path | None:

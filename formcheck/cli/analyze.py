@@ -176,9 +176,10 @@ def track_command(
     clip: Path = typer.Argument(..., help="A video file or a folder of images."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the track (.npz)."),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
-    model: Path | None = typer.Option(None, "--model", help="A .task model file for mediapipe-tasks."),
+    model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
     fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
     image_fps: float | None = typer.Option(None, "--image-fps", min=0.1, help=IMAGE_FPS_HELP),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Run the pose model even if this clip's track is cached."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Run only the pose model and save the PoseTrack (landmarks per frame) as .npz.
@@ -188,14 +189,21 @@ def track_command(
       formcheck track set1.mp4 -o set1.npz
 
     Load it in Python with `formcheck.PoseTrack.load("set1.npz")` and re-analyse it with
-    `formcheck.analyze_track(track)` without running the model again.
+    `formcheck.analyze_track(track)` without running the model again. The track also goes into
+    the cache that analyze reads, so `formcheck analyze set1.mp4` then skips the pose model.
     """
-    from formcheck.tracking import track_video
+    from formcheck.pipeline import track_clip
 
     _check_clip(clip)
     with progress_bar("tracking", enabled=not quiet) as update:
-        result = track_video(
-            clip, backend=backend, model=model, fps=fps, progress=update, image_fps=image_fps
+        result = track_clip(
+            clip,
+            backend=backend,
+            model=model,
+            fps=fps,
+            use_cache=not no_cache,
+            progress=update,
+            image_fps=image_fps,
         )
     result.track.save(output)
     if not quiet:
