@@ -13,7 +13,10 @@ Overrides come from ``--set key=value`` strings and from a TOML file, e.g.::
     [signals]
     visibility_floor = 0.4
 
-An unknown key raises `BadSettings` listing the valid keys.
+An unknown key raises `BadSettings` naming the closest valid keys. Every key has a valid range
+(`valid_range`): derived from its unit suffix (``_deg`` 0–180, ``_s`` / ``_cm`` ≥ 0, ``_fraction``
+0–1, ``_percentile`` 0–100, lengths in body units ≥ 0 …), or given in `EXPLICIT_RANGES`; a value
+outside it, a bool or a non-number raises `BadSettings` when settings load.
 """
 
 from __future__ import annotations
@@ -35,6 +38,52 @@ from formcheck.drills import DRILLS, Drill
 from formcheck.errors import BadSettings
 from formcheck.segment import SegmentParams
 from formcheck.signals import SignalParams
+
+#: (lowest, highest) allowed for a parameter name's unit suffix, first match wins
+_SUFFIX_RANGES: tuple[tuple[str, tuple[float, float]], ...] = (
+    ("_deg", (0.0, 180.0)),
+    ("_percentile", (0.0, 100.0)),
+    ("_fraction", (0.0, 1.0)),
+    ("_per_s", (0.0, math.inf)),
+    ("_s", (0.0, math.inf)),
+    ("_hz", (0.0, math.inf)),
+    ("_cm", (0.0, math.inf)),
+    ("_trunk", (0.0, math.inf)),
+    ("_thigh", (0.0, math.inf)),
+    ("_shin", (0.0, math.inf)),
+    ("_ratio", (0.0, math.inf)),
+    ("_range", (0.0, math.inf)),
+)
+
+#: ranges that a suffix does not give (keys are full setting keys or bare parameter names)
+EXPLICIT_RANGES: dict[str, tuple[float, float]] = {
+    "visibility_floor": (0.0, 1.0),
+    "one_euro_beta": (0.0, math.inf),
+    "toe_variant": (0.0, 1.0),
+    "signals.thigh_length_cm": (10.0, 100.0),
+}
+
+
+def valid_range(key: str) -> tuple[float, float]:
+    """The (lowest, highest) value a setting may take, both inclusive."""
+    name = key.rsplit(".", 1)[-1]
+    for explicit in (key, name):
+        if explicit in EXPLICIT_RANGES:
+            return EXPLICIT_RANGES[explicit]
+    for suffix, bounds in _SUFFIX_RANGES:
+        if name.endswith(suffix):
+            return bounds
+    raise KeyError(
+        f"setting {key!r} has no valid range: give it a unit suffix or an explicit range"
+    )
+
+
+def _in_range(key: str, value: float) -> float:
+    lo, hi = valid_range(key)
+    if not lo <= value <= hi:
+        span = f"≥ {lo:g}" if math.isinf(hi) else f"between {lo:g} and {hi:g}"
+        raise BadSettings(f"setting {key!r}: {value:g} is out of range (must be {span})")
+    return value
 
 
 def defaults() -> dict[str, float]:
@@ -63,14 +112,14 @@ def _unknown(key: str) -> BadSettings:
 
 def _number(key: str, raw: Any) -> float:
     if isinstance(raw, bool):
-        return 1.0 if raw else 0.0
+        raise BadSettings(f"setting {key!r}: {raw!r} is not a number")
     try:
         value = float(raw)
     except (TypeError, ValueError):
         raise BadSettings(f"setting {key!r}: {raw!r} is not a number") from None
     if not math.isfinite(value):
         raise BadSettings(f"setting {key!r}: {raw!r} is not a finite number")
-    return value
+    return _in_range(key, value)
 
 
 def parse_override(text: str) -> tuple[str, float]:

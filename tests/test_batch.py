@@ -502,12 +502,24 @@ def test_cli_batch_exit_codes(
     assert "1 kept from before" in loud.output.replace("\n", " ")
 
 
+def test_out_of_range_setting_fails_the_batch_once_up_front(tmp_path: Path) -> None:
+    root = make_session(tmp_path / "s", {"a/1.mp4": "reps=2", "a/2.mp4": "reps=1"})
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch", str(root),
+         "-o", str(tmp_path / "out"), "-q", "--set", "segment.peak_percentile=150"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == BadSettings.exit_code, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "out of range" in lines[0], run.stderr
+    assert not (tmp_path / "out" / "a").exists(), "no clip was analysed"
+
+
 # -- the real pipeline on bad inputs -------------------------------------------------------------
 
 
 def test_bad_inputs_with_the_real_pipeline(tmp_path: Path) -> None:
     import report_fakes
-
 
     root = tmp_path / "session"
     (root / "ana").mkdir(parents=True)

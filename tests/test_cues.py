@@ -328,3 +328,34 @@ def test_analyze_cli_applies_set(tmp_path: Path) -> None:
     assert s.get("slgb.hips_up.min_peak_hip_extension_deg") == 150.0
     with pytest.raises(BadSettings, match="Valid keys"):
         _load_settings(["slgb.hips_up.nope=1"], None)
+
+
+def test_every_default_lies_in_its_valid_range() -> None:
+    from formcheck.settings import valid_range
+
+    for key, value in defaults().items():
+        lo, hi = valid_range(key)
+        assert lo <= value <= hi, key
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "segment.peak_percentile=150",
+        "signals.foot_rest_percentile=-1",
+        "segment.min_hold_s=-2",
+        "signals.visibility_floor=2",
+        "slgb.hips_up.min_peak_hip_extension_deg=1e300",
+    ],
+)
+def test_out_of_range_settings_are_refused_on_load(bad: str) -> None:
+    with pytest.raises(BadSettings, match="out of range") as err:
+        Settings.load([bad])
+    assert "\n" not in str(err.value)
+
+
+def test_toml_bool_is_not_a_number(tmp_path: Path) -> None:
+    f = tmp_path / "bool.toml"
+    f.write_text("[segment]\nmin_hold_s = true\n")
+    with pytest.raises(BadSettings, match="not a number"):
+        read_toml(f)
