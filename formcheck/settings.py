@@ -149,9 +149,16 @@ def read_toml(path: str | Path) -> dict[str, float]:
     """Overrides from a TOML file (tables are key prefixes)."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors start a UTF-8 file with a byte-order mark
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise BadSettings(f"settings file not found: {path}") from None
+    except IsADirectoryError:
+        raise BadSettings(f"settings file {path} is a folder, not a TOML file") from None
+    except UnicodeDecodeError:
+        raise BadSettings(f"settings file {path} is not a UTF-8 text (TOML) file") from None
+    except OSError as err:
+        raise BadSettings(f"cannot read settings file {path}: {err.strerror}") from None
     except tomllib.TOMLDecodeError as err:
         raise BadSettings(f"settings file {path} is not valid TOML: {err}") from None
     known = defaults()

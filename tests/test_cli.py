@@ -171,3 +171,11 @@ def test_truncated_clip_header_shows_the_decoded_length(tmp_path: Path) -> None:
     header = result.stdout.splitlines()[0]
     assert f"cut.mp4  {decoded:.1f} s (the file says 2.0 s)" in header, header
     assert f"{decoded:.1f} s (the file says 2.0 s)" in html.read_text()
+
+
+@pytest.mark.parametrize("command", ["analyze", "track", "batch"])
+def test_infinite_fps_is_a_usage_error(command: str, tmp_path: Path) -> None:
+    """``inf`` passes typer's ``min=1``, then overflowed deep in the pipeline."""
+    result = runner.invoke(app, [command, str(tmp_path), "--fps", "inf"])
+    assert result.exit_code == 2, result.output
+    assert "finite" in result.output, result.output

@@ -359,3 +359,13 @@ def test_toml_bool_is_not_a_number(tmp_path: Path) -> None:
     f.write_text("[segment]\nmin_hold_s = true\n")
     with pytest.raises(BadSettings, match="not a number"):
         read_toml(f)
+
+
+def test_settings_file_that_is_a_folder_binary_or_has_a_bom(tmp_path: Path) -> None:
+    with pytest.raises(BadSettings, match="is a folder"):
+        read_toml(tmp_path)
+    (tmp_path / "bin.toml").write_bytes(b"\xff\xfe\x00\x81binary")
+    with pytest.raises(BadSettings, match="not a UTF-8 text"):
+        read_toml(tmp_path / "bin.toml")
+    (tmp_path / "bom.toml").write_bytes("\ufeff[segment]\ntop_band_deg = 4\n".encode())
+    assert read_toml(tmp_path / "bom.toml") == {"segment.top_band_deg": 4.0}

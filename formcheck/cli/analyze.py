@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -41,6 +42,13 @@ MODEL_HELP = (
 )
 FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
 IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (else 30, with a warning)."
+
+
+def finite_rate(value: float | None) -> float | None:
+    """Option callback: a frame rate must be a finite number (``inf`` passes a ``min=`` check)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number of frames a second")
+    return value
 
 
 def progress_columns(unit: str) -> list[ProgressColumn]:
@@ -116,8 +124,10 @@ def analyze_command(
     config: Path | None = typer.Option(None, "--config", help="A TOML file of threshold overrides."),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
-    fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
-    image_fps: float | None = typer.Option(None, "--image-fps", min=0.1, help=IMAGE_FPS_HELP),
+    fps: float | None = typer.Option(None, "--fps", min=1.0, callback=finite_rate, help=FPS_HELP),
+    image_fps: float | None = typer.Option(
+        None, "--image-fps", min=0.1, callback=finite_rate, help=IMAGE_FPS_HELP
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Run the pose model even if this clip's track is cached."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
@@ -177,8 +187,10 @@ def track_command(
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the track (.npz)."),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: Path | None = typer.Option(None, "--model", help="A .task model file for mediapipe-tasks."),
-    fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
-    image_fps: float | None = typer.Option(None, "--image-fps", min=0.1, help=IMAGE_FPS_HELP),
+    fps: float | None = typer.Option(None, "--fps", min=1.0, callback=finite_rate, help=FPS_HELP),
+    image_fps: float | None = typer.Option(
+        None, "--image-fps", min=0.1, callback=finite_rate, help=IMAGE_FPS_HELP
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Run only the pose model and save the PoseTrack (landmarks per frame) as .npz.

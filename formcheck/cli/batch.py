@@ -17,6 +17,7 @@ from formcheck.cli.analyze import (
     FPS_HELP,
     DrillChoice,
     _load_settings,
+    finite_rate,
     progress_columns,
 )
 
@@ -95,7 +96,9 @@ def batch_command(
     model: Annotated[
         Path | None, typer.Option("--model", help="A .task model file for mediapipe-tasks.")
     ] = None,
-    fps: Annotated[float | None, typer.Option("--fps", min=1.0, help=FPS_HELP)] = None,
+    fps: Annotated[
+        float | None, typer.Option("--fps", min=1.0, callback=finite_rate, help=FPS_HELP)
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo every clip, even those whose report is current.")
     ] = False,
