@@ -104,10 +104,9 @@ def valid_keys() -> list[str]:
 
 
 def _unknown(key: str) -> BadSettings:
-    keys = valid_keys()
-    close = difflib.get_close_matches(key, keys, n=3)
+    close = difflib.get_close_matches(key, valid_keys(), n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
-    return BadSettings(f"unknown setting {key!r}.{hint} Valid keys: {', '.join(keys)}")
+    return BadSettings(f"unknown setting {key!r}.{hint} `formcheck drills` lists every key.")
 
 
 def _number(key: str, raw: Any) -> float:
@@ -228,5 +227,5 @@ def load_settings(
     overrides: Iterable[str] | Mapping[str, float] = (), toml_path: str | Path | None = None
 ) -> Settings:
     """Settings from ``--set key=value`` strings and a TOML file (the CLI's entry point);
-    `BadSettings` lists the valid keys when one is unknown."""
+    `BadSettings` names the closest keys when one is unknown."""
     return Settings.load(overrides, toml=toml_path)

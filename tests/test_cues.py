@@ -253,7 +253,7 @@ def test_settings_from_toml(tmp_path: Path) -> None:
     s = Settings.load(["segment.top_band_deg=6"], toml=f)
     assert s.get("segment.top_band_deg") == 6.0  # --set wins over the file
     (tmp_path / "bad.toml").write_text("[tth.setup]\nshoulders = 1\n")
-    with pytest.raises(BadSettings, match="Valid keys"):
+    with pytest.raises(BadSettings, match="formcheck drills` lists every key"):
         read_toml(tmp_path / "bad.toml")
     with pytest.raises(BadSettings, match="not found"):
         read_toml(tmp_path / "missing.toml")
@@ -326,7 +326,7 @@ def test_analyze_cli_applies_set(tmp_path: Path) -> None:
 
     s = _load_settings(["slgb.hips_up.min_peak_hip_extension_deg=150"], None)
     assert s.get("slgb.hips_up.min_peak_hip_extension_deg") == 150.0
-    with pytest.raises(BadSettings, match="Valid keys"):
+    with pytest.raises(BadSettings, match="formcheck drills` lists every key"):
         _load_settings(["slgb.hips_up.nope=1"], None)
 
 
@@ -369,3 +369,11 @@ def test_settings_file_that_is_a_folder_binary_or_has_a_bom(tmp_path: Path) -> N
         read_toml(tmp_path / "bin.toml")
     (tmp_path / "bom.toml").write_bytes("\ufeff[segment]\ntop_band_deg = 4\n".encode())
     assert read_toml(tmp_path / "bom.toml") == {"segment.top_band_deg": 4.0}
+
+
+def test_unknown_key_names_the_closest_few_not_every_key() -> None:
+    with pytest.raises(BadSettings) as err:
+        Settings.load(["slgb.hips_up.min_peak_hip_extension=160"])
+    message = str(err.value)
+    assert "Did you mean slgb.hips_up.min_peak_hip_extension_deg" in message
+    assert len(message) < 300, message
