@@ -515,6 +515,19 @@ def test_out_of_range_setting_fails_the_batch_once_up_front(tmp_path: Path) -> N
     assert not (tmp_path / "out" / "a").exists(), "no clip was analysed"
 
 
+def test_a_failed_clip_line_names_its_path_once(tmp_path: Path) -> None:
+    (tmp_path / "s" / "b").mkdir(parents=True)
+    (tmp_path / "s" / "b" / "3.mp4").write_bytes(b"")
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch",
+         str(tmp_path / "s"), "-o", str(tmp_path / "out"), "-q", "--executor", "serial"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "FORMCHECK_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"},
+    )  # fmt: skip
+    failed = [line for line in run.stderr.splitlines() if line.startswith("failed")]
+    assert failed == ["failed b/3.mp4: the file is empty (0 bytes)"], run.stdout + run.stderr
+
+
 # -- the real pipeline on bad inputs -------------------------------------------------------------
 
 

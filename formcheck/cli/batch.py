@@ -25,6 +25,13 @@ from formcheck.cli.analyze import (
 EXIT_SOME_FAILED = 11
 
 
+def failure_line(outcome: Any) -> str:
+    """``b/2.mp4: the file is empty``: the clip once, not again as the error's own path prefix."""
+    path, sep, rest = str(outcome.error).partition(": ")
+    error = rest if sep and path.replace("\\", "/").endswith(outcome.rel) else outcome.error
+    return f"{outcome.rel}: {error}"
+
+
 class ExecutorChoice(str, Enum):
     local = "local"
     serial = "serial"
@@ -42,9 +49,7 @@ def _progress(enabled: bool, console: Console) -> Iterator[Any]:
         def update(done: int, total: int, outcome: Any) -> None:
             bar.update(task, completed=done, total=total)
             if outcome.status == "error":
-                bar.console.print(
-                    f"[red]failed[/red] {outcome.rel}: {outcome.error}", highlight=False
-                )
+                bar.console.print(f"[red]failed[/red] {failure_line(outcome)}", highlight=False)
 
         yield update
 
@@ -161,7 +166,7 @@ def _print_summary(result: Any, console: Console, quiet: bool) -> None:
     console.print(line, highlight=False)
     if quiet:
         for o in result.failed:
-            console.print(f"failed {o.rel}: {o.error}", highlight=False)
+            console.print(f"failed {failure_line(o)}", highlight=False)
     else:
         _attention(result, console)
     typer.echo(f"index: {result.index_html}")
