@@ -179,3 +179,12 @@ def test_infinite_fps_is_a_usage_error(command: str, tmp_path: Path) -> None:
     result = runner.invoke(app, [command, str(tmp_path), "--fps", "inf"])
     assert result.exit_code == 2, result.output
     assert "finite" in result.output, result.output
+
+
+@pytest.mark.parametrize("command", ["analyze", "batch", "live"])
+def test_an_unknown_drill_lists_the_drills_in_plain_words(command: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, [command, str(tmp_path), "--drill", "squat"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "'squat' is not a drill; choose one of auto, single-leg-bridge" in text, text
+    assert "Value error" not in text

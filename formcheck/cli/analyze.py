@@ -35,6 +35,15 @@ class DrillChoice(str, Enum):
     table_top = "table-top"
 
 
+def parse_drill(value: str) -> DrillChoice:
+    """``--drill``: a drill id, or a one-line error that lists them."""
+    try:
+        return DrillChoice(value)
+    except ValueError:
+        choices = ", ".join(d.value for d in DrillChoice)
+        raise typer.BadParameter(f"{value!r} is not a drill; choose one of {choices}") from None
+
+
 BACKEND_HELP = "Pose backend: mediapipe-legacy (default, offline), mediapipe-tasks (needs --model)."
 MODEL_HELP = (
     "For mediapipe-tasks: a .task file, or lite / full / heavy from models/ "
@@ -115,7 +124,7 @@ def _load_settings(set_: list[str], config: Path | None) -> Any:
 
 def analyze_command(
     clip: Path = typer.Argument(..., help="A video file (mp4/mov/m4v/avi/webm) or a folder of images."),
-    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", help="Which drill the clip shows; auto recognises it from the pose."),
+    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", parser=parse_drill, help="Which drill the clip shows; auto recognises it from the pose."),
     json_path: Path | None = typer.Option(None, "--json", help="Write the full report as JSON here ('-' for stdout)."),
     html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here."),
     video: Path | None = typer.Option(None, "--video", help="Write an annotated H.264 video here."),

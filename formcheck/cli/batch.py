@@ -18,6 +18,7 @@ from formcheck.cli.analyze import (
     DrillChoice,
     _load_settings,
     finite_rate,
+    parse_drill,
     progress_columns,
 )
 
@@ -88,7 +89,9 @@ def batch_command(
     ] = False,
     drill: Annotated[
         DrillChoice,
-        typer.Option("--drill", "-d", help="The drill of every clip; auto recognises each."),
+        typer.Option(
+            "--drill", "-d", parser=parse_drill, help="The drill of every clip; auto recognises each."
+        ),
     ] = DrillChoice.auto,
     set_: Annotated[
         list[str] | None,
