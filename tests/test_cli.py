@@ -188,3 +188,12 @@ def test_an_unknown_drill_lists_the_drills_in_plain_words(command: str, tmp_path
     text = " ".join(result.output.replace("│", " ").split())
     assert "'squat' is not a drill; choose one of auto, single-leg-bridge" in text, text
     assert "Value error" not in text
+
+
+def test_drills_check_text_follows_an_overridden_threshold() -> None:
+    args = ["drills", "single-leg-bridge", "--set", "slgb.squeeze_top.min_top_pause_s=2"]
+    text = runner.invoke(app, args).output
+    assert "time within 5° of the rep's peak ≥ 2 s" in text
+    catalogue = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    blob = json.dumps(catalogue, ensure_ascii=False)
+    assert "rep's peak ≥ 2 s" in blob and "rep's peak ≥ 1 s" not in blob
