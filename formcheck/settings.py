@@ -59,7 +59,6 @@ _SUFFIX_RANGES: tuple[tuple[str, tuple[float, float]], ...] = (
 EXPLICIT_RANGES: dict[str, tuple[float, float]] = {
     "visibility_floor": (0.0, 1.0),
     "one_euro_beta": (0.0, math.inf),
-    "toe_variant": (0.0, 1.0),
     "signals.thigh_length_cm": (10.0, 100.0),
 }
 

@@ -197,3 +197,11 @@ def test_drills_check_text_follows_an_overridden_threshold() -> None:
     catalogue = json.loads(runner.invoke(app, [*args, "--json"]).output)
     blob = json.dumps(catalogue, ensure_ascii=False)
     assert "rep's peak ≥ 2 s" in blob and "rep's peak ≥ 1 s" not in blob
+
+
+def test_a_variant_the_drill_lacks_is_refused_before_tracking(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00" * 64)  # never opened: the variant is checked first
+    result = run_cli("analyze", str(clip), "--drill", "single-leg-bridge", "--variant", "toe")
+    assert result.returncode == EXIT_CODES["BadSettings"], result.stderr
+    assert "toe (table-top)" in result.stderr

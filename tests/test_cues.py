@@ -67,8 +67,8 @@ def _spec(drill: str, camera: str, faults: dict, seed: int = 7) -> SynthSpec:
 @cache
 def _run(drill: str, camera: str, faults: tuple = ()) -> Analysis:
     spec = _spec(drill, camera, dict(faults))
-    settings = Settings(overrides={"tth.heel_up.toe_variant": 1.0}) if spec.toe_variant else None
-    return analyze_track(generate(spec).track, drill=drill, settings=settings)
+    variant = "toe" if spec.toe_variant else ""
+    return analyze_track(generate(spec).track, drill=drill, variant=variant)
 
 
 def _statuses(a: Analysis, cue_id: str) -> set[Status]:
@@ -193,7 +193,7 @@ def test_every_cue_of_cues_md_is_in_the_drills() -> None:
 
 def test_every_judged_cue_has_a_check_and_unit_named_thresholds() -> None:
     units = ("_deg", "_s", "_fraction", "_thigh", "_shin", "_trunk", "_cm", "_ratio", "_range",
-             "_per_s", "toe_variant")  # fmt: skip
+             "_per_s")  # fmt: skip
     for cue in all_cues():
         if cue.coach_check:
             assert not cue.params
@@ -377,3 +377,19 @@ def test_unknown_key_names_the_closest_few_not_every_key() -> None:
     message = str(err.value)
     assert "Did you mean slgb.hips_up.min_peak_hip_extension_deg" in message
     assert len(message) < 300, message
+
+
+def test_the_toe_variant_is_a_drill_option_stored_in_the_report() -> None:
+    from formcheck.analysis import analyze_track
+
+    track = generate(_spec("table-top", "side-left", {"heel_down": True})).track
+    standard = analyze_track(track, drill="table-top")
+    assert standard.report.drill is not None and standard.report.drill.variant == ""
+    notes = {r.message for r in standard.report.results if r.cue_id == "tth.heel_up"}
+    assert any("--variant toe" in n for n in notes), notes
+    toe = analyze_track(track, drill="table-top", variant="toe")
+    assert toe.report.drill is not None and toe.report.drill.variant == "toe"
+    assert Status.FAULT in _statuses(toe, "tth.heel_up")
+    assert not any(k.endswith("toe_variant") for k in defaults()), "not a threshold any more"
+    with pytest.raises(BadSettings, match="no variant 'toe'"):
+        analyze_track(track, drill="single-leg-bridge", variant="toe")

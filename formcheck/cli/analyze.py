@@ -53,6 +53,25 @@ FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up 
 IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (else 30, with a warning)."
 
 
+VARIANT_HELP = (
+    "How the athlete chose to do the drill: 'toe' for table top with the stance heel up on the "
+    "toe (judges tth.heel_up). Default: the standard way."
+)
+
+
+def _check_variant(drill: DrillChoice, variant: str) -> None:
+    """Refuse a variant no drill has (or the given drill lacks) before tracking, exit 9."""
+    if not variant:
+        return
+    from formcheck.drills import DRILLS
+    from formcheck.errors import BadSettings
+
+    offered = [d for d in DRILLS.values() if variant in d.variants]
+    if not offered or (drill is not DrillChoice.auto and drill.value not in {d.id for d in offered}):
+        known = ", ".join(f"{v} ({d.id})" for d in DRILLS.values() for v in d.variants)
+        raise BadSettings(f"--variant {variant!r}: not a variant of this drill; variants: {known}")
+
+
 def finite_rate(value: float | None) -> float | None:
     """Option callback: a frame rate must be a finite number (``inf`` passes a ``min=`` check)."""
     if value is not None and not math.isfinite(value):
@@ -131,6 +150,7 @@ def analyze_command(
     csv: Path | None = typer.Option(None, "--csv", help="Write one CSV row per rep here."),
     set_: list[str] = typer.Option([], "--set", help="Override a threshold: cue.id.param=value (repeatable). See `formcheck drills`."),
     config: Path | None = typer.Option(None, "--config", help="A TOML file of threshold overrides."),
+    variant: str = typer.Option("", "--variant", help=VARIANT_HELP),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
     fps: float | None = typer.Option(None, "--fps", min=1.0, callback=finite_rate, help=FPS_HELP),
@@ -150,6 +170,8 @@ def analyze_command(
 
       formcheck analyze set1.mp4 --set slgb.squeeze_top.min_top_pause_s=2
 
+      formcheck analyze hold.mp4 --drill table-top --variant toe
+
     The pose track is cached by the clip's content, so a second run with other thresholds
     skips the pose model and takes milliseconds.
     """
@@ -159,10 +181,12 @@ def analyze_command(
 
     _check_clip(clip)
     settings = _load_settings(set_, config)
+    _check_variant(drill, variant)
     with progress_bar("tracking", enabled=not quiet) as update:
         result = analyze(
             clip,
             drill=drill.value,
+            variant=variant,
             backend=backend,
             model=model,
             fps=fps,

@@ -99,6 +99,17 @@ class Drill:
     single_leg: bool = False
     cues: tuple[Cue, ...] = ()
     description: str = ""
+    #: ways of doing the drill the athlete chooses (the camera cannot tell), e.g. table top's
+    #: "toe" (stance heel up on the toe); ``variant`` is the chosen one ("" = the standard way)
+    variants: tuple[str, ...] = ()
+    variant: str = ""
+
+    def with_variant(self, variant: str) -> Drill:
+        """This drill done the ``variant`` way; ValueError if it has no such variant."""
+        if variant and variant not in self.variants:
+            offered = ", ".join(self.variants) or "none"
+            raise ValueError(f"{self.name} has no variant {variant!r} (its variants: {offered})")
+        return replace(self, variant=variant)
 
     def cue(self, cue_id: str) -> Cue:
         for c in self.cues:

@@ -8,6 +8,7 @@ DRILL = Drill(
     id="table-top",
     name="Table Top Holds",
     segments="holds",
+    variants=("toe",),
     description="Shoulders on a bench, feet flat, hips held up level with the knees.",
     cues=(
         Cue(
@@ -111,7 +112,7 @@ DRILL = Drill(
             check="heel_up",
             # up on the toe raises the heel several cm (5 cm in the rendered clips); a flat foot
             # reads up to 2.5 cm heel-high in MediaPipe, so below 3 cm is not "off the ground"
-            params={"toe_variant": 0.0, "min_heel_above_toe_cm": 3.0},
+            params={"min_heel_above_toe_cm": 3.0},
             needs=("foot_lift_left_cm",),
             applies_to="single_leg",
         ),
