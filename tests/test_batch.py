@@ -417,6 +417,7 @@ def test_settings_key_changes_with_what_changes_a_report() -> None:
             settings={"slgb.hips_up.min_hip_extension_deg": 160},
         )
     )
+    assert base != settings_key(BatchOptions(analyze_fn=batch_fakes.fake_analyze, variant="toe"))
 
 
 def test_missing_folder(tmp_path: Path) -> None:
@@ -513,6 +514,17 @@ def test_out_of_range_setting_fails_the_batch_once_up_front(tmp_path: Path) -> N
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "out of range" in lines[0], run.stderr
     assert not (tmp_path / "out" / "a").exists(), "no clip was analysed"
+
+
+def test_batch_refuses_a_variant_the_drill_lacks_up_front(tmp_path: Path) -> None:
+    root = make_session(tmp_path / "s", {"a/1.mp4": "reps=2"})
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch", str(root),
+         "-o", str(tmp_path / "out"), "-q", "--drill", "banded-bridge", "--variant", "toe"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == BadSettings.exit_code, run.stderr
+    assert "toe (table-top)" in run.stderr and not (tmp_path / "out" / "a").exists()
 
 
 def test_a_failed_clip_line_names_its_path_once(tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ from rich.progress import Progress
 from formcheck.cli.analyze import (
     BACKEND_HELP,
     FPS_HELP,
+    VARIANT_HELP,
     DrillChoice,
+    _check_variant,
     _load_settings,
     finite_rate,
     parse_drill,
@@ -93,6 +95,7 @@ def batch_command(
             "--drill", "-d", parser=parse_drill, help="The drill of every clip; auto recognises each."
         ),
     ] = DrillChoice.auto,
+    variant: Annotated[str, typer.Option("--variant", help=VARIANT_HELP)] = "",
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a threshold: cue.id.param=value (repeatable)."),
@@ -133,13 +136,16 @@ def batch_command(
     from formcheck.batch import BatchOptions, run_batch
 
     console = Console(stderr=True)
+    settings = _load_settings(set_ or [], config)
+    _check_variant(drill, variant)
     options = BatchOptions(
         drill=drill.value,
+        variant=variant,
         video=video,
         backend=backend,
         model=model,
         fps=fps,
-        settings=_load_settings(set_ or [], config),
+        settings=settings,
     )
     with _progress(not quiet, console) as update:
         result = run_batch(
