@@ -106,19 +106,15 @@ def _angle_errors(tf: TruthFile, analysis) -> tuple[float | None, float | None]:
     return (float(np.mean(peaks)) if peaks else None), mae
 
 
-def settings_for(tf: TruthFile):  # noqa: ANN201 - formcheck.settings.Settings | None
+def variant_for(tf: TruthFile) -> str:
     """What the athlete would tell formcheck: the toe variant is a choice, not a pose."""
-    from formcheck.settings import Settings
-
-    if tf.doc["spec"].get("toe_variant"):
-        return Settings(overrides={"tth.heel_up.toe_variant": 1.0})
-    return None
+    return "toe" if tf.doc["spec"].get("toe_variant") else ""
 
 
 def rendered_row(mp4: Path, tf: TruthFile, headline: str | None) -> Row:
     from formcheck.pipeline import analyze
 
-    analysis = analyze(mp4, drill=tf.drill, settings=settings_for(tf))
+    analysis = analyze(mp4, drill=tf.drill, variant=variant_for(tf))
     report = analysis.report
     truth = tf.truth
     row = Row(clip=mp4.stem, view=truth.view_class)

@@ -18,6 +18,7 @@ from formcheck import __version__
 from formcheck.cues import CueContext, judge, mark_reached
 from formcheck.drills import Drill, get_drill
 from formcheck.drills.recognize import recognize_drill
+from formcheck.errors import BadSettings
 from formcheck.kinematics import nan_percentile
 from formcheck.report.model import (
     ClipInfo,
@@ -245,9 +246,7 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
     ground = float(np.percentile(lift[np.isfinite(lift)], 2.0)) if np.isfinite(lift).any() else 0.0
     main = tuple(s for s in spans if s.kind in ("rep", "hold"))
     legs = tuple(s for s in spans if s.kind == "single_leg")
-    extra = {"single_leg_spans": legs, "toe_variant": 0.0}
-    if drill.id == "table-top":
-        extra["toe_variant"] = drill.param("tth.heel_up", "toe_variant")
+    extra = {"single_leg_spans": legs, "toe_variant": drill.variant == "toe"}
     out: list[tuple[str, CueContext]] = []
     starts = [h.start for h in main]
     for i, s in enumerate(spans):
@@ -417,20 +416,30 @@ def _warnings(
     return out
 
 
+def _with_variant(drill: Drill, variant: str) -> Drill:
+    try:
+        return drill.with_variant(variant)
+    except ValueError as err:
+        raise BadSettings(f"--variant: {err}") from None
+
+
 def analyze_track(
     track: PoseTrack,
     *,
     drill: str = "auto",
     settings: Settings | None = None,
     clip: ClipInfo | None = None,
+    variant: str = "",
 ) -> Analysis:
-    """Analyse a pose track: the full report, with the signals and segments behind it."""
+    """Analyse a pose track: the full report, with the signals and segments behind it.
+    ``variant``: how the athlete chose to do the drill (table top's "toe"), see `Drill.variants`."""
     t0 = time.perf_counter()
     settings = settings or Settings()
     view = detect_view(track)
     sig = compute_signals(track, view=view, params=settings.signal_params())
     base, info = _resolve_drill(drill, sig)
-    d = settings.drill(base)
+    d = _with_variant(settings.drill(base), variant)
+    info = replace(info, variant=d.variant)
     spans = _segments(sig, d, _segment_params(d, settings.segment_params()))
     sig = with_working_side(sig, spans)
     segments = [_report_segment(sig, s, i) for i, s in enumerate(spans)]

@@ -53,6 +53,8 @@ class BatchOptions:
     """How each clip is analysed and which files are written (all picklable)."""
 
     drill: str = "auto"
+    #: the way every clip's drill is done (table top's "toe"); see `formcheck.drills.Drill.variants`
+    variant: str = ""
     video: bool = False
     html: bool = True
     backend: str = "mediapipe-legacy"
@@ -193,6 +195,7 @@ def settings_key(options: BatchOptions) -> str:
         "code": code_fingerprint(),
         "schema": SCHEMA_VERSION,
         "drill": options.drill,
+        "variant": options.variant,
         "video": options.video,
         "html": options.html,
         "backend": options.backend,
@@ -256,6 +259,8 @@ def _analyze(job: ClipJob) -> Any:
         "settings": opts.settings,
         "use_cache": opts.use_cache,
     }
+    if opts.variant:
+        kwargs["variant"] = opts.variant
     if opts.cache_dir is not None:
         kwargs["cache_dir"] = opts.cache_dir
     return fn(job.clip, **kwargs)

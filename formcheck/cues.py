@@ -582,7 +582,7 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     heel_lim = cue.params["max_heel_above_toe_cm"]
     heels = [_pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
     heels = [h for h in heels if math.isfinite(h)]
-    toe_variant = ctx.extra.get("toe_variant", 0.0) >= 0.5
+    toe_variant = bool(ctx.extra.get("toe_variant"))
     # a set-up fault lifts both heels; one heel alone can read centimetres off either way (a
     # far foot placed by guess, an elevated camera tilting the feet's lines in opposite
     # senses): the mean of the two decides
@@ -731,8 +731,8 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
 def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
     """Toe variant: the stance heel above the toe line for the whole phase (its low end: the
     20th percentile, so one jittery frame does not decide) ≥ threshold."""
-    if cue.params["toe_variant"] < 0.5:
-        msg = "toe variant not chosen (set tth.heel_up.toe_variant=1 to check it)"
+    if not ctx.extra.get("toe_variant"):
+        msg = "toe variant not chosen (analyze --variant toe to check it)"
         return info(cue, ctx, None, "", msg)
     x = ctx.seg(f"heel_height_{ctx.sp.side}_cm")
     if finite_fraction(x) < MIN_VALID_FRACTION:

@@ -55,6 +55,7 @@ def analyze(
     cache_dir: Path | None = None,
     progress: ProgressFn | None = None,
     image_fps: float | None = None,
+    variant: str = "",
 ) -> Analysis:
     """Analyse one clip: track the body (or reuse the cached track), then judge every cue.
     ``image_fps`` is the rate a folder of images was taken at (30 assumed, with a warning).
@@ -81,7 +82,11 @@ def analyze(
     )
     t1 = time.perf_counter()
     analysis = analyze_track(
-        tracked.track, drill=drill, settings=settings, clip=clip_info_from(tracked, path)
+        tracked.track,
+        drill=drill,
+        settings=settings,
+        clip=clip_info_from(tracked, path),
+        variant=variant,
     )
     t2 = time.perf_counter()
     timings = replace(

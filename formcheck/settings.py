@@ -13,7 +13,10 @@ Overrides come from ``--set key=value`` strings and from a TOML file, e.g.::
     [signals]
     visibility_floor = 0.4
 
-An unknown key raises `BadSettings` listing the valid keys.
+An unknown key raises `BadSettings` naming the closest valid keys. Every key has a valid range
+(`valid_range`): derived from its unit suffix (``_deg`` 0–180, ``_s`` / ``_cm`` ≥ 0, ``_fraction``
+0–1, ``_percentile`` 0–100, lengths in body units ≥ 0 …), or given in `EXPLICIT_RANGES`; a value
+outside it, a bool or a non-number raises `BadSettings` when settings load.
 """
 
 from __future__ import annotations
@@ -36,6 +39,51 @@ from formcheck.errors import BadSettings
 from formcheck.segment import SegmentParams
 from formcheck.signals import SignalParams
 
+#: (lowest, highest) allowed for a parameter name's unit suffix, first match wins
+_SUFFIX_RANGES: tuple[tuple[str, tuple[float, float]], ...] = (
+    ("_deg", (0.0, 180.0)),
+    ("_percentile", (0.0, 100.0)),
+    ("_fraction", (0.0, 1.0)),
+    ("_per_s", (0.0, math.inf)),
+    ("_s", (0.0, math.inf)),
+    ("_hz", (0.0, math.inf)),
+    ("_cm", (0.0, math.inf)),
+    ("_trunk", (0.0, math.inf)),
+    ("_thigh", (0.0, math.inf)),
+    ("_shin", (0.0, math.inf)),
+    ("_ratio", (0.0, math.inf)),
+    ("_range", (0.0, math.inf)),
+)
+
+#: ranges that a suffix does not give (keys are full setting keys or bare parameter names)
+EXPLICIT_RANGES: dict[str, tuple[float, float]] = {
+    "visibility_floor": (0.0, 1.0),
+    "one_euro_beta": (0.0, math.inf),
+    "signals.thigh_length_cm": (10.0, 100.0),
+}
+
+
+def valid_range(key: str) -> tuple[float, float]:
+    """The (lowest, highest) value a setting may take, both inclusive."""
+    name = key.rsplit(".", 1)[-1]
+    for explicit in (key, name):
+        if explicit in EXPLICIT_RANGES:
+            return EXPLICIT_RANGES[explicit]
+    for suffix, bounds in _SUFFIX_RANGES:
+        if name.endswith(suffix):
+            return bounds
+    raise KeyError(
+        f"setting {key!r} has no valid range: give it a unit suffix or an explicit range"
+    )
+
+
+def _in_range(key: str, value: float) -> float:
+    lo, hi = valid_range(key)
+    if not lo <= value <= hi:
+        span = f"≥ {lo:g}" if math.isinf(hi) else f"between {lo:g} and {hi:g}"
+        raise BadSettings(f"setting {key!r}: {value:g} is out of range (must be {span})")
+    return value
+
 
 def defaults() -> dict[str, float]:
     """Every settable key with its default value."""
@@ -55,22 +103,21 @@ def valid_keys() -> list[str]:
 
 
 def _unknown(key: str) -> BadSettings:
-    keys = valid_keys()
-    close = difflib.get_close_matches(key, keys, n=3)
+    close = difflib.get_close_matches(key, valid_keys(), n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
-    return BadSettings(f"unknown setting {key!r}.{hint} Valid keys: {', '.join(keys)}")
+    return BadSettings(f"unknown setting {key!r}.{hint} `formcheck drills` lists every key.")
 
 
 def _number(key: str, raw: Any) -> float:
     if isinstance(raw, bool):
-        return 1.0 if raw else 0.0
+        raise BadSettings(f"setting {key!r}: {raw!r} is not a number")
     try:
         value = float(raw)
     except (TypeError, ValueError):
         raise BadSettings(f"setting {key!r}: {raw!r} is not a number") from None
     if not math.isfinite(value):
         raise BadSettings(f"setting {key!r}: {raw!r} is not a finite number")
-    return value
+    return _in_range(key, value)
 
 
 def parse_override(text: str) -> tuple[str, float]:
@@ -100,9 +147,16 @@ def read_toml(path: str | Path) -> dict[str, float]:
     """Overrides from a TOML file (tables are key prefixes)."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors start a UTF-8 file with a byte-order mark
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise BadSettings(f"settings file not found: {path}") from None
+    except IsADirectoryError:
+        raise BadSettings(f"settings file {path} is a folder, not a TOML file") from None
+    except UnicodeDecodeError:
+        raise BadSettings(f"settings file {path} is not a UTF-8 text (TOML) file") from None
+    except OSError as err:
+        raise BadSettings(f"cannot read settings file {path}: {err.strerror}") from None
     except tomllib.TOMLDecodeError as err:
         raise BadSettings(f"settings file {path} is not valid TOML: {err}") from None
     known = defaults()
@@ -172,5 +226,5 @@ def load_settings(
     overrides: Iterable[str] | Mapping[str, float] = (), toml_path: str | Path | None = None
 ) -> Settings:
     """Settings from ``--set key=value`` strings and a TOML file (the CLI's entry point);
-    `BadSettings` lists the valid keys when one is unknown."""
+    `BadSettings` names the closest keys when one is unknown."""
     return Settings.load(overrides, toml=toml_path)

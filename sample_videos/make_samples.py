@@ -70,7 +70,7 @@ CLIPS: list[tuple[str, str, str, list[str]]] = [
      ["--drill", "table-top", "--hold", "8", "--camera", "side-left",
       "--fault", "head_pitch_deg=35",
       "--sex", "male", "--skin", "light", "--clothes", "tank", "--seed", "12"]),
-    ("table_top_heel_down_side", "tth.heel_up", "toe variant asked, but the stance heel stays down on each leg lift",
+    ("table_top_heel_down_side", "tth.heel_up", "toe variant asked (analyse it with `--variant toe`), but the stance heel stays down on each leg lift",
      ["--drill", "table-top", "--hold", "9", "--camera", "side-left", "--toe-variant",
       "--leg-lift", "right@2:2.5", "--leg-lift", "left@5.5:2.5", "--fault", "heel_down=1",
       "--sex", "female", "--skin", "medium", "--clothes", "shorts", "--seed", "13"]),

@@ -417,6 +417,7 @@ def test_settings_key_changes_with_what_changes_a_report() -> None:
             settings={"slgb.hips_up.min_hip_extension_deg": 160},
         )
     )
+    assert base != settings_key(BatchOptions(analyze_fn=batch_fakes.fake_analyze, variant="toe"))
 
 
 def test_missing_folder(tmp_path: Path) -> None:
@@ -502,12 +503,48 @@ def test_cli_batch_exit_codes(
     assert "1 kept from before" in loud.output.replace("\n", " ")
 
 
+def test_out_of_range_setting_fails_the_batch_once_up_front(tmp_path: Path) -> None:
+    root = make_session(tmp_path / "s", {"a/1.mp4": "reps=2", "a/2.mp4": "reps=1"})
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch", str(root),
+         "-o", str(tmp_path / "out"), "-q", "--set", "segment.peak_percentile=150"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == BadSettings.exit_code, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "out of range" in lines[0], run.stderr
+    assert not (tmp_path / "out" / "a").exists(), "no clip was analysed"
+
+
+def test_batch_refuses_a_variant_the_drill_lacks_up_front(tmp_path: Path) -> None:
+    root = make_session(tmp_path / "s", {"a/1.mp4": "reps=2"})
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch", str(root),
+         "-o", str(tmp_path / "out"), "-q", "--drill", "banded-bridge", "--variant", "toe"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == BadSettings.exit_code, run.stderr
+    assert "toe (table-top)" in run.stderr and not (tmp_path / "out" / "a").exists()
+
+
+def test_a_failed_clip_line_names_its_path_once(tmp_path: Path) -> None:
+    (tmp_path / "s" / "b").mkdir(parents=True)
+    (tmp_path / "s" / "b" / "3.mp4").write_bytes(b"")
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch",
+         str(tmp_path / "s"), "-o", str(tmp_path / "out"), "-q", "--executor", "serial"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "FORMCHECK_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"},
+    )  # fmt: skip
+    failed = [line for line in run.stderr.splitlines() if line.startswith("failed")]
+    assert failed == ["failed b/3.mp4: the file is empty (0 bytes)"], run.stdout + run.stderr
+
+
 # -- the real pipeline on bad inputs -------------------------------------------------------------
 
 
 def test_bad_inputs_with_the_real_pipeline(tmp_path: Path) -> None:
     import report_fakes
-
 
     root = tmp_path / "session"
     (root / "ana").mkdir(parents=True)

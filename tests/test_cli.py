@@ -171,3 +171,37 @@ def test_truncated_clip_header_shows_the_decoded_length(tmp_path: Path) -> None:
     header = result.stdout.splitlines()[0]
     assert f"cut.mp4  {decoded:.1f} s (the file says 2.0 s)" in header, header
     assert f"{decoded:.1f} s (the file says 2.0 s)" in html.read_text()
+
+
+@pytest.mark.parametrize("command", ["analyze", "track", "batch"])
+def test_infinite_fps_is_a_usage_error(command: str, tmp_path: Path) -> None:
+    """``inf`` passes typer's ``min=1``, then overflowed deep in the pipeline."""
+    result = runner.invoke(app, [command, str(tmp_path), "--fps", "inf"])
+    assert result.exit_code == 2, result.output
+    assert "finite" in result.output, result.output
+
+
+@pytest.mark.parametrize("command", ["analyze", "batch", "live"])
+def test_an_unknown_drill_lists_the_drills_in_plain_words(command: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, [command, str(tmp_path), "--drill", "squat"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "'squat' is not a drill; choose one of auto, single-leg-bridge" in text, text
+    assert "Value error" not in text
+
+
+def test_drills_check_text_follows_an_overridden_threshold() -> None:
+    args = ["drills", "single-leg-bridge", "--set", "slgb.squeeze_top.min_top_pause_s=2"]
+    text = runner.invoke(app, args).output
+    assert "time within 5° of the rep's peak ≥ 2 s" in text
+    catalogue = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    blob = json.dumps(catalogue, ensure_ascii=False)
+    assert "rep's peak ≥ 2 s" in blob and "rep's peak ≥ 1 s" not in blob
+
+
+def test_a_variant_the_drill_lacks_is_refused_before_tracking(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00" * 64)  # never opened: the variant is checked first
+    result = run_cli("analyze", str(clip), "--drill", "single-leg-bridge", "--variant", "toe")
+    assert result.returncode == EXIT_CODES["BadSettings"], result.stderr
+    assert "toe (table-top)" in result.stderr

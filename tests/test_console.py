@@ -127,3 +127,11 @@ def test_holds_show_duration_and_hip_extension_and_leg_lifts_name_the_lifted_leg
     assert "left lifted" in first and "4.2 cm" in first, "standing on the right, left leg up"
     assert "right lifted" in second
     assert "(leg lift 2): hip extension fell" in text and "rep 2" not in text and "rep 3" not in text
+
+
+def test_an_overridden_threshold_is_said_in_the_summary() -> None:
+    assert "overridden" not in rendered(replace(full_report(), settings={}))
+    report = replace(full_report(), settings={"slgb.hips_up.min_peak_hip_extension_deg": 150.0})
+    assert "thresholds overridden: slgb.hips_up.min_peak_hip_extension_deg=150" in rendered(
+        report, width=200
+    )

@@ -67,8 +67,8 @@ def _spec(drill: str, camera: str, faults: dict, seed: int = 7) -> SynthSpec:
 @cache
 def _run(drill: str, camera: str, faults: tuple = ()) -> Analysis:
     spec = _spec(drill, camera, dict(faults))
-    settings = Settings(overrides={"tth.heel_up.toe_variant": 1.0}) if spec.toe_variant else None
-    return analyze_track(generate(spec).track, drill=drill, settings=settings)
+    variant = "toe" if spec.toe_variant else ""
+    return analyze_track(generate(spec).track, drill=drill, variant=variant)
 
 
 def _statuses(a: Analysis, cue_id: str) -> set[Status]:
@@ -193,7 +193,7 @@ def test_every_cue_of_cues_md_is_in_the_drills() -> None:
 
 def test_every_judged_cue_has_a_check_and_unit_named_thresholds() -> None:
     units = ("_deg", "_s", "_fraction", "_thigh", "_shin", "_trunk", "_cm", "_ratio", "_range",
-             "_per_s", "toe_variant")  # fmt: skip
+             "_per_s")  # fmt: skip
     for cue in all_cues():
         if cue.coach_check:
             assert not cue.params
@@ -253,7 +253,7 @@ def test_settings_from_toml(tmp_path: Path) -> None:
     s = Settings.load(["segment.top_band_deg=6"], toml=f)
     assert s.get("segment.top_band_deg") == 6.0  # --set wins over the file
     (tmp_path / "bad.toml").write_text("[tth.setup]\nshoulders = 1\n")
-    with pytest.raises(BadSettings, match="Valid keys"):
+    with pytest.raises(BadSettings, match="formcheck drills` lists every key"):
         read_toml(tmp_path / "bad.toml")
     with pytest.raises(BadSettings, match="not found"):
         read_toml(tmp_path / "missing.toml")
@@ -326,5 +326,70 @@ def test_analyze_cli_applies_set(tmp_path: Path) -> None:
 
     s = _load_settings(["slgb.hips_up.min_peak_hip_extension_deg=150"], None)
     assert s.get("slgb.hips_up.min_peak_hip_extension_deg") == 150.0
-    with pytest.raises(BadSettings, match="Valid keys"):
+    with pytest.raises(BadSettings, match="formcheck drills` lists every key"):
         _load_settings(["slgb.hips_up.nope=1"], None)
+
+
+def test_every_default_lies_in_its_valid_range() -> None:
+    from formcheck.settings import valid_range
+
+    for key, value in defaults().items():
+        lo, hi = valid_range(key)
+        assert lo <= value <= hi, key
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "segment.peak_percentile=150",
+        "signals.foot_rest_percentile=-1",
+        "segment.min_hold_s=-2",
+        "signals.visibility_floor=2",
+        "slgb.hips_up.min_peak_hip_extension_deg=1e300",
+    ],
+)
+def test_out_of_range_settings_are_refused_on_load(bad: str) -> None:
+    with pytest.raises(BadSettings, match="out of range") as err:
+        Settings.load([bad])
+    assert "\n" not in str(err.value)
+
+
+def test_toml_bool_is_not_a_number(tmp_path: Path) -> None:
+    f = tmp_path / "bool.toml"
+    f.write_text("[segment]\nmin_hold_s = true\n")
+    with pytest.raises(BadSettings, match="not a number"):
+        read_toml(f)
+
+
+def test_settings_file_that_is_a_folder_binary_or_has_a_bom(tmp_path: Path) -> None:
+    with pytest.raises(BadSettings, match="is a folder"):
+        read_toml(tmp_path)
+    (tmp_path / "bin.toml").write_bytes(b"\xff\xfe\x00\x81binary")
+    with pytest.raises(BadSettings, match="not a UTF-8 text"):
+        read_toml(tmp_path / "bin.toml")
+    (tmp_path / "bom.toml").write_bytes("\ufeff[segment]\ntop_band_deg = 4\n".encode())
+    assert read_toml(tmp_path / "bom.toml") == {"segment.top_band_deg": 4.0}
+
+
+def test_unknown_key_names_the_closest_few_not_every_key() -> None:
+    with pytest.raises(BadSettings) as err:
+        Settings.load(["slgb.hips_up.min_peak_hip_extension=160"])
+    message = str(err.value)
+    assert "Did you mean slgb.hips_up.min_peak_hip_extension_deg" in message
+    assert len(message) < 300, message
+
+
+def test_the_toe_variant_is_a_drill_option_stored_in_the_report() -> None:
+    from formcheck.analysis import analyze_track
+
+    track = generate(_spec("table-top", "side-left", {"heel_down": True})).track
+    standard = analyze_track(track, drill="table-top")
+    assert standard.report.drill is not None and standard.report.drill.variant == ""
+    notes = {r.message for r in standard.report.results if r.cue_id == "tth.heel_up"}
+    assert any("--variant toe" in n for n in notes), notes
+    toe = analyze_track(track, drill="table-top", variant="toe")
+    assert toe.report.drill is not None and toe.report.drill.variant == "toe"
+    assert Status.FAULT in _statuses(toe, "tth.heel_up")
+    assert not any(k.endswith("toe_variant") for k in defaults()), "not a threshold any more"
+    with pytest.raises(BadSettings, match="no variant 'toe'"):
+        analyze_track(track, drill="single-leg-bridge", variant="toe")

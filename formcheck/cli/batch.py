@@ -15,13 +15,24 @@ from rich.progress import Progress
 from formcheck.cli.analyze import (
     BACKEND_HELP,
     FPS_HELP,
+    VARIANT_HELP,
     DrillChoice,
+    _check_variant,
     _load_settings,
+    finite_rate,
+    parse_drill,
     progress_columns,
 )
 
 #: exit code when the batch ran but at least one clip failed (the summary says which)
 EXIT_SOME_FAILED = 11
+
+
+def failure_line(outcome: Any) -> str:
+    """``b/2.mp4: the file is empty``: the clip once, not again as the error's own path prefix."""
+    path, sep, rest = str(outcome.error).partition(": ")
+    error = rest if sep and path.replace("\\", "/").endswith(outcome.rel) else outcome.error
+    return f"{outcome.rel}: {error}"
 
 
 class ExecutorChoice(str, Enum):
@@ -41,9 +52,7 @@ def _progress(enabled: bool, console: Console) -> Iterator[Any]:
         def update(done: int, total: int, outcome: Any) -> None:
             bar.update(task, completed=done, total=total)
             if outcome.status == "error":
-                bar.console.print(
-                    f"[red]failed[/red] {outcome.rel}: {outcome.error}", highlight=False
-                )
+                bar.console.print(f"[red]failed[/red] {failure_line(outcome)}", highlight=False)
 
         yield update
 
@@ -82,8 +91,11 @@ def batch_command(
     ] = False,
     drill: Annotated[
         DrillChoice,
-        typer.Option("--drill", "-d", help="The drill of every clip; auto recognises each."),
+        typer.Option(
+            "--drill", "-d", parser=parse_drill, help="The drill of every clip; auto recognises each."
+        ),
     ] = DrillChoice.auto,
+    variant: Annotated[str, typer.Option("--variant", help=VARIANT_HELP)] = "",
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a threshold: cue.id.param=value (repeatable)."),
@@ -95,7 +107,9 @@ def batch_command(
     model: Annotated[
         Path | None, typer.Option("--model", help="A .task model file for mediapipe-tasks.")
     ] = None,
-    fps: Annotated[float | None, typer.Option("--fps", min=1.0, help=FPS_HELP)] = None,
+    fps: Annotated[
+        float | None, typer.Option("--fps", min=1.0, callback=finite_rate, help=FPS_HELP)
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo every clip, even those whose report is current.")
     ] = False,
@@ -122,13 +136,16 @@ def batch_command(
     from formcheck.batch import BatchOptions, run_batch
 
     console = Console(stderr=True)
+    settings = _load_settings(set_ or [], config)
+    _check_variant(drill, variant)
     options = BatchOptions(
         drill=drill.value,
+        variant=variant,
         video=video,
         backend=backend,
         model=model,
         fps=fps,
-        settings=_load_settings(set_ or [], config),
+        settings=settings,
     )
     with _progress(not quiet, console) as update:
         result = run_batch(
@@ -158,7 +175,7 @@ def _print_summary(result: Any, console: Console, quiet: bool) -> None:
     console.print(line, highlight=False)
     if quiet:
         for o in result.failed:
-            console.print(f"failed {o.rel}: {o.error}", highlight=False)
+            console.print(f"failed {failure_line(o)}", highlight=False)
     else:
         _attention(result, console)
     typer.echo(f"index: {result.index_html}")

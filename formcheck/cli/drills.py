@@ -18,7 +18,7 @@ def _cue_dict(cue: Cue) -> dict[str, Any]:
     return {
         "id": cue.id,
         "key_point": cue.key_point,
-        "check": cue.check_text,
+        "check": cue.check_line,
         "kind": cue.kind,
         "applies_to": cue.applies_to,
         "thresholds": {f"{cue.id}.{k}": v for k, v in cue.params.items()},
@@ -57,7 +57,7 @@ def _blocks(drill: Drill) -> Group:
         block.append(f'  "{c.key_point}"')
         if c.kind != "fault":
             block.append(f"  [{c.kind}]", style="yellow")
-        block.append(f"\n  check: {c.check_text}")
+        block.append(f"\n  check: {c.check_line}")
         for k, v in c.params.items():
             block.append(f"\n  --set {c.id}.{k}={v:g}", style="green")
         block.append(f"\n  views: {_views(c)}", style="dim")
@@ -74,7 +74,7 @@ def drills_markdown(drills: list[Drill]) -> str:
         for c in d.cues:
             params = "<br>".join(f"`{c.id}.{k}={v:g}`" for k, v in c.params.items()) or "–"
             lines.append(
-                f"| `{c.id}` | {c.key_point} | {c.check_text} | {params} | {_views(c)} |"
+                f"| `{c.id}` | {c.key_point} | {c.check_line} | {params} | {_views(c)} |"
             )
         lines.append("")
     return "\n".join(lines)

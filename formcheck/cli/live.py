@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import typer
 
-from formcheck.cli.analyze import BACKEND_HELP, DrillChoice
+from formcheck.cli.analyze import BACKEND_HELP, DrillChoice, parse_drill
 from formcheck.errors import OutputError
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def _has_display() -> bool:
 def live_command(
     camera: int = typer.Option(0, "--camera", "-c", help="Webcam index (0 is the default camera)."),
     source: Path | None = typer.Option(None, "--source", help="Play a video file as if it were live, instead of a webcam."),
-    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", help="The drill being trained; auto recognises it."),
+    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", parser=parse_drill, help="The drill being trained; auto recognises it."),
     record: Path | None = typer.Option(None, "--record", help="Also save the annotated stream as an H.264 mp4."),
     window: bool = typer.Option(True, "--window/--no-window", help="Show the camera with the overlay in a window."),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),

@@ -44,8 +44,15 @@ def build_full_command(
 
     Example:  formcheck models build-full -o models/
     """
-    from formcheck.pose.models import build_full_task, check_task
+    from formcheck.pose.models import FULL_TASK_NAME, build_full_task, check_task
 
+    existing = Path(out_dir) / FULL_TASK_NAME
+    if existing.exists() and not force:
+        if check:
+            check_task(existing)  # a broken file is a ModelError that says so
+        verified = ", and PoseLandmarker loads it" if check else ""
+        typer.echo(f"{existing} already exists{verified} (use --force to rebuild it)")
+        return
     path = build_full_task(out_dir, overwrite=force)
     if check:
         check_task(path)

@@ -13,7 +13,7 @@ DRILL = Drill(
         Cue(
             id="sbb.hips_up",
             key_point="Drive hips up",
-            check_text="peak hip extension ≥ 165°",
+            check_text="peak hip extension ≥ {min_peak_hip_extension_deg}°",
             check="peak_hip_extension",
             params={"min_peak_hip_extension_deg": 165.0},
             needs=("hip_extension_deg",),
@@ -21,7 +21,7 @@ DRILL = Drill(
         Cue(
             id="sbb.intent",
             key_point="Intent matters (glute squeeze)",
-            check_text="top pause ≥ 1.0 s, as for slgb.squeeze_top",
+            check_text="top pause ≥ {min_top_pause_s} s, as for slgb.squeeze_top",
             check="top_pause",
             params={"min_top_pause_s": 1.0},
             needs=("hip_extension_deg",),
@@ -29,7 +29,7 @@ DRILL = Drill(
         Cue(
             id="sbb.grab_glutes",
             key_point="Grab your own ass to enhance the mind body connection",
-            check_text="hands-on-glutes signal for ≥ 80 % of the set (advice, not a fault)",
+            check_text="hands-on-glutes signal for ≥ {min_fraction:pct} of the set (advice, not a fault)",
             check="hands_on_glutes",
             params={"min_fraction": 0.8},
             needs=("hands_on_glutes",),
@@ -39,7 +39,7 @@ DRILL = Drill(
         Cue(
             id="sbb.knees_out",
             key_point="modification: mini band around the knees",
-            check_text="knee gap ≥ 0.9 at the top of each rep",
+            check_text="knee gap ≥ {min_knee_gap_ratio} at the top of each rep",
             check="knee_gap_top",
             params={"min_knee_gap_ratio": 0.9},
             needs=("knee_gap",),
@@ -47,7 +47,7 @@ DRILL = Drill(
         Cue(
             id="sbb.ball_squeeze",
             key_point="modification: medicine ball between the knees",
-            check_text="knee gap steady: its range within a rep ≤ 0.15",
+            check_text="knee gap steady: its range within a rep ≤ {max_knee_gap_range}",
             check="knee_gap_steady",
             params={"max_knee_gap_range": 0.15},
             needs=("knee_gap",),

@@ -14,6 +14,17 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 KINDS = ("fault", "advice", "info", "coach")
+
+
+class _Threshold(float):
+    """A threshold in a check text: ``{x}`` → ``165``, ``{x:pct}`` → ``90 %``."""
+
+    def __format__(self, spec: str) -> str:
+        if spec == "pct":
+            return f"{float(self) * 100:g} %"
+        return format(float(self), spec or "g")
+
+
 APPLIES = ("rep", "hold", "single_leg", "set")
 
 
@@ -24,7 +35,9 @@ class Cue:
     id: str
     #: the article's words
     key_point: str
-    #: what is measured, in one line (CUES.md's "check" column)
+    #: what is measured, in one line (CUES.md's "check" column): a template whose ``{param}``
+    #: fields are this cue's thresholds (``{param:pct}`` for a fraction shown in per cent), so
+    #: the text follows an override; read it as `check_line`
     check_text: str
     #: name of the check function in ``formcheck.cues.CHECKS`` ("" for coach checks)
     check: str = ""
@@ -43,6 +56,15 @@ class Cue:
         if self.kind != "coach" and not self.check:
             raise ValueError(f"{self.id}: a judged cue needs a check")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        try:
+            _ = self.check_line
+        except (KeyError, ValueError) as err:
+            raise ValueError(f"{self.id}: check_text names no parameter {err}") from None
+
+    @property
+    def check_line(self) -> str:
+        """What is measured, with this cue's thresholds filled in."""
+        return self.check_text.format_map({k: _Threshold(v) for k, v in self.params.items()})
 
     @property
     def coach_check(self) -> bool:
@@ -77,6 +99,17 @@ class Drill:
     single_leg: bool = False
     cues: tuple[Cue, ...] = ()
     description: str = ""
+    #: ways of doing the drill the athlete chooses (the camera cannot tell), e.g. table top's
+    #: "toe" (stance heel up on the toe); ``variant`` is the chosen one ("" = the standard way)
+    variants: tuple[str, ...] = ()
+    variant: str = ""
+
+    def with_variant(self, variant: str) -> Drill:
+        """This drill done the ``variant`` way; ValueError if it has no such variant."""
+        if variant and variant not in self.variants:
+            offered = ", ".join(self.variants) or "none"
+            raise ValueError(f"{self.name} has no variant {variant!r} (its variants: {offered})")
+        return replace(self, variant=variant)
 
     def cue(self, cue_id: str) -> Cue:
         for c in self.cues:

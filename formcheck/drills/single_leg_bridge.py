@@ -14,7 +14,7 @@ DRILL = Drill(
         Cue(
             id="slgb.hips_up",
             key_point="Drive hips up to bridge position",
-            check_text="peak hip extension of the rep ≥ 165°",
+            check_text="peak hip extension of the rep ≥ {min_peak_hip_extension_deg}°",
             check="peak_hip_extension",
             params={"min_peak_hip_extension_deg": 165.0},
             needs=("hip_extension_deg",),
@@ -22,7 +22,7 @@ DRILL = Drill(
         Cue(
             id="slgb.squeeze_top",
             key_point="Squeeze glute at top",
-            check_text="time within 5° of the rep's peak ≥ 1.0 s",
+            check_text="time within 5° of the rep's peak ≥ {min_top_pause_s} s",
             check="top_pause",
             params={"min_top_pause_s": 1.0},
             needs=("hip_extension_deg",),
@@ -30,7 +30,7 @@ DRILL = Drill(
         Cue(
             id="slgb.slow_down",
             key_point="Slow on the way down",
-            check_text="lowering time ≥ 1.5 s and ≥ lifting time",
+            check_text="lowering time ≥ {min_lower_s} s and ≥ {min_lower_to_lift_ratio} × lifting time",
             check="slow_lowering",
             params={"min_lower_s": 1.5, "min_lower_to_lift_ratio": 1.0},
             needs=("bridge_height",),
@@ -38,7 +38,7 @@ DRILL = Drill(
         Cue(
             id="slgb.touch_ground",
             key_point="touch your butt on the ground",
-            check_text="bridge height at the bottom returns to ≤ 15 % of the rep's range",
+            check_text="bridge height at the bottom returns to ≤ {max_bottom_fraction:pct} of the rep's range",
             check="bottom_return",
             params={"max_bottom_fraction": 0.15, "max_ground_level_thigh": 0.15},
             needs=("bridge_height",),
@@ -47,8 +47,9 @@ DRILL = Drill(
             id="slgb.not_your_bone",
             key_point="but not your bone",
             check_text=(
-                "no drop: downward hip speed in the last 0.2 s before contact ≤ 0.5 thigh "
-                "lengths/s, and no resting: time on the ground between reps ≤ 1.0 s"
+                "no drop: downward hip speed in the last {contact_window_s} s before contact ≤ "
+                "{max_contact_speed_thigh_per_s} thigh lengths/s, and no resting: time on the ground "
+                "between reps ≤ {max_ground_rest_s} s"
             ),
             check="no_drop_no_rest",
             params={
@@ -61,7 +62,7 @@ DRILL = Drill(
         Cue(
             id="slgb.hips_level",
             key_point="hips stay level on one leg",
-            check_text="pelvic tilt ≤ 10° through the rep",
+            check_text="pelvic tilt ≤ {max_pelvic_tilt_deg}° through the rep",
             check="pelvic_tilt",
             params={"max_pelvic_tilt_deg": 10.0},
             needs=("pelvic_tilt_deg",),
@@ -69,7 +70,7 @@ DRILL = Drill(
         Cue(
             id="slgb.arms_crossed",
             key_point="Arms crossed",
-            check_text="arms-crossed signal true for ≥ 90 % of the rep",
+            check_text="arms-crossed signal true for ≥ {min_fraction:pct} of the rep",
             check="arms_crossed",
             params={"min_fraction": 0.9},
             needs=("arms_crossed",),
@@ -77,7 +78,7 @@ DRILL = Drill(
         Cue(
             id="slgb.force_down",
             key_point="force … pushed straight down (the kettlebell not moving)",
-            check_text="support-foot drift ≤ 0.15 shin lengths per rep",
+            check_text="support-foot drift ≤ {max_support_drift_shin} shin lengths per rep",
             check="support_drift",
             params={"max_support_drift_shin": 0.15},
             needs=("support_drift",),

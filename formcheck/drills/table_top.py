@@ -8,13 +8,15 @@ DRILL = Drill(
     id="table-top",
     name="Table Top Holds",
     segments="holds",
+    variants=("toe",),
     description="Shoulders on a bench, feet flat, hips held up level with the knees.",
     cues=(
         Cue(
             id="tth.setup",
             key_point="Shoulders on bench, feet flat on ground",
             check_text=(
-                "shoulders above the feet's floor level by ≥ 0.5 trunk lengths; both heels down "
+                "shoulders above the feet's floor level by ≥ {min_shoulder_height_trunk} trunk lengths; "
+                "both heels down (≤ {max_heel_above_toe_cm} cm) "
                 "unless the toe variant is chosen"
             ),
             check="setup",
@@ -27,7 +29,10 @@ DRILL = Drill(
         Cue(
             id="tth.head_neutral",
             key_point="Keep the head NEUTRAL",
-            check_text="head–neck alignment within ±20° of the trunk line for ≥ 90 % of the hold",
+            check_text=(
+                "head–neck alignment within ±{max_head_neck_deg}° of the trunk line for "
+                "≥ {min_fraction:pct} of the hold"
+            ),
             check="head_neutral",
             params={"max_head_neck_deg": 20.0, "min_fraction": 0.9},
             needs=("head_neck_deg",),
@@ -37,8 +42,9 @@ DRILL = Drill(
             id="tth.hold_top",
             key_point="Hold the bridge position while squeezing glutes at the top",
             check_text=(
-                "hip extension ≥ 165° and knee angle 80°–110°; a dip below 160° for ≥ 0.5 s "
-                "ends a hold segment"
+                "hip extension ≥ {min_hip_extension_deg}° and knee angle "
+                "{min_knee_angle_deg}°–{max_knee_angle_deg}°; a dip below {dip_below_deg}° for "
+                "≥ {min_dip_s} s ends a hold segment"
             ),
             check="hold_top",
             params={
@@ -54,7 +60,10 @@ DRILL = Drill(
         Cue(
             id="tth.duration",
             key_point="10–20 seconds. Work up to 2 minutes",
-            check_text="longest continuous hold, reported against the 10 s / 20 s / 120 s marks",
+            check_text=(
+                "longest continuous hold, reported against the {mark_1_s} s / {mark_2_s} s / "
+                "{mark_3_s} s marks"
+            ),
             check="hold_duration",
             params={"mark_1_s": 10.0, "mark_2_s": 20.0, "mark_3_s": 120.0},
             needs=("hip_extension_deg",),
@@ -73,7 +82,10 @@ DRILL = Drill(
         Cue(
             id="tth.leg_lift",
             key_point="Lift one leg an inch off the ground",
-            check_text="a foot lifted ≥ 2.5 cm is a single-leg phase; report its side and duration",
+            check_text=(
+                "a foot lifted ≥ {min_foot_lift_cm} cm is a single-leg phase; report its side "
+                "and duration"
+            ),
             check="leg_lift",
             params={"min_foot_lift_cm": 2.5},
             needs=("foot_lift_left_cm",),
@@ -84,8 +96,8 @@ DRILL = Drill(
             id="tth.hips_stay_up",
             key_point="making sure hips stay up",
             check_text=(
-                "during a single-leg phase, hip extension falls ≤ 5° below the two-leg level and "
-                "pelvic tilt ≤ 10°"
+                "during a single-leg phase, hip extension falls ≤ {max_hip_drop_deg}° below the "
+                "two-leg level and pelvic tilt ≤ {max_pelvic_tilt_deg}°"
             ),
             check="hips_stay_up",
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
@@ -96,11 +108,11 @@ DRILL = Drill(
         Cue(
             id="tth.heel_up",
             key_point="come up on the toe … heel off the ground (hardest variant)",
-            check_text="stance heel above the toe line for the whole single-leg phase",
+            check_text="stance heel ≥ {min_heel_above_toe_cm} cm above the toe line for the whole single-leg phase",
             check="heel_up",
             # up on the toe raises the heel several cm (5 cm in the rendered clips); a flat foot
             # reads up to 2.5 cm heel-high in MediaPipe, so below 3 cm is not "off the ground"
-            params={"toe_variant": 0.0, "min_heel_above_toe_cm": 3.0},
+            params={"min_heel_above_toe_cm": 3.0},
             needs=("foot_lift_left_cm",),
             applies_to="single_leg",
         ),

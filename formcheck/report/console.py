@@ -74,6 +74,9 @@ def _header(report: Report) -> Text:
     text.append(f"\ncamera view: {view.name} (confidence {view.confidence:.0%})")
     if view.cannot_measure:
         text.append(f"\nthis view cannot measure: {', '.join(view.cannot_measure)}", style="dim")
+    if report.settings:
+        changed = ", ".join(f"{key}={value:g}" for key, value in report.settings.items())
+        text.append(f"\nthresholds overridden: {changed}", style="yellow")
     return text
 
 

@@ -91,6 +91,8 @@ class DrillInfo:
     #: "given" (chosen by the user) or "auto" (recognised from the pose)
     source: str = "given"
     confidence: float = 1.0
+    #: the way the athlete chose to do it ("toe" for table top on the toe; "" the standard way)
+    variant: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

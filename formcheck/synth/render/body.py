@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.errors import ModelError
+from formcheck.synth.render import missing_extra
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +123,7 @@ def _build_with_anny(athlete: Athlete) -> BodyModel:
         import anny
         import torch
     except ImportError as err:  # the optional extra is missing
-        raise ModelError(
-            "rendering needs the synth extra: pip install 'formcheck[synth]' "
-            f"(missing: {err.name})"
-        ) from err
+        raise ModelError(missing_extra(err)) from err
     log.info("building the Anny body for %s (first time takes minutes)", athlete)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "fallback to lbs skinning": expected on CPU

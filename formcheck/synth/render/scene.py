@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.errors import ModelError
+from formcheck.synth.render import missing_extra
 from formcheck.synth.render.body import BodyModel
 
 log = logging.getLogger(__name__)
@@ -77,10 +78,7 @@ def _import_pyrender():  # noqa: ANN202 - the module
     try:
         import pyrender
     except ImportError as err:
-        raise ModelError(
-            "rendering needs the synth extra: pip install 'formcheck[synth]' "
-            f"(missing: {err.name})"
-        ) from err
+        raise ModelError(missing_extra(err)) from err
     return pyrender
 
 
