@@ -10,9 +10,10 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 #: 1.1: ``Segment.number``, ``CueResult.rep`` and ``CueResult.reason``;
-#: 1.2: ``ClipInfo.declared_duration_s``, the file's own length beside the decoded one
-#: (both added; older reports read as before)
-SCHEMA_VERSION = "1.2"
+#: 1.2: ``ClipInfo.declared_duration_s``, the file's own length beside the decoded one;
+#: 1.3: ``DrillInfo.variant`` (``"toe"`` for the table top's toe variant)
+#: (all added; older reports read as before)
+SCHEMA_VERSION = "1.3"
 
 
 class Status(str, Enum):
