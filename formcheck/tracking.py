@@ -26,6 +26,7 @@ import numpy as np
 
 from formcheck.errors import NoPersonFound, OutputError
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
+from formcheck.memory import release_freed_memory
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
 from formcheck.pose.people import PEOPLE_METHOD, PeopleFinder
 from formcheck.report.model import Timings
@@ -181,6 +182,7 @@ def track_video(
         finally:
             if people is not None:
                 people.close()
+    release_freed_memory()  # a worker tracking clip after clip stays flat (formcheck.memory)
     result = _with_setup_time(result, t_start, hash_s)
     if cache_file is not None:
         _save(result, cache_file)
