@@ -92,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each clip")
     parser.add_argument("--keep", type=Path, help="cut the clips here and keep them")
     args = parser.parse_args(argv)
+    from formcheck.memory import limit_malloc_arenas
     from formcheck.pipeline import analyze, people_model
+
+    limit_malloc_arenas()  # as a batch worker and the CLI do when they start
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp) / "clips"

@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
 from formcheck.errors import BadSettings
+from formcheck.memory import limit_malloc_arenas
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,11 @@ class LocalExecutor(_Base):
             return
         self.close()
         ctx = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=ctx)
+        self._pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(items)),
+            mp_context=ctx,
+            initializer=limit_malloc_arenas,  # flat memory over many clips (formcheck.memory)
+        )
         futures: dict[Future[R], T] = {self._pool.submit(fn, item): item for item in items}
         pending = set(futures)
         try:

@@ -17,6 +17,7 @@ import typer
 from formcheck import __version__
 from formcheck.cli.helptext import PlainHelpGroup
 from formcheck.errors import FormcheckError
+from formcheck.memory import limit_malloc_arenas
 
 app = typer.Typer(
     name="formcheck",
@@ -72,6 +73,7 @@ _register_all()
 
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into one line."""
+    limit_malloc_arenas()  # before any model thread starts (formcheck.memory)
     try:
         app()
     except FormcheckError as err:
