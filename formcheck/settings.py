@@ -14,9 +14,10 @@ Overrides come from ``--set key=value`` strings and from a TOML file, e.g.::
     visibility_floor = 0.4
 
 An unknown key raises `BadSettings` naming the closest valid keys. Every key has a valid range
-(`valid_range`): derived from its unit suffix (``_deg`` 0–180, ``_s`` / ``_cm`` ≥ 0, ``_fraction``
-0–1, ``_percentile`` 0–100, lengths in body units ≥ 0 …), or given in `EXPLICIT_RANGES`; a value
-outside it, a bool or a non-number raises `BadSettings` when settings load.
+(`valid_range`): derived from its unit suffix (``_deg`` 0–180, ``_s`` 0–3600, ``_cm`` 0–200,
+``_fraction`` 0–1, ``_percentile`` 0–100, lengths in body units 0–10 …), or given in
+`EXPLICIT_RANGES`; a value outside it, a bool or a non-number raises `BadSettings` when settings
+load.
 """
 
 from __future__ import annotations
@@ -39,27 +40,31 @@ from formcheck.errors import BadSettings
 from formcheck.segment import SegmentParams
 from formcheck.signals import SignalParams
 
-#: (lowest, highest) allowed for a parameter name's unit suffix, first match wins
+#: (lowest, highest) allowed for a parameter name's unit suffix, first match wins. The highest
+#: values are far past any real choice (an hour, two metres, ten body segments): they catch a
+#: typo such as 1e300 rather than judge what a coach may want
 _SUFFIX_RANGES: tuple[tuple[str, tuple[float, float]], ...] = (
     ("_deg", (0.0, 180.0)),
     ("_percentile", (0.0, 100.0)),
     ("_fraction", (0.0, 1.0)),
-    ("_per_s", (0.0, math.inf)),
-    ("_s", (0.0, math.inf)),
-    ("_hz", (0.0, math.inf)),
-    ("_cm", (0.0, math.inf)),
-    ("_trunk", (0.0, math.inf)),
-    ("_thigh", (0.0, math.inf)),
-    ("_shin", (0.0, math.inf)),
-    ("_ratio", (0.0, math.inf)),
-    ("_range", (0.0, math.inf)),
+    ("_per_s", (0.0, 100.0)),
+    ("_s", (0.0, 3600.0)),
+    ("_hz", (0.0, 1000.0)),
+    ("_cm", (0.0, 200.0)),
+    ("_trunk", (0.0, 10.0)),
+    ("_thigh", (0.0, 10.0)),
+    ("_shin", (0.0, 10.0)),
+    ("_ratio", (0.0, 100.0)),
+    ("_range", (0.0, 10.0)),
 )
 
 #: ranges that a suffix does not give (keys are full setting keys or bare parameter names)
 EXPLICIT_RANGES: dict[str, tuple[float, float]] = {
     "visibility_floor": (0.0, 1.0),
-    "one_euro_beta": (0.0, math.inf),
+    "one_euro_beta": (0.0, 100.0),
     "signals.thigh_length_cm": (10.0, 100.0),
+    # the hips' speed is measured over this window: it cannot be empty
+    "slgb.not_your_bone.contact_window_s": (0.01, 3600.0),
 }
 
 

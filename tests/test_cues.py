@@ -346,12 +346,31 @@ def test_every_default_lies_in_its_valid_range() -> None:
         "segment.min_hold_s=-2",
         "signals.visibility_floor=2",
         "slgb.hips_up.min_peak_hip_extension_deg=1e300",
+        "tth.setup.max_heel_above_toe_cm=1e300",
+        "tth.duration.mark_3_s=1e9",
+        "slgb.not_your_bone.contact_window_s=0",
     ],
 )
 def test_out_of_range_settings_are_refused_on_load(bad: str) -> None:
     with pytest.raises(BadSettings, match="out of range") as err:
         Settings.load([bad])
     assert "\n" not in str(err.value)
+
+
+def test_every_setting_at_either_end_of_its_range_analyses() -> None:
+    """A value the range lets in is one the engine can run with (a 0 s speed window divided by
+    zero)."""
+    from formcheck.settings import valid_range
+
+    drill_of = {c.id: d for d in DRILL_IDS for c in get_drill(d).cues}
+    tracks = {d: generate(_spec(d, "side-left", {})).track for d in DRILL_IDS}
+    for key in defaults():
+        section = key.rsplit(".", 1)[0]
+        drills = [drill_of[section]] if section in drill_of else list(DRILL_IDS)
+        for value in valid_range(key):
+            settings = Settings.load({key: value})
+            for d in drills:
+                analyze_track(tracks[d], drill=d, settings=settings)
 
 
 def test_toml_bool_is_not_a_number(tmp_path: Path) -> None:
