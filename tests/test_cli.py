@@ -199,6 +199,19 @@ def test_drills_check_text_follows_an_overridden_threshold() -> None:
     assert "rep's peak ≥ 2 s" in blob and "rep's peak ≥ 1 s" not in blob
 
 
+def test_drills_check_text_follows_the_settings_it_names() -> None:
+    """The top band is segmentation's, the table top's ball squeeze its own threshold."""
+    args = ["drills", "--json", "--set", "segment.top_band_deg=3"]
+    args += ["--set", "tth.ball_squeeze.max_knee_gap_range=0.3"]
+    cues = {
+        c["id"]: c["check"]
+        for d in json.loads(runner.invoke(app, args).output)["drills"]
+        for c in d["cues"]
+    }
+    assert cues["slgb.squeeze_top"] == "time within 3° of the rep's peak ≥ 1 s"
+    assert cues["tth.ball_squeeze"] == "knee gap steady: its range within a hold ≤ 0.3"
+
+
 def test_a_variant_the_drill_lacks_is_refused_before_tracking(tmp_path: Path) -> None:
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(b"\x00" * 64)  # never opened: the variant is checked first

@@ -25,7 +25,22 @@ class _Threshold(float):
         return format(float(self), spec or "g")
 
 
+class _Section:
+    """A settings section in a check text: ``{segment.top_band_deg}`` → its value, overridden or
+    the default of `SegmentParams` / `SignalParams`."""
+
+    def __init__(self, defaults: object, overrides: Mapping[str, float]) -> None:
+        self._defaults, self._overrides = defaults, overrides
+
+    def __getattr__(self, name: str) -> _Threshold:
+        if name in self._overrides:
+            return _Threshold(self._overrides[name])
+        return _Threshold(getattr(self._defaults, name))
+
+
 APPLIES = ("rep", "hold", "single_leg", "set")
+#: settings sections outside the drills, which a check text may name (``{segment.top_band_deg}``)
+SECTIONS = ("segment", "signals")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,8 +51,9 @@ class Cue:
     #: the article's words
     key_point: str
     #: what is measured, in one line (CUES.md's "check" column): a template whose ``{param}``
-    #: fields are this cue's thresholds (``{param:pct}`` for a fraction shown in per cent), so
-    #: the text follows an override; read it as `check_line`
+    #: fields are this cue's thresholds (``{param:pct}`` for a fraction shown in per cent) or a
+    #: setting of segmentation or signals (``{segment.top_band_deg}``), so the text follows an
+    #: override; read it as `check_line`
     check_text: str
     #: name of the check function in ``formcheck.cues.CHECKS`` ("" for coach checks)
     check: str = ""
@@ -47,6 +63,8 @@ class Cue:
     needs_any: bool = False
     kind: str = "fault"
     applies_to: str = "rep"
+    #: overrides of the ``segment.*`` / ``signals.*`` settings, for the check text only
+    section_overrides: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -56,15 +74,26 @@ class Cue:
         if self.kind != "coach" and not self.check:
             raise ValueError(f"{self.id}: a judged cue needs a check")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "section_overrides", MappingProxyType(dict(self.section_overrides)))
         try:
             _ = self.check_line
-        except (KeyError, ValueError) as err:
+        except (KeyError, AttributeError, ValueError) as err:
             raise ValueError(f"{self.id}: check_text names no parameter {err}") from None
 
     @property
     def check_line(self) -> str:
-        """What is measured, with this cue's thresholds filled in."""
-        return self.check_text.format_map({k: _Threshold(v) for k, v in self.params.items()})
+        """What is measured, with this cue's thresholds (and the settings it names) filled in."""
+        from formcheck.segment import SegmentParams
+        from formcheck.signals import SignalParams
+
+        values: dict[str, object] = {k: _Threshold(v) for k, v in self.params.items()}
+        for section, defaults in (("segment", SegmentParams()), ("signals", SignalParams())):
+            prefix = section + "."
+            mine = {
+                k[len(prefix) :]: v for k, v in self.section_overrides.items() if k.startswith(prefix)
+            }
+            values[section] = _Section(defaults, mine)
+        return self.check_text.format_map(values)
 
     @property
     def coach_check(self) -> bool:
@@ -129,9 +158,12 @@ class Drill:
         return tuple(c for c in self.cues if c.coach_check)
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Drill:
-        """A copy with thresholds replaced: keys ``"cue.id.param"`` of this drill's cues."""
+        """A copy with thresholds replaced: keys ``"cue.id.param"`` of this drill's cues; the
+        ``segment.*`` / ``signals.*`` keys reach the check texts that name them."""
+        sections = {k: v for k, v in overrides.items() if k.split(".", 1)[0] in SECTIONS}
         cues = []
         for c in self.cues:
             mine = {k[len(c.id) + 1 :]: v for k, v in overrides.items() if k.startswith(c.id + ".")}
-            cues.append(c.with_params(**mine) if mine else c)
+            cue = c.with_params(**mine) if mine else c
+            cues.append(replace(cue, section_overrides=sections) if sections else cue)
         return replace(self, cues=tuple(cues))

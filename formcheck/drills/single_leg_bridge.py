@@ -22,7 +22,9 @@ DRILL = Drill(
         Cue(
             id="slgb.squeeze_top",
             key_point="Squeeze glute at top",
-            check_text="time within 5° of the rep's peak ≥ {min_top_pause_s} s",
+            check_text=(
+                "time within {segment.top_band_deg}° of the rep's peak ≥ {min_top_pause_s} s"
+            ),
             check="top_pause",
             params={"min_top_pause_s": 1.0},
             needs=("hip_extension_deg",),

@@ -73,7 +73,7 @@ DRILL = Drill(
         Cue(
             id="tth.ball_squeeze",
             key_point="Hold med ball between knees … constantly squeezing",
-            check_text="knee gap steady as in sbb.ball_squeeze",
+            check_text="knee gap steady: its range within a hold ≤ {max_knee_gap_range}",
             check="knee_gap_steady",
             params={"max_knee_gap_range": 0.15},
             needs=("knee_gap",),
