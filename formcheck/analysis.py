@@ -16,7 +16,7 @@ import numpy as np
 
 from formcheck import __version__
 from formcheck.cues import CueContext, judge, mark_reached
-from formcheck.drills import Drill, get_drill
+from formcheck.drills import DRILLS, Drill, get_drill
 from formcheck.drills.recognize import recognize_drill
 from formcheck.errors import BadSettings
 from formcheck.kinematics import nan_percentile
@@ -416,11 +416,23 @@ def _warnings(
     return out
 
 
-def _with_variant(drill: Drill, variant: str) -> Drill:
+def _with_variant(drill: Drill, variant: str, info: DrillInfo) -> Drill:
+    """The drill done the ``variant`` way. A recognised drill without that variant (another
+    drill's) is judged the standard way, as a batch of mixed drills asks for table top's toe on
+    every clip; a drill the user gave without it, or a variant of no drill, is `BadSettings`."""
+    some_drills_have_it = any(variant in d.variants for d in DRILLS.values())
+    if info.source == "auto" and some_drills_have_it and variant not in drill.variants:
+        return drill
     try:
         return drill.with_variant(variant)
     except ValueError as err:
         raise BadSettings(f"--variant: {err}") from None
+
+
+def _variant_left_out(variant: str, drill: Drill) -> list[str]:
+    if not variant or drill.variant == variant:
+        return []
+    return [f"--variant {variant} is not a way of doing {drill.name}: judged the standard way"]
 
 
 def analyze_track(
@@ -438,7 +450,7 @@ def analyze_track(
     view = detect_view(track)
     sig = compute_signals(track, view=view, params=settings.signal_params())
     base, info = _resolve_drill(drill, sig)
-    d = _with_variant(settings.drill(base), variant)
+    d = _with_variant(settings.drill(base), variant, info)
     info = replace(info, variant=d.variant)
     spans = _segments(sig, d, _segment_params(d, settings.segment_params()))
     sig = with_working_side(sig, spans)
@@ -469,7 +481,7 @@ def analyze_track(
         ],
         holds=_holds(d, segments),
         sides=_sides(d, segments),
-        warnings=_warnings(track, sig, info, d, segments),
+        warnings=_warnings(track, sig, info, d, segments) + _variant_left_out(variant, d),
         timings=Timings(analysis_s=round(time.perf_counter() - t0, 4)),
         settings=settings.changed(),
         versions={"formcheck": __version__, "numpy": np.__version__},

@@ -104,12 +104,15 @@ class LiveCoach:
         backend: PoseBackend,
         *,
         drill: str = "auto",
+        variant: str = "",
         window_s: float = 30.0,
         reanalyse_every_s: float = 0.5,
         fps_hint: float = 30.0,
     ) -> None:
         self.backend = backend
         self.drill = drill
+        #: how the athlete chose to do the drill (table top's "toe"), see `Drill.variants`
+        self.variant = variant
         self.window_s = window_s
         self.reanalyse_every_s = reanalyse_every_s
         self.fps_hint = fps_hint
@@ -183,7 +186,7 @@ class LiveCoach:
         track = self.window()
         if track.detected.sum() < 3:
             return
-        analysis = analyze_track(track, drill=self.drill)
+        analysis = analyze_track(track, drill=self.drill, variant=self.variant)
         self.analysis = analysis
         report = analysis.report
         if report.drill is not None:

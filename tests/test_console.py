@@ -129,6 +129,13 @@ def test_holds_show_duration_and_hip_extension_and_leg_lifts_name_the_lifted_leg
     assert "(leg lift 2): hip extension fell" in text and "rep 2" not in text and "rep 3" not in text
 
 
+def test_the_chosen_variant_is_said_with_the_drill() -> None:
+    report = full_report()
+    assert report.drill is not None and "variant" not in rendered(report)
+    toe = replace(report, drill=replace(report.drill, variant="toe"))
+    assert f"drill: {report.drill.name}, toe variant (" in rendered(toe, width=200)
+
+
 def test_an_overridden_threshold_is_said_in_the_summary() -> None:
     assert "overridden" not in rendered(replace(full_report(), settings={}))
     report = replace(full_report(), settings={"slgb.hips_up.min_peak_hip_extension_deg": 150.0})

@@ -412,3 +412,14 @@ def test_the_toe_variant_is_a_drill_option_stored_in_the_report() -> None:
     assert not any(k.endswith("toe_variant") for k in defaults()), "not a threshold any more"
     with pytest.raises(BadSettings, match="no variant 'toe'"):
         analyze_track(track, drill="single-leg-bridge", variant="toe")
+
+
+def test_a_variant_of_another_drill_than_the_recognised_one_is_left_out_with_a_warning() -> None:
+    """A mixed session's batch --variant toe: the floor bridges are judged the standard way."""
+    track = generate(_spec("single-leg-bridge", "side-left", {})).track
+    report = analyze_track(track, variant="toe").report
+    assert report.drill is not None and report.drill.id == "single-leg-bridge"
+    assert report.drill.variant == ""
+    assert any("--variant toe is not a way of doing" in w for w in report.warnings)
+    with pytest.raises(BadSettings, match="no variant 'heel'"):
+        analyze_track(track, variant="heel")

@@ -198,10 +198,10 @@ def _replayed_source(tmp_path: Path, track: PoseTrack) -> tuple[Path, Path]:
     return clip, track.save(tmp_path / "track.npz")
 
 
-def _live(clip: Path, saved: Path, drill: str) -> list[str]:
+def _live(clip: Path, saved: Path, drill: str, *extra: str) -> list[str]:
     result = CliRunner().invoke(app, [
         "live", "--source", str(clip), "--no-window", "--drill", drill,
-        "--backend", "replay", "--model", str(saved),
+        "--backend", "replay", "--model", str(saved), *extra,
     ])
     assert result.exit_code == 0, result.output
     return result.output.splitlines()
@@ -228,6 +228,21 @@ def test_live_table_top_prints_holds_and_single_leg_phases(tmp_path: Path) -> No
     assert any(line.startswith("single-leg phase 1 (") for line in lines), lines
     assert any(line.startswith("hold 1, ") for line in lines), lines
     assert lines[-1].startswith("holds: 1 (") and "single-leg phases: 1 (" in lines[-1], lines
+
+
+def test_live_judges_the_toe_variant_when_asked(tmp_path: Path) -> None:
+    spec = SynthSpec(
+        drill="table-top", hold_s=9.0, camera="side-left", seed=7, toe_variant=True,
+        leg_lifts=(LegLift(side="right", at_s=2.0, duration_s=2.5),),
+        faults=Faults(heel_down=True),
+    )
+    source = _replayed_source(tmp_path, resting_after(generate(spec).track))
+    leg = next(line for line in _live(*source, "table-top", "--variant", "toe")
+               if line.startswith("single-leg phase 1 ("))
+    assert "Heel up" in leg, leg
+    standard = next(line for line in _live(*source, "table-top")
+                    if line.startswith("single-leg phase 1 ("))
+    assert "Heel up" not in standard, standard
 
 
 def test_live_overlay_counts_reps_without_a_total() -> None:

@@ -69,7 +69,8 @@ def _check_variant(drill: DrillChoice, variant: str) -> None:
     offered = [d for d in DRILLS.values() if variant in d.variants]
     if not offered or (drill is not DrillChoice.auto and drill.value not in {d.id for d in offered}):
         known = ", ".join(f"{v} ({d.id})" for d in DRILLS.values() for v in d.variants)
-        raise BadSettings(f"--variant {variant!r}: not a variant of this drill; variants: {known}")
+        where = "any drill" if drill is DrillChoice.auto else drill.value
+        raise BadSettings(f"--variant {variant!r} is not a variant of {where}; variants: {known}")
 
 
 def finite_rate(value: float | None) -> float | None:

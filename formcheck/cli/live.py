@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import typer
 
-from formcheck.cli.analyze import BACKEND_HELP, DrillChoice, parse_drill
+from formcheck.cli.analyze import (
+    BACKEND_HELP,
+    VARIANT_HELP,
+    DrillChoice,
+    _check_variant,
+    parse_drill,
+)
 from formcheck.errors import OutputError
 
 if TYPE_CHECKING:
@@ -94,6 +100,7 @@ def live_command(
     camera: int = typer.Option(0, "--camera", "-c", help="Webcam index (0 is the default camera)."),
     source: Path | None = typer.Option(None, "--source", help="Play a video file as if it were live, instead of a webcam."),
     drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", parser=parse_drill, help="The drill being trained; auto recognises it."),
+    variant: str = typer.Option("", "--variant", help=VARIANT_HELP),
     record: Path | None = typer.Option(None, "--record", help="Also save the annotated stream as an H.264 mp4."),
     window: bool = typer.Option(True, "--window/--no-window", help="Show the camera with the overlay in a window."),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
@@ -117,10 +124,16 @@ def live_command(
     from formcheck.report.annotate import VideoSink, default_annotator
     from formcheck.video import open_video
 
+    _check_variant(drill, variant)
     if window and not _has_display():
         raise OutputError("no display to show a window: use --no-window (with --record PATH)")
     src = open_video(source if source is not None else camera)
-    coach = LiveCoach(get_backend(backend, model=model), drill=drill.value, fps_hint=src.info.fps or 30.0)
+    coach = LiveCoach(
+        get_backend(backend, model=model),
+        drill=drill.value,
+        variant=variant,
+        fps_hint=src.info.fps or 30.0,
+    )
     overlay = default_annotator()
     sink: VideoSink | None = None
     state = None

@@ -66,7 +66,8 @@ def _header(report: Report) -> Text:
         how = "recognised" if report.drill.source == "auto" else "given"
         if report.drill.source == "auto" and report.drill.confidence < LOW_DRILL_CONFIDENCE:
             how = "not recognised: judged as this one; choose with --drill"
-        text.append(f"\ndrill: {report.drill.name} ({how}")
+        variant = f", {report.drill.variant} variant" if report.drill.variant else ""
+        text.append(f"\ndrill: {report.drill.name}{variant} ({how}")
         if report.drill.source == "auto":
             text.append(f", confidence {report.drill.confidence:.0%}")
         text.append(")")
