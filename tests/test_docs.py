@@ -47,3 +47,15 @@ def test_readme_has_no_placeholder_left() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     # a placeholder stands alone on its line (env variables like $FORMCHECK_CACHE_DIR don't)
     assert not re.search(r"^[A-Z][A-Z_]{5,}$", readme, flags=re.M)
+
+
+def test_every_synth_install_in_the_docs_gives_the_whole_install() -> None:
+    """`formcheck[synth]` alone does not install anny (installed with --no-deps): a doc that
+    names the extra names that step too, as `formcheck synth`'s own message does."""
+    from formcheck.synth.render import SYNTH_INSTALL
+
+    assert "--no-deps anny" in SYNTH_INSTALL
+    for doc in (ROOT / "README.md", ROOT / "sample_videos" / "README.md"):
+        paragraphs = doc.read_text(encoding="utf-8").split("\n\n")
+        for text in (p for p in paragraphs if "[synth]" in p):
+            assert "--no-deps anny" in text, f"{doc.name}: {text[:80]}"
