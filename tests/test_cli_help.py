@@ -47,3 +47,12 @@ def test_a_later_paragraph_is_wrapped_by_the_terminal_not_by_the_source() -> Non
 def test_limits_still_check_the_value() -> None:
     result = CliRunner().invoke(app, ["analyze", "clip.mp4", "--fps", "0.5"])
     assert result.exit_code == 2 and "greater than or equal to 1" in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "formcheck")
+def test_every_example_fits_on_one_line_at_80_columns(command: list[str]) -> None:
+    """An example that wraps goes on at the left edge, where it no longer reads as a command."""
+    lines = help_text(*command).split("╭")[0].splitlines()
+    for line, after in zip(lines, [*lines[1:], ""], strict=True):
+        if line.strip().startswith("formcheck ") and line.startswith("   "):
+            assert not after.strip(), f"{line.strip()!r} wraps onto {after.strip()!r}"

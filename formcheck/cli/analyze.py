@@ -167,7 +167,7 @@ def analyze_command(
 
       formcheck analyze sample_videos/single_leg_bridge_clean_side.mp4
 
-      formcheck analyze set1.mov --drill table-top --json set1.json --html set1.html
+      formcheck analyze set1.mov --json set1.json --html set1.html
 
       formcheck analyze set1.mp4 --set slgb.squeeze_top.min_top_pause_s=2
 

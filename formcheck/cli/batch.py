@@ -131,7 +131,7 @@ def batch_command(
 
       formcheck batch clips -o review --name-pattern '(?P<athlete>\\w+)_set\\d+'
 
-      formcheck batch clips -o review --executor dask --scheduler tcp://10.0.0.5:8786
+      formcheck batch clips -o review --executor dask --scheduler tcp://host:8786
     """
     from formcheck.batch import BatchOptions, run_batch
 
