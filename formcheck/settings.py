@@ -227,6 +227,14 @@ class Settings:
         return {k: v for k, v in sorted(self.overrides.items()) if known.get(k) != v}
 
 
+def overrides_line(changed: Mapping[str, float]) -> str:
+    """The console's line for overridden thresholds ("" when none), e.g.
+    ``thresholds overridden: slgb.hips_up.min_peak_hip_extension_deg=150``."""
+    if not changed:
+        return ""
+    return "thresholds overridden: " + ", ".join(f"{k}={v:g}" for k, v in changed.items())
+
+
 def load_settings(
     overrides: Iterable[str] | Mapping[str, float] = (), toml_path: str | Path | None = None
 ) -> Settings:

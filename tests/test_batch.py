@@ -516,6 +516,19 @@ def test_out_of_range_setting_fails_the_batch_once_up_front(tmp_path: Path) -> N
     assert not (tmp_path / "out" / "a").exists(), "no clip was analysed"
 
 
+def test_a_batch_says_once_which_thresholds_are_overridden(tmp_path: Path) -> None:
+    root = make_session(tmp_path / "s", {"a/1.mp4": "not a video", "a/2.mp4": "not a video"})
+    run = subprocess.run(
+        [sys.executable, "-c", "from formcheck.cli import main; main()", "batch", str(root),
+         "-o", str(tmp_path / "out"), "-q", "--executor", "serial",
+         "--set", "slgb.squeeze_top.min_top_pause_s=2"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "FORMCHECK_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"},
+    )  # fmt: skip
+    said = [line for line in run.stderr.splitlines() if "overridden" in line]
+    assert said == ["thresholds overridden: slgb.squeeze_top.min_top_pause_s=2"], run.stderr
+
+
 def test_batch_refuses_a_variant_the_drill_lacks_up_front(tmp_path: Path) -> None:
     root = make_session(tmp_path / "s", {"a/1.mp4": "reps=2"})
     run = subprocess.run(

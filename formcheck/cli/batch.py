@@ -134,6 +134,7 @@ def batch_command(
       formcheck batch clips -o review --executor dask --scheduler tcp://host:8786
     """
     from formcheck.batch import BatchOptions, run_batch
+    from formcheck.settings import overrides_line
 
     console = Console(stderr=True)
     settings = _load_settings(set_ or [], config)
@@ -147,6 +148,8 @@ def batch_command(
         fps=fps,
         settings=settings,
     )
+    if settings is not None and settings.changed():  # every clip is judged with them: say it
+        console.print(overrides_line(settings.changed()), highlight=False)
     with _progress(not quiet, console) as update:
         result = run_batch(
             folder,

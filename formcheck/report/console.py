@@ -21,6 +21,7 @@ from formcheck.report.words import (
     side_words,
     verdict_words,
 )
+from formcheck.settings import overrides_line
 
 #: the colour of each verdict's mark (the marks and their words: `formcheck.report.words`)
 STATUS_STYLE: dict[Status, str] = {
@@ -76,8 +77,7 @@ def _header(report: Report) -> Text:
     if view.cannot_measure:
         text.append(f"\nthis view cannot measure: {', '.join(view.cannot_measure)}", style="dim")
     if report.settings:
-        changed = ", ".join(f"{key}={value:g}" for key, value in report.settings.items())
-        text.append(f"\nthresholds overridden: {changed}", style="yellow")
+        text.append(f"\n{overrides_line(report.settings)}", style="yellow")
     return text
 
 
