@@ -214,16 +214,16 @@ class LiveCoach:
         edge = np.inf if ended else now - 0.25
         previous, self._bottoms_seen = self._bottoms_seen, []
         for seg in report.segments:
-            if seg.kind != "rep" or _finished_at(seg) >= edge:
-                continue
             bottom = _finished_at(seg)
+            if seg.kind != "rep" or bottom >= edge:
+                continue
             self._bottoms_seen.append(bottom)
             settled = any(abs(bottom - b) <= SETTLED_S for b in previous)
             if seg.start_s <= self._counted_until or not (settled or ended):
                 continue
             self._reps += 1
             self._counted_until = seg.start_s + 0.5 * (seg.end_s - seg.start_s)
-            self._last_rep = tuple(r for r in report.results if r.segment_index == seg.index)
+            self._last_rep = tuple(report.results_of(seg.index))
             # a good rep clears the last one's faults (and the red skeleton) at once
             faulty = any(r.status is Status.FAULT for r in self._last_rep)
             self._faults_until = now + SHOW_FAULTS_S if faulty else -np.inf
@@ -279,7 +279,7 @@ class LiveCoach:
         duration = self._hold_end - start
         self._longest_hold = max(self._longest_hold, duration)
         results = (
-            tuple(r for r in report.results if r.segment_index == seen[-1].index) if seen else ()
+            tuple(report.results_of(seen[-1].index)) if seen else ()
         )
         self._finished.append(
             Finished(kind="hold", number=self._holds, duration_s=duration, results=results)
@@ -305,7 +305,7 @@ class LiveCoach:
                     number=self._single_legs,
                     side=seg.side,
                     duration_s=seg.end_s - seg.start_s,
-                    results=tuple(r for r in report.results if r.segment_index == seg.index),
+                    results=tuple(report.results_of(seg.index)),
                 )
             )
 

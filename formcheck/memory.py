@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import os
 import sys
 from functools import cache
-
-log = logging.getLogger(__name__)
 
 
 @cache

@@ -85,8 +85,9 @@ def valid_range(key: str) -> tuple[float, float]:
 def _in_range(key: str, value: float) -> float:
     lo, hi = valid_range(key)
     if not lo <= value <= hi:
-        span = f"≥ {lo:g}" if math.isinf(hi) else f"between {lo:g} and {hi:g}"
-        raise BadSettings(f"setting {key!r}: {value:g} is out of range (must be {span})")
+        raise BadSettings(
+            f"setting {key!r}: {value:g} is out of range (must be between {lo:g} and {hi:g})"
+        )
     return value
 
 

@@ -111,9 +111,9 @@ def rep_rows(report: Report, *, athlete: str = "") -> list[dict[str, Any]]:
             **{k: rounded(v, measure_unit(k)) for k, v in seg.measures.items()},
         }
         rows.append(
-            _row(report, athlete, base, [r for r in report.results if r.segment_index == seg.index])
+            _row(report, athlete, base, report.results_of(seg.index))
         )
-    whole = [r for r in report.results if r.segment_index is None]
+    whole = report.results_of(None)
     if whole:
         rows.append(_row(report, athlete, {"rep": "", "segment_index": "", "kind": "set"}, whole))
     return rows

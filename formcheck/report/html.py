@@ -291,14 +291,14 @@ def _cue_rows(results: Iterable[CueResult]) -> str:
 
 def _overview(report: Report) -> str:
     """Segments × cues at a glance: one mark per verdict, the details below."""
-    judged = [s for s in report.segments if any(r.segment_index == s.index for r in report.results)]
+    judged = [s for s in report.segments if report.results_of(s.index)]
     cues = list(dict.fromkeys(r.cue_id for r in report.results if r.segment_index is not None))
     if not judged or not cues:
         return ""
     head = "".join(f'<th title="{escape(c)}">{escape(cue_words(c).key_point)}</th>' for c in cues)
     rows = []
     for seg in judged:
-        by_cue = {r.cue_id: r for r in report.results if r.segment_index == seg.index}
+        by_cue = {r.cue_id: r for r in report.results_of(seg.index)}
         cells = "".join(
             f'<td class="mark"><span class="badge {verdict_class(r)}" '
             f'title="{escape(verdict_words(r)[1])}: {escape(r.message)}">'
@@ -329,7 +329,7 @@ def _legend() -> str:
 def _segments(report: Report, thumbs: Mapping[int, KeyFrame], thumb_note: str) -> str:
     cards = []
     for seg in report.segments:
-        results = [r for r in report.results if r.segment_index == seg.index]
+        results = report.results_of(seg.index)
         kf = thumbs.get(seg.index)
         label = segment_label(seg)
         img = (

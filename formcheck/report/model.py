@@ -233,6 +233,10 @@ class Report:
     def faults(self) -> list[CueResult]:
         return [r for r in self.results if r.status is Status.FAULT]
 
+    def results_of(self, index: int | None) -> list[CueResult]:
+        """The cue results of the segment with ``index`` (None: the whole set's)."""
+        return [r for r in self.results if r.segment_index == index]
+
     def segment(self, index: int | None) -> Segment | None:
         """The segment a result's ``segment_index`` points at (None for the whole set)."""
         return next((s for s in self.segments if s.index == index), None)
