@@ -17,7 +17,7 @@ import numpy as np
 from formcheck import __version__
 from formcheck.cues import CueContext, judge, mark_reached
 from formcheck.drills import DRILLS, Drill, get_drill
-from formcheck.drills.recognize import recognize_drill
+from formcheck.drills.recognize import NOT_A_BRIDGE, Recognition, recognize_drill
 from formcheck.errors import BadSettings
 from formcheck.kinematics import nan_percentile
 from formcheck.report.model import (
@@ -89,13 +89,44 @@ def with_working_side(sig: Signals, spans: list[Span]) -> Signals:
     return replace(sig, values={**sig.values, WORKING_HIP_EXTENSION: work})
 
 
-def _resolve_drill(drill: str, sig: Signals) -> tuple[Drill, DrillInfo]:
+def _resolve_drill(drill: str, found: Recognition) -> tuple[Drill | None, DrillInfo]:
+    """The drill to judge (None: none of the three, nothing to judge) and what the report says
+    of it. A drill the user gave is judged as asked, whatever the clip looks like."""
+    reasons = list(found.not_a_bridge)
+    if drill == "auto" and not found.is_bridge:
+        info = DrillInfo(
+            id=NOT_A_BRIDGE, name=NOT_A_BRIDGE_NAME, source="auto",
+            confidence=found.confidence, not_a_bridge=reasons,
+        )  # fmt: skip
+        return None, info
     if drill == "auto":
-        found, conf = recognize_drill(sig)
-        d = get_drill(found)
-        return d, DrillInfo(id=d.id, name=d.name, source="auto", confidence=conf)
+        d = get_drill(found.drill)
+        return d, DrillInfo(id=d.id, name=d.name, source="auto", confidence=found.confidence)
     d = get_drill(drill)
-    return d, DrillInfo(id=d.id, name=d.name, source="given", confidence=1.0)
+    return d, DrillInfo(id=d.id, name=d.name, source="given", confidence=1.0, not_a_bridge=reasons)
+
+
+#: the report's name for a clip that shows none of the drills
+NOT_A_BRIDGE_NAME = "not a bridge drill"
+
+
+def _mismatch(info: DrillInfo, found: Recognition) -> list[str]:
+    """The prominent warning when a drill the user gave does not match the movement."""
+    if info.source != "given":
+        return []
+    if info.not_a_bridge:
+        return [
+            f"this does not look like {info.name} or any bridge drill: "
+            + "; ".join(info.not_a_bridge) + f"; judged as {info.name} because --drill asked"
+        ]  # fmt: skip
+    if found.drill != info.id and found.confidence >= MISMATCH_MIN_CONFIDENCE:
+        other = get_drill(found.drill).name
+        return [f"this looks like {other}, not {info.name}: judged as {info.name} as asked"]
+    return []
+
+
+#: a given drill is warned about when another is recognised at least this surely
+MISMATCH_MIN_CONFIDENCE = 0.8
 
 
 def _segment_params(drill: Drill, base: SegmentParams) -> SegmentParams:
@@ -388,12 +419,10 @@ def _sides(drill: Drill, segments: list[Segment]) -> list[SideSummary]:
     return out
 
 
-def _warnings(
-    track: PoseTrack, sig: Signals, info: DrillInfo, drill: Drill, segs: list[Segment]
-) -> list[str]:
-    out = []
-    n = len(track)
-    if n == 0:
+def _track_warnings(track: PoseTrack, sig: Signals) -> list[str]:
+    """What the track and its view leave out, whatever the drill."""
+    out: list[str] = []
+    if len(track) == 0:
         return ["the track has no frames"]
     missing = 1.0 - float(track.detected.mean())
     if missing == 1.0:
@@ -404,6 +433,15 @@ def _warnings(
         out.append("camera view unknown: no cue could be measured")
     elif sig.view.confidence < 0.6:
         out.append(f"camera view uncertain ({sig.view.name}, confidence {sig.view.confidence:.2f})")
+    return out
+
+
+def _warnings(
+    track: PoseTrack, sig: Signals, info: DrillInfo, drill: Drill, segs: list[Segment]
+) -> list[str]:
+    if len(track) == 0:
+        return ["the track has no frames"]
+    out = _track_warnings(track, sig)
     if info.source == "auto" and info.confidence < 0.6:
         out.append(
             f"drill recognised with low confidence ({info.id}, {info.confidence:.2f}); choose it with --drill"
@@ -435,6 +473,24 @@ def _variant_left_out(variant: str, drill: Drill) -> list[str]:
     return [f"--variant {variant} is not a way of doing {drill.name}: judged the standard way"]
 
 
+def _not_a_bridge(
+    track: PoseTrack, sig: Signals, info: DrillInfo, clip: ClipInfo, settings: Settings, t0: float
+) -> Analysis:
+    """The report of a clip that shows none of the drills: why, and nothing judged."""
+    report = Report(
+        clip=clip,
+        detection=_detection(track),
+        drill=info,
+        view=ViewInfo(name=sig.view.name, confidence=sig.view.confidence),
+        warnings=_track_warnings(track, sig),
+        timings=Timings(analysis_s=round(time.perf_counter() - t0, 4)),
+        settings=settings.changed(),
+        versions={"formcheck": __version__, "numpy": np.__version__},
+        created_utc=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    return Analysis(report=report, track=track, signals=sig)
+
+
 def analyze_track(
     track: PoseTrack,
     *,
@@ -449,7 +505,20 @@ def analyze_track(
     settings = settings or Settings()
     view = detect_view(track)
     sig = compute_signals(track, view=view, params=settings.signal_params())
-    base, info = _resolve_drill(drill, sig)
+    found = recognize_drill(sig)
+    base, info = _resolve_drill(drill, found)
+    clip = clip or ClipInfo(
+        path=track.source.path,
+        name=track.source.path.rsplit("/", 1)[-1],
+        content_hash=track.source.content_hash,
+        width=track.size[0],
+        height=track.size[1],
+        fps=track.fps,
+        duration_s=track.duration_s,
+        frames=len(track),
+    )
+    if base is None:
+        return _not_a_bridge(track, sig, info, clip, settings, t0)
     d = _with_variant(settings.drill(base), variant, info)
     info = replace(info, variant=d.variant)
     spans = _segments(sig, d, _segment_params(d, settings.segment_params()))
@@ -457,17 +526,7 @@ def analyze_track(
     segments = [_report_segment(sig, s, i) for i, s in enumerate(spans)]
     results = out_of_view(_judge_all(d, sig, spans), segments, _detection(track).missing)
     report = Report(
-        clip=clip
-        or ClipInfo(
-            path=track.source.path,
-            name=track.source.path.rsplit("/", 1)[-1],
-            content_hash=track.source.content_hash,
-            width=track.size[0],
-            height=track.size[1],
-            fps=track.fps,
-            duration_s=track.duration_s,
-            frames=len(track),
-        ),
+        clip=clip,
         detection=_detection(track),
         drill=info,
         view=_view_info(sig, d),
@@ -481,7 +540,9 @@ def analyze_track(
         ],
         holds=_holds(d, segments),
         sides=_sides(d, segments),
-        warnings=_warnings(track, sig, info, d, segments) + _variant_left_out(variant, d),
+        warnings=_mismatch(info, found)
+        + _warnings(track, sig, info, d, segments)
+        + _variant_left_out(variant, d),
         timings=Timings(analysis_s=round(time.perf_counter() - t0, 4)),
         settings=settings.changed(),
         versions={"formcheck": __version__, "numpy": np.__version__},

@@ -303,6 +303,10 @@ def _digest(job: ClipJob, report: Any) -> str:
     return job.content_hash or report.clip.content_hash or content_hash(job.clip)
 
 
+#: the summary's status of a clip that shows none of the three drills
+NOT_A_BRIDGE_STATUS = "not a bridge drill"
+
+
 def _no_person(report: Any) -> bool:
     return report.detection.frames_total > 0 and report.detection.frames_with_person == 0
 
@@ -325,6 +329,9 @@ def process_clip(job: ClipJob) -> ClipOutcome:
     row["warnings"] = " | ".join(report.warnings)
     status, error = ("error", "no person found in any frame") if _no_person(report) else ("ok", "")
     row.update(status=status, error=error)
+    if status == "ok" and not report.drill.is_bridge:
+        # finished, not failed (a resumed batch keeps it): the row says what the clip is
+        row.update(status=NOT_A_BRIDGE_STATUS, error="; ".join(report.drill.not_a_bridge))
     manifest: dict[str, Any] = {
         "version": MANIFEST_VERSION,
         "clip": job.rel,

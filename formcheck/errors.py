@@ -41,6 +41,12 @@ class OutputError(FormcheckError):
     exit_code = 10
 
 
+class NotABridge(FormcheckError):
+    """`--drill auto` found none of the three drills (11 is a batch with failed clips)."""
+
+    exit_code = 12
+
+
 EXIT_CODES: dict[str, int] = {
     cls.__name__: cls.exit_code
     for cls in (
@@ -52,5 +58,6 @@ EXIT_CODES: dict[str, int] = {
         ModelError,
         BadSettings,
         OutputError,
+        NotABridge,
     )
 }

@@ -127,6 +127,8 @@ class LiveCoach:
         self._reps = 0
         self._longest_hold = 0.0
         self._drill_name = ""
+        #: the bridge drill this stream was last recognised as ("" before any)
+        self._bridge_seen = ""
         self._counts = "reps"
         self._view = ""
         #: when the reps of the last analysis reached their bottom (see SETTLED_S)
@@ -187,11 +189,18 @@ class LiveCoach:
         if track.detected.sum() < 3:
             return
         analysis = analyze_track(track, drill=self.drill, variant=self.variant)
+        if analysis.report.drill is not None and not analysis.report.drill.is_bridge:
+            if self._bridge_seen:
+                # lying still between sets: this window shows no bridge, the stream did, and
+                # the athlete is still at the same drill
+                analysis = analyze_track(track, drill=self._bridge_seen, variant=self.variant)
         self.analysis = analysis
         report = analysis.report
         if report.drill is not None:
             self._drill_name = report.drill.name
-            self._counts = get_drill(report.drill.id).segments
+            if report.drill.is_bridge:
+                self._bridge_seen = report.drill.id
+                self._counts = get_drill(report.drill.id).segments
         self._view = report.view.name
         self._count_finished(analysis, now, ended)
         self._update_hold(report, now)

@@ -22,6 +22,15 @@ shoulders' floor line, thigh lengths), ``pelvic_tilt_deg`` (hip line against the
 about its median), ``shoulder_height`` (shoulders above the lower heel, trunk lengths),
 ``arms_crossed`` and ``hands_on_glutes`` (1/0), and ``hip_lift`` (bridge height in any view,
 used to find reps).
+
+Posture signals, never blanked by the view (they tell whether the clip is a bridge at all, see
+`formcheck.drills.recognize`): ``trunk_upright_deg`` (the trunk's elevation above the floor,
+0° lying, 90° upright; the lower of the image's and the world landmarks' reading, since a body
+lying along the optical axis looks upright in the image only), ``body_roll_deg`` (the shoulder
+and hip lines' tilt out of the floor, world landmarks: 0° on the back, 90° on the side),
+``hips_above_feet`` / ``shoulders_above_feet`` (above the lowest heel or toe, thigh lengths),
+``wrists_overhead`` (the wrists past the shoulders along the hip → shoulder line, trunk
+lengths) and ``shoulders_above_wrists`` (trunk lengths).
 """
 
 from __future__ import annotations
@@ -440,6 +449,55 @@ def _gate_by_view(values: dict[str, np.ndarray], view: View) -> None:
                     values[key] = np.full_like(values[key], np.nan)
 
 
+def _elevation_deg(v: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """Unsigned angle (deg) of each vector in ``v`` out of the plane normal to ``up``."""
+    n = np.linalg.norm(v, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sin = np.abs(np.sum(v * up, axis=-1)) / n
+    return np.degrees(np.arcsin(np.clip(sin, 0.0, 1.0)))
+
+
+def _posture(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> dict[str, np.ndarray]:
+    """Whether the athlete lies on their back, feet planted, hands by the body (see the module
+    docstring). The world's up is the camera's vertical here, not the floor `_floor_3d` finds
+    from the feet: in a clip that is not a bridge the feet may be in the air."""
+    L, R = SIDE["left"], SIDE["right"]
+    idx = [L["shoulder"], R["shoulder"], L["hip"], R["hip"]]
+    vis = track.image[:, idx, 3]
+    out: dict[str, np.ndarray] = {}
+    lines = []
+    for xyz in (track.world[:, idx, :3], track.image_px[:, idx, :2]):
+        x = gate_visibility(xyz.astype(np.float64), vis, params.visibility_floor)
+        x = fill_gaps(x, track.t, params.max_gap_s)
+        if not causal:
+            x = smooth_zero_phase(x, track.fps, params.smooth_window_s)
+        x[..., 1] *= -1.0
+        lines.append(x)
+    world, image = lines
+    up3, up2 = np.array([0.0, 1.0, 0.0]), np.array([0.0, 1.0])
+    trunk_w = (world[:, 0] + world[:, 1]) / 2 - (world[:, 2] + world[:, 3]) / 2
+    trunk_i = (image[:, 0] + image[:, 1]) / 2 - (image[:, 2] + image[:, 3]) / 2
+    out["trunk_upright_deg"] = np.fmin(_elevation_deg(trunk_w, up3), _elevation_deg(trunk_i, up2))
+    out["body_roll_deg"] = _nanmean2(
+        _elevation_deg(world[:, 1] - world[:, 0], up3), _elevation_deg(world[:, 3] - world[:, 2], up3)
+    )
+    hip, sh = g.mid(L["hip"], R["hip"]), g.mid(L["shoulder"], R["shoulder"])
+    ends = [g(S[j]) for S in (L, R) for j in ("heel", "toe")]
+    feet = np.fmin.reduce([kin.height_along(e, np.zeros_like(e), g.up) for e in ends])
+    out["hips_above_feet"] = (kin.height_along(hip, np.zeros_like(hip), g.up) - feet) / g.thigh
+    out["shoulders_above_feet"] = (kin.height_along(sh, np.zeros_like(sh), g.up) - feet) / g.thigh
+    wrist = g.mid(L["wrist"], R["wrist"])
+    axis = sh - hip
+    with np.errstate(invalid="ignore", divide="ignore"):
+        axis = axis / np.linalg.norm(axis, axis=-1, keepdims=True)
+    out["wrists_overhead"] = np.sum((wrist - sh) * axis, axis=-1) / g.trunk
+    lower_wrist = np.fmin(
+        kin.height_along(g(L["wrist"]), sh, g.up), kin.height_along(g(R["wrist"]), sh, g.up)
+    )
+    out["shoulders_above_wrists"] = -lower_wrist / g.trunk
+    return out
+
+
 def compute_signals(
     track: PoseTrack,
     *,
@@ -471,6 +529,7 @@ def compute_signals(
     values.update(_heels(track, g, params, causal))
     values.update(_feet(g, params))
     values.update(_arms(g, params))
+    values.update(_posture(track, g, params, causal))
     _gate_by_view(values, view)
     lengths = {"thigh": g.thigh, "shin": g.shin, "trunk": g.trunk}
     return Signals(t=track.t.copy(), values=values, view=view, fps=track.fps, lengths=lengths)
@@ -485,6 +544,8 @@ SIGNAL_NAMES: tuple[str, ...] = (
     "heel_height_left_cm", "heel_height_right_cm",
     "support_drift", "support_drift_left", "support_drift_right",
     "shoulder_height", "arms_crossed", "hands_on_glutes",
+    "trunk_upright_deg", "body_roll_deg", "hips_above_feet", "shoulders_above_feet",
+    "wrists_overhead", "shoulders_above_wrists",
 )  # fmt: skip
 
 

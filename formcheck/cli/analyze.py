@@ -24,7 +24,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from formcheck.errors import InputNotFound, NoPersonFound, OutputError
+from formcheck.errors import InputNotFound, NoPersonFound, NotABridge, OutputError
 from formcheck.report.atomic import reason
 
 
@@ -213,6 +213,11 @@ def analyze_command(
         # the report (and any JSON/HTML asked for) says so too; the exit code lets scripts know
         raise NoPersonFound(
             f"{clip}: no person found in any of its {report.detection.frames_total} frames"
+        )
+    if report.drill is not None and not report.drill.is_bridge:
+        raise NotABridge(
+            f"{clip}: not a bridge drill: {'; '.join(report.drill.not_a_bridge)}"
+            " (nothing judged; choose a drill with --drill to judge it anyway)"
         )
 
 

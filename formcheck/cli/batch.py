@@ -168,14 +168,21 @@ def batch_command(
 
 
 def _print_summary(result: Any, console: Console, quiet: bool) -> None:
+    from formcheck.batch import NOT_A_BRIDGE_STATUS
+
     n = len(result.outcomes)
     line = (
         f"{n} clip{'s' * (n != 1)}: {len(result.analysed)} analysed, {len(result.skipped)} kept from "
         f"before (current), {len(result.failed)} failed"
     )
+    not_bridge = [o for o in result.outcomes if o.row.get("status") == NOT_A_BRIDGE_STATUS]
+    if not_bridge:
+        line += f"; {len(not_bridge)} not a bridge drill (nothing judged)"
     if result.ignored:
         line += f"; {len(result.ignored)} non-video file(s) left alone"
     console.print(line, highlight=False)
+    for o in not_bridge if not quiet else ():
+        console.print(f"not a bridge drill: {o.rel}: {o.row.get('error', '')}", highlight=False)
     if quiet:
         for o in result.failed:
             console.print(f"failed {failure_line(o)}", highlight=False)

@@ -63,7 +63,14 @@ def _header(report: Report) -> Text:
         )
         more = f" (+{len(det.missing) - 4} more)" if len(det.missing) > 4 else ""
         text.append(f" (missing {spans}{more})", style="yellow")
-    if report.drill:
+    if report.drill and not report.drill.is_bridge:
+        text.append("\nnot a bridge drill", style="bold red")
+        text.append(
+            f" (none of the three drills; confidence {report.drill.confidence:.0%}): nothing judged"
+        )
+        for why in report.drill.not_a_bridge:
+            text.append(f"\n  · {why}", style="red")
+    elif report.drill:
         how = "recognised" if report.drill.source == "auto" else "given"
         if report.drill.source == "auto" and report.drill.confidence < LOW_DRILL_CONFIDENCE:
             how = "not recognised: judged as this one; choose with --drill"
@@ -238,7 +245,9 @@ def _extras(report: Report) -> Text:
         text.append("coach checks (not judged by the camera): ", style="bold")
         text.append("; ".join(c.key_point for c in report.coach_checks) + "\n")
     for warning in report.warnings:
-        text.append(f"warning: {warning}\n", style="yellow")
+        # a movement unlike the drill the user gave is the one warning that must not be missed
+        loud = warning.startswith(("this does not look like", "this looks like"))
+        text.append(f"warning: {warning}\n", style="bold red" if loud else "yellow")
     t = report.timings
     cached = " (pose track from cache)" if t.track_cached else ""
     text.append(
@@ -253,6 +262,10 @@ def render_console(report: Report, console: Console | None = None) -> None:
     """Print the report's summary to the terminal."""
     console = console or Console()
     parts: list = [_header(report)]
+    if report.drill and not report.drill.is_bridge:
+        hint = "Choose a drill with --drill to judge this clip anyway."
+        console.print(Group(*parts, Text(hint, style="dim"), _extras(report)))
+        return
     table = _segment_table(report)
     if table is not None:
         parts.append(table)

@@ -105,19 +105,30 @@ def _note(r: CueResult) -> str:
 # -- sections ------------------------------------------------------------------------------------
 
 
+#: warnings that a drill the user gave does not match the movement (`analysis._mismatch`)
+MISMATCH_PREFIXES = ("this does not look like", "this looks like")
+
+
 def _verdict(report: Report) -> str:
     faults = report.faults
     reps, holds = len(report.reps), [s for s in report.segments if s.kind == "hold"]
     parts = [f"{reps} rep{'s' * (reps != 1)}"] if reps or not holds else []
     parts += [f"{len(holds)} hold{'s' * (len(holds) != 1)}"] if holds else []
     what = " and ".join(parts)
-    if not report.segments:
+    items = [
+        f"<li><b>{escape(w)}</b></li>" for w in report.warnings if w.startswith(MISMATCH_PREFIXES)
+    ]
+    if report.drill is not None and not report.drill.is_bridge:
+        cls, headline = "faults", "Not a bridge drill: nothing judged"
+        items += [f"<li><b>{escape(w)}</b></li>" for w in report.drill.not_a_bridge]
+        items.append("<li>choose a drill with <code>--drill</code> to judge it anyway</li>")
+    elif not report.segments:
         cls, headline = "none", "No reps or holds found: nothing to judge"
     elif not faults:
         cls, headline = "good", f"Good form: no faults in {what}"
     else:
         cls, headline = "faults", f"{len(faults)} fault{'s' * (len(faults) != 1)} in {what}"
-    items = [
+    items += [
         f"<li><b>{escape(cue_words(r.cue_id).key_point)}</b> — "
         f"{escape(result_where(report, r))}: "
         f"{escape(r.message) if r.message else f'{_value(r)}, needs {_threshold(r)}'}</li>"
@@ -143,6 +154,8 @@ def _verdict(report: Report) -> str:
 def _facts(report: Report) -> str:
     drill = report.drill
     drill_text = "not recognised" if drill is None else f"{drill.name} ({drill.source}"
+    if drill is not None and not drill.is_bridge:
+        drill_text = "none of the three drills (auto"
     if drill is not None:
         drill_text += f", {drill.confidence:.0%})" if drill.source == "auto" else ")"
     view = report.view
@@ -476,7 +489,7 @@ def render_html(
         f"<header><h1>{escape(report.clip.name)}</h1>"
         f'<div class="muted small">{escape(report.clip.path)}</div></header>'
         + _verdict(report)
-        + _view(report)
+        + (_view(report) if report.drill is None or report.drill.is_bridge else "")
         + _plots(analysis)
         + _overview(report)
         + _segments(report, thumbs, note)

@@ -34,7 +34,7 @@ def _cell(row: Mapping[str, Any], key: str, numeric: bool, status: str) -> str:
     value = row.get(key, "")
     text = escape(str(value))
     if key == "status":
-        text = f'<span class="status {escape(status)}">{text}</span>'
+        text = f'<span class="status {escape(status.replace(" ", "-"))}">{text}</span>'
     elif key == "faults" and value not in ("", None):
         cues = [c for c in str(row.get("fault_cues", "")).split(";") if c]
         names = ", ".join(cue_words(c).key_point for c in cues)

@@ -12,8 +12,9 @@ from enum import Enum
 #: 1.1: ``Segment.number``, ``CueResult.rep`` and ``CueResult.reason``;
 #: 1.2: ``ClipInfo.declared_duration_s``, the file's own length beside the decoded one;
 #: 1.3: ``DrillInfo.variant`` (``"toe"`` for the table top's toe variant)
+#: 1.4: ``DrillInfo.not_a_bridge``, and ``DrillInfo.id == "none"``: the clip shows none of the drills
 #: (all added; older reports read as before)
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 class Status(str, Enum):
@@ -94,6 +95,15 @@ class DrillInfo:
     confidence: float = 1.0
     #: the way the athlete chose to do it ("toe" for table top on the toe; "" the standard way)
     variant: str = ""
+    #: why the movement does not look like a bridge drill (words for the user); with
+    #: ``id == "none"`` (`--drill auto`) nothing was judged, with a drill the user gave it was
+    #: judged as asked, with a warning
+    not_a_bridge: list[str] = field(default_factory=list)
+
+    @property
+    def is_bridge(self) -> bool:
+        """False when the clip was found to show none of the three drills."""
+        return self.id != "none"
 
 
 @dataclass(frozen=True, kw_only=True)
