@@ -40,6 +40,9 @@ from formcheck.report.model import (
 from formcheck.segment import (
     SegmentParams,
     Span,
+    containing,
+    find_floor_holds,
+    find_floor_single_leg,
     find_holds,
     find_reps,
     find_single_leg,
@@ -193,7 +196,7 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
             reps = [
                 _on_working_leg(sig, replace(r, side=_working_side(sig, r)), params) for r in reps
             ]
-        return reps
+        return _with_floor_holds(sig, reps, params)
     # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
     both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])
     holds = find_holds(sig.t, both, sig["hip_lift"], params)
@@ -208,13 +211,44 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     return holds + legs
 
 
+def _with_floor_holds(sig: Signals, reps: list[Span], params: SegmentParams) -> list[Span]:
+    """A floor drill's reps, then its holds, then their one-leg phases (CUES.md: "A floor bridge
+    held"; the rules in `formcheck.segment`), each in time order: the reps keep the positions
+    they have without holds, and the holds and phases follow as a table top's do."""
+    # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
+    both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])
+    holds = find_floor_holds(sig.t, both, sig["hip_lift"], reps, params)
+    if not holds:
+        return reps
+    legs = find_floor_single_leg(
+        sig.t,
+        sig["foot_rise_left_cm"],
+        sig["foot_rise_right_cm"],
+        holds,
+        params,
+        near=sig.view.facing if sig.view.is_side else None,
+    )
+    # a single-leg rep's top is on one leg throughout, and the rep names it (its side): a hold
+    # there has no one-leg phase of its own
+    starts = [r.start for r in reps]
+    legs = [
+        g
+        for g in legs
+        if (rep := containing(reps, starts, g.start)) is None or rep.side not in ("left", "right")
+    ]
+    return [*reps, *holds, *legs]
+
+
 def _pct(x: np.ndarray, q: float) -> float | None:
     v = nan_percentile(x, q)
     return round(v, 3) if np.isfinite(v) else None
 
 
-def _measures(sig: Signals, span: Span) -> dict[str, float | None]:
-    """Named measures of a segment, units in the names."""
+def _measures(
+    sig: Signals, span: Span, hold_extension: str = "hip_extension_deg"
+) -> dict[str, float | None]:
+    """Named measures of a segment, units in the names; a hold's hip extension is read on
+    ``hold_extension`` (see `_hold_extension`)."""
     t = sig.t
 
     def dur(name: str) -> float | None:
@@ -239,7 +273,8 @@ def _measures(sig: Signals, span: Span) -> dict[str, float | None]:
         out["bottom_s"] = dur("bottom")
         out["peak_bridge_height"] = _pct(sig["bridge_height"][span.start : span.end], 99.0)
     elif span.kind == "hold":
-        out["median_hip_extension_deg"] = _pct(ext[span.start : span.end], 50.0)
+        held = sig.values.get(hold_extension, ext)
+        out["median_hip_extension_deg"] = _pct(held[span.start : span.end], 50.0)
         out["median_knee_angle_deg"] = _pct(sig["knee_angle_deg"][span.start : span.end], 50.0)
     else:
         lifted = "left" if span.side == "right" else "right"
@@ -248,7 +283,17 @@ def _measures(sig: Signals, span: Span) -> dict[str, float | None]:
     return out
 
 
-def _report_segment(sig: Signals, span: Span, index: int) -> Segment:
+def _hold_extension(drill: Drill) -> str:
+    """The hip extension a hold's median is read on. A table top's: both sides, as
+    tth.hold_top judges it. A floor bridge held (no cue judges its level): the legs on the floor,
+    both sides and the stance side's in one-leg phases, as the video shows it (the lifted leg's
+    hip flexes: a marching bridge's mean of both sides reads ~12° low over the hold)."""
+    return WORKING_HIP_EXTENSION if drill.segments == "reps" else "hip_extension_deg"
+
+
+def _report_segment(
+    sig: Signals, span: Span, index: int, hold_extension: str = "hip_extension_deg"
+) -> Segment:
     t = sig.t
     phases = [
         Phase(name=n, start_s=round(frame_time(t, a), 3), end_s=round(frame_time(t, b), 3))
@@ -261,7 +306,7 @@ def _report_segment(sig: Signals, span: Span, index: int) -> Segment:
         end_s=round(frame_time(t, span.end), 3),
         side=span.side,
         phases=phases,
-        measures=_measures(sig, span),
+        measures=_measures(sig, span, hold_extension),
     )
 
 
@@ -271,11 +316,17 @@ def _containing(spans: tuple[Span, ...], starts: list[int], frame: int) -> Span 
     return spans[i] if i >= 0 and spans[i].start <= frame < spans[i].end else None
 
 
+def _next_rep(main: tuple[Span, ...], k: int) -> Span | None:
+    """The first rep of ``main`` from position ``k`` on (past the holds of a rep's top)."""
+    return next((main[j] for j in range(k, len(main)) if main[j].kind == "rep"), None)
+
+
 def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, CueContext]]:
     """One context per (segment kind, segment), plus the set as a whole."""
     lift = sig["hip_lift"]
     ground = float(np.percentile(lift[np.isfinite(lift)], 2.0)) if np.isfinite(lift).any() else 0.0
-    main = tuple(s for s in spans if s.kind in ("rep", "hold"))
+    # in time order (a floor drill lists its holds after its reps; a hold may lie in a rep's top)
+    main = tuple(sorted((s for s in spans if s.kind in ("rep", "hold")), key=lambda s: s.start))
     legs = tuple(s for s in spans if s.kind == "single_leg")
     extra = {"single_leg_spans": legs, "toe_variant": drill.variant == "toe"}
     out: list[tuple[str, CueContext]] = []
@@ -284,7 +335,7 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
         if s.kind == "partial":
             continue
         parent = _containing(main, starts, s.start)
-        later = [r for r in main[bisect.bisect_right(starts, s.start) :][:2] if r.kind == "rep"]
+        later = _next_rep(main, bisect.bisect_right(starts, s.start)) if s.kind == "rep" else None
         out.append(
             (
                 s.kind,
@@ -295,7 +346,7 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
                     spans=legs if s.kind == "single_leg" else main,
                     ground_level=ground,
                     parent=parent,
-                    next_rep=later[0] if later and s.kind == "rep" else None,
+                    next_rep=later,
                     extra=extra,
                 ),
             )
@@ -380,16 +431,22 @@ def _view_info(sig: Signals, drill: Drill) -> ViewInfo:
 
 
 def _holds(drill: Drill, segments: list[Segment]) -> HoldSummary | None:
-    if drill.segments != "holds":
-        return None
+    """The holds of the set: a table top's against the article's marks; a floor drill's (a
+    floor bridge held) only when it has any, without marks (the article gives none for it)."""
     durations = [s.end_s - s.start_s for s in segments if s.kind == "hold"]
     longest = max(durations, default=0.0)
-    marks = tuple(drill.param("tth.duration", k) for k in ("mark_1_s", "mark_2_s", "mark_3_s"))
+    if drill.segments != "holds":
+        if not durations:
+            return None
+        mark = ""
+    else:
+        marks = tuple(drill.param("tth.duration", k) for k in ("mark_1_s", "mark_2_s", "mark_3_s"))
+        mark = mark_reached(longest, marks)  # type: ignore[arg-type]
     return HoldSummary(
         segments=len(durations),
         longest_s=round(longest, 3),
         total_s=round(sum(durations), 3),
-        mark_reached=mark_reached(longest, marks),  # type: ignore[arg-type]
+        mark_reached=mark,
     )
 
 
@@ -447,7 +504,8 @@ def _warnings(
             f"drill recognised with low confidence ({info.id}, {info.confidence:.2f}); choose it with --drill"
         )
     kind = "rep" if drill.segments == "reps" else "hold"
-    if not any(s.kind == kind for s in segs):
+    # a floor drill's hold (a floor bridge held) is something found, though not a rep
+    if not any(s.kind in (kind, "hold") for s in segs):
         out.append(f"no {kind} found")
     if drill.single_leg and any(s.kind == "rep" and s.side is None for s in segs):
         out.append("working side not found for some reps (feet at the same height)")
@@ -523,7 +581,7 @@ def analyze_track(
     info = replace(info, variant=d.variant)
     spans = _segments(sig, d, _segment_params(d, settings.segment_params()))
     sig = with_working_side(sig, spans)
-    segments = [_report_segment(sig, s, i) for i, s in enumerate(spans)]
+    segments = [_report_segment(sig, s, i, _hold_extension(d)) for i, s in enumerate(spans)]
     results = out_of_view(_judge_all(d, sig, spans), segments, _detection(track).missing)
     report = Report(
         clip=clip,

@@ -483,8 +483,7 @@ def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
             cue, ctx, Reason.NOTHING, "not measurable: no reps or holds in the clip"
         )
     x = ctx.signals["hands_on_glutes"]
-    idx = np.concatenate([np.arange(s.start, s.end) for s in ctx.spans])
-    sel = x[idx]
+    sel = x[_set_frames(ctx)]  # each frame once: a floor hold lies inside its rep's top
     if finite_fraction(sel) < MIN_VALID_FRACTION:
         return not_measurable(
             cue, ctx, Reason.NOT_SEEN, "not measurable: the wrists were not visible enough"

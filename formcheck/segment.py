@@ -27,10 +27,42 @@ Holds
 Frames with hip extension at least ``hold_min_deg`` make a hold; a dip below
 ``min(dip_deg, hold median − dip_margin_deg)`` lasting ``dip_min_s`` or more splits it.
 Single-leg phases are stretches inside a hold where one foot is lifted by ``min_foot_lift_cm``.
+
+Holds on the floor
+------------------
+CUES.md: "A floor bridge held: hips up and still for ≥ 2 s on the floor is a hold segment,
+with its duration and any one-leg phases inside it, whichever floor drill it is judged as."
+In the rep drills (`find_floor_holds`) hips up is the hips at least
+``floor_hold_min_lift_thigh`` above the shoulders' floor line with the higher side's hip
+extension at least ``hold_min_deg`` (a lifted leg's hip flexes, the planted one's stays
+open); still is as for any hold (trimmed to its level, split by long dips); held is
+``floor_hold_min_s`` or more. How a hold and the reps share the hips:
+
+- a rep stays a rep whatever its top: a rep with a 4 s top is one rep with a 4 s top pause,
+  counted and judged as a rep. Its top is its squeeze, not a hold, unless the hips are held
+  there (still, and within ``floor_hold_top_band_fraction`` of the rep's height of its peak)
+  for ``floor_hold_min_s`` and for most of the rep: longer than the rest of it, lift and
+  lowering (`_held_in_rep`). Then the top is also a hold inside the rep: a bridge lifted
+  into, held and lowered out of, or a held bridge whose hips sagged a rep's swing. The hips
+  ease into and out of a squeeze: a 1.5 s squeeze with a slow lowering reads still for over
+  2 s, and the rendered sample reps would all be holds by 2 s still alone;
+- a clip that starts and ends at the top, without a lowering, has no rep (the hips never move
+  a rep's swing): its hips-up stretch is a hold;
+- a clip that opens at the top and then lowers gives its opening ``partial`` and the reps as
+  before; the partial's top is a hold only on the same terms as a rep's (held longer than
+  its lowering);
+- a rep's lift, lowering and bottom are never part of a hold, and the rep count is reps only.
+
+A hold's one-leg phases (`find_floor_single_leg`) are those of `find_single_leg`, timed by the
+leg held up: from where the lifted foot is ``floor_leg_up_fraction`` of its peak lift on the
+way up to the same on the way down (the foot's travel either side, ~0.4 s for a knee lifted
+high, is a leg on its way; the smoothing of foot heights spreads it further).
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -65,6 +97,23 @@ class SegmentParams:
     min_hold_s: float = 1.0
     min_foot_lift_cm: float = 2.5
     min_single_leg_s: float = 0.5
+    #: a floor bridge held (CUES.md): hips up and still at least this long is a hold segment
+    floor_hold_min_s: float = 2.0
+    #: …hips up: mid-hip at least this far above the shoulders' floor line (thigh lengths). The
+    #: labelled real bridges' tops read 0.37–0.61 and a body lying flat (dead bug, pelvic tilt)
+    #: −0.07–0.05: half the lowest top, clear of lying down with the legs straight (180°)
+    floor_hold_min_lift_thigh: float = 0.2
+    #: …and still: the hips moving at most this fast (thigh lengths/s). The labelled clips'
+    #: lifts and lowerings move them at 0.6 (median); the marching bridge's drift ≤ 0.05
+    floor_hold_max_speed_thigh_per_s: float = 0.1
+    #: inside a rep, held is the hips within this fraction of the rep's height of its peak
+    #: (the labels' tops: within ~15 %): a slow lowering eases out of the top, still by the
+    #: speed above for a second of a short bridge's lowering (`_held_in_rep`)
+    floor_hold_top_band_fraction: float = 0.1
+    #: a floor hold's one-leg phase runs while the lifted foot is at least this fraction of its
+    #: peak lift: half-way up and half-way down, which the smoothing of foot heights leaves where
+    #: it is while it moves a 2.5 cm edge ~0.3 s out into the foot's travel
+    floor_leg_up_fraction: float = 0.5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -343,7 +392,9 @@ def retop(
     p = params or SegmentParams()
     lower = span.phase("lower")
     lower_end = lower[1] if lower is not None else span.end
-    top_s, top_e, peak, top_n = _top_phase(ext, pos, t, span.start, max(lower_end, span.start + 1), p)
+    top_s, top_e, peak, top_n = _top_phase(
+        ext, pos, t, span.start, max(lower_end, span.start + 1), p
+    )
     phases: list[tuple[str, int, int]] = []
     for name, a, b in span.phases:
         if name == "lift":
@@ -530,3 +581,125 @@ def _lift_edges(
     while e < lift.size and ok[e]:
         e += 1
     return s, e
+
+
+def _rep_frames_outside_tops(n: int, reps: list[Span]) -> np.ndarray:
+    """Frames of ``reps`` (and partials) outside their top phases: lift, lowering, bottom."""
+    moving = np.zeros(n, dtype=bool)
+    for r in reps:
+        moving[r.start : r.end] = True
+        top = r.phase("top")
+        if top is not None:
+            moving[top[0] : top[1]] = False
+    return moving
+
+
+def containing(spans: Sequence[Span], starts: list[int], frame: int) -> Span | None:
+    """The span of ``spans`` (sorted by start, not overlapping; ``starts`` their starts) that
+    holds ``frame``, if any."""
+    i = bisect.bisect_right(starts, frame) - 1
+    return spans[i] if i >= 0 and spans[i].start <= frame < spans[i].end else None
+
+
+def _held_in_rep(
+    rep: Span, t: np.ndarray, pos: np.ndarray, s: int, e: int, p: SegmentParams
+) -> tuple[int, int] | None:
+    """The bridge held inside ``rep`` over its still frames [s, e), or None for a squeeze.
+
+    Held is the hips within ``floor_hold_top_band_fraction`` of the rep's height of its peak
+    (the longest such run), for ``floor_hold_min_s`` and for most of the rep: longer than the
+    rest of it from the lift's start to the lowering's end.
+    """
+    x = pos[rep.start : rep.end]
+    if not np.isfinite(x).any():
+        return None
+    peak, low = float(np.nanmax(x)), float(np.nanmin(x))
+    near = np.where(
+        np.isfinite(pos[s:e]),
+        pos[s:e] >= peak - p.floor_hold_top_band_fraction * (peak - low),
+        False,
+    )
+    best = max(runs(near), key=lambda r: r[1] - r[0], default=None)
+    if best is None:
+        return None
+    a, b = s + best[0], s + best[1]
+    held = frame_time(t, b) - frame_time(t, a)
+    lower = rep.phase("lower")
+    rest = frame_time(t, lower[1] if lower is not None else rep.end) - frame_time(t, rep.start)
+    return (a, b) if held >= p.floor_hold_min_s and held > rest - held else None
+
+
+def find_floor_holds(
+    t: np.ndarray,
+    ext: np.ndarray | None,
+    pos: np.ndarray,
+    reps: Sequence[Span] = (),
+    params: SegmentParams | None = None,
+) -> list[Span]:
+    """Holds of a floor drill: hips up and still for ``floor_hold_min_s`` (see the module's
+    "Holds on the floor" for how they share the hips with ``reps``).
+
+    ``ext``: the higher side's hip extension (a lifted leg's hip flexes); ``pos``: hip lift.
+    Where the view shows no hip extension, hips up (``pos``) alone makes the hold, split where
+    the hips sink a quarter of the way to the floor for ``dip_min_s``.
+    """
+    p = params or SegmentParams()
+    t = np.asarray(t, dtype=np.float64)
+    n = int(t.size)
+    pos = np.asarray(pos, dtype=np.float64)
+    if n < 3 or pos.size != n:
+        return []
+    speed = np.abs(np.gradient(pos, t))
+    up = np.where(
+        np.isfinite(pos) & np.isfinite(speed),
+        (pos >= p.floor_hold_min_lift_thigh) & (speed <= p.floor_hold_max_speed_thigh_per_s),
+        False,
+    )
+    if ext is not None and np.isfinite(ext).sum() >= 3:
+        candidates = [(h.start, h.end) for h in find_holds(t, np.where(up, ext, np.nan), None, p)]
+    else:
+        dt = _dt(t)
+        candidates = [
+            piece
+            for s, e in runs(close_gaps(up, t, p.dip_min_s))
+            for piece in _split_on_lift_dips(pos, t, s, e, 0.0, p, dt)
+        ]
+    free = ~_rep_frames_outside_tops(n, list(reps))
+    starts = [r.start for r in reps]
+    out = []
+    for a, b in candidates:
+        for s, e in runs(free[a:b]):
+            s, e = a + s, a + e
+            if frame_time(t, e) - t[s] < p.floor_hold_min_s:
+                continue
+            rep = containing(reps, starts, s)
+            held = (s, e) if rep is None else _held_in_rep(rep, t, pos, s, e, p)
+            if held is not None:
+                out.append(Span(kind="hold", start=held[0], end=held[1], phases=(("top", *held),)))
+    return out
+
+
+def find_floor_single_leg(
+    t: np.ndarray,
+    lift_left_cm: np.ndarray,
+    lift_right_cm: np.ndarray,
+    within: list[Span],
+    params: SegmentParams | None = None,
+    near: str | None = None,
+) -> list[Span]:
+    """One-leg phases of floor holds: `find_single_leg`'s, each narrowed to where its lifted
+    foot is at least ``floor_leg_up_fraction`` of its peak lift (the leg held up), kept when
+    that still lasts ``min_single_leg_s``. ``side`` is the stance side, as there."""
+    p = params or SegmentParams()
+    t = np.asarray(t, dtype=np.float64)
+    lifts = {"left": np.asarray(lift_left_cm, float), "right": np.asarray(lift_right_cm, float)}
+    out = []
+    for span in find_single_leg(t, lift_left_cm, lift_right_cm, within, p, near=near):
+        lifted = lifts["right" if span.side == "left" else "left"][span.start : span.end]
+        if not np.isfinite(lifted).any():
+            continue
+        up = np.flatnonzero(lifted >= p.floor_leg_up_fraction * float(np.nanmax(lifted)))
+        s, e = span.start + int(up[0]), span.start + int(up[-1]) + 1
+        if frame_time(t, e) - t[s] >= p.min_single_leg_s:
+            out.append(replace(span, start=s, end=e))
+    return out

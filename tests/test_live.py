@@ -212,11 +212,22 @@ def test_live_without_a_window_prints_each_rep_s_cues(tmp_path: Path) -> None:
         drill="single-leg-bridge", reps=3, camera="side-left", seed=5,
         faults=Faults(lower_s=0.4, reps=(0,)), tempo=Tempo(),
     )
-    lines = _live(*_replayed_source(tmp_path, resting_after(generate(spec).track)),
-                  "single-leg-bridge")
-    assert lines[0].startswith("rep 1 (") and "Lower slower" in lines[0], lines
-    assert lines[1].startswith("rep 2 (") and lines[1].endswith("every key point met"), lines
-    assert lines[-1] == "reps counted: 3"
+    lines = _live(
+        *_replayed_source(tmp_path, resting_after(generate(spec).track)), "single-leg-bridge"
+    )
+    reps = [line for line in lines if line.startswith("rep ")]
+    assert reps[0].startswith("rep 1 (") and "Lower slower" in reps[0], lines
+    assert reps[1].startswith("rep 2 (") and reps[1].endswith("every key point met"), lines
+    assert len(reps) == 3 and lines[-1] == "reps counted: 3"
+
+
+def test_a_floor_hold_no_key_point_judges_prints_its_time_alone() -> None:
+    """A floor drill's hold (a top held ≥ 2 s, a marching bridge) has no cue of its own: its
+    line says how long it lasted, not that nothing was measurable."""
+    from formcheck.cli.live import finished_line
+    from formcheck.live import Finished
+
+    assert finished_line(Finished(kind="hold", number=1, duration_s=6.6)) == "hold 1, 6.6 s"
 
 
 def test_live_table_top_prints_holds_and_single_leg_phases(tmp_path: Path) -> None:

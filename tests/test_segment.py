@@ -11,6 +11,7 @@ from builders import (
     rep_profile,
     single_leg_track,
     table_top_track,
+    top_hip_height,
 )
 
 from formcheck.analysis import analyze_track
@@ -271,3 +272,180 @@ def test_a_rep_the_clip_ends_in_is_complete_once_back_down(
         low = float(tail.min())
         end = rep.phase("lower")[1]
         assert pos[end] <= low + 0.15 * (1 - low) < pos[end - 1]
+
+
+# -- a floor bridge held (holds in the rep drills) --------------------------------------------
+
+
+def _floor_holds(report) -> list:  # noqa: ANN001 - a Report
+    return [s for s in report.segments if s.kind == "hold"]
+
+
+def _marching_track(
+    *,
+    lifts: tuple[tuple[str, float, float], ...],
+    seconds: float = 8.0,
+    lift_m: float = 0.25,
+    camera: str = "side-left",
+    noise: float = 0.002,
+):  # noqa: ANN202 - a PoseTrack
+    """Hips held up at the top the whole clip; ``lifts``: (lifted side, start s, end s) of a
+    foot raised ``lift_m`` with 0.3 s ramps (a marching bridge)."""
+    fps = 30.0
+    t = np.arange(int(seconds * fps)) / fps
+    feet = {"left": np.zeros(t.size), "right": np.zeros(t.size)}
+    for side, a, b in lifts:
+        feet[side] += lift_m * np.clip((t - a) / 0.3, 0, 1) * np.clip((b - t) / 0.3, 0, 1)
+    hip = np.full(t.size, top_hip_height())
+    return make_track(hip, fps=fps, camera=camera, noise=noise, arms="sides", foot_lift_m=feet)
+
+
+@pytest.mark.parametrize("drill", ["banded-bridge", "single-leg-bridge"])
+def test_a_clip_held_at_the_top_throughout_is_a_hold_and_no_rep(drill: str) -> None:
+    """No lift, no lowering: no rep; the hips up and still the whole clip are one hold."""
+    report = _reps(_marching_track(lifts=()), drill)
+    assert report.reps == []
+    (hold,) = _floor_holds(report)
+    assert hold.start_s <= 0.2 and hold.end_s >= 7.8
+    assert hold.measures["median_hip_extension_deg"] > 170
+    assert report.holds is not None and report.holds.longest_s == pytest.approx(8.0, abs=0.3)
+    assert report.holds.mark_reached == ""  # the article's marks are the table top's
+    assert not any("no rep" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("drill", ["banded-bridge", "single-leg-bridge"])
+def test_one_leg_phases_of_a_floor_hold_name_the_stance_leg_and_are_judged(drill: str) -> None:
+    """A marching bridge: each lifted foot is a one-leg phase inside the hold, timed by the
+    leg held up, its side the stance leg (as the table top's), judged for the hips staying up."""
+    lifts = (("right", 1.0, 2.5), ("left", 4.0, 6.0))
+    report = _reps(_marching_track(lifts=lifts), drill)
+    legs = [s for s in report.segments if s.kind == "single_leg"]
+    assert [s.lifted_side for s in legs] == ["right", "left"]
+    assert [s.side for s in legs] == ["left", "right"]
+    for leg, (_, a, b) in zip(legs, lifts, strict=True):
+        # half-way up to half-way down: the 0.3 s ramps' middles
+        assert leg.start_s == pytest.approx(a + 0.15, abs=0.15)
+        assert leg.end_s == pytest.approx(b - 0.15, abs=0.15)
+    prefix = "sbb" if drill == "banded-bridge" else "slgb"
+    for leg in legs:
+        by_cue = {r.cue_id: r for r in report.results_of(leg.index)}
+        assert by_cue[f"{prefix}.hips_stay_up"].status.value == "pass"
+        assert f"{leg.lifted_side} foot lifted" in by_cue[f"{prefix}.leg_lift"].message
+    assert [s.kind for s in report.segments] == ["hold", "single_leg", "single_leg"]
+
+
+def test_hips_sagging_on_one_leg_in_a_floor_hold_is_a_fault() -> None:
+    fps, n = 30.0, 240
+    t = np.arange(n) / fps
+    lift = 0.25 * np.clip((t - 3.0) / 0.3, 0, 1) * np.clip((5.5 - t) / 0.3, 0, 1)
+    hip = np.full(n, top_hip_height()) - 0.16 * lift  # the hips sink 4 cm (~10°) on one leg
+    track = make_track(
+        hip, fps=fps, noise=0.002, arms="sides", foot_lift_m={"left": np.zeros(n), "right": lift}
+    )
+    report = _reps(track)
+    (leg,) = [s for s in report.segments if s.kind == "single_leg"]
+    (sag,) = [r for r in report.results_of(leg.index) if r.cue_id == "sbb.hips_stay_up"]
+    assert sag.status.value == "fault" and sag.value is not None and sag.value > 5.0
+
+
+def test_a_rep_with_a_long_top_is_still_one_rep_and_its_top_a_hold() -> None:
+    """A 4 s top: counted and judged as a rep (its top pause), and held still ≥ 2 s, a hold
+    inside it; the rep count is reps only."""
+    report = _reps(bridge_track(2, top_s=4.0, noise=0.003))
+    assert len(report.reps) == 2
+    holds = _floor_holds(report)
+    assert len(holds) == 2
+    for rep, hold in zip(report.reps, holds, strict=True):
+        top = next(p for p in rep.phases if p.name == "top")
+        assert top.start_s <= hold.start_s < hold.end_s <= top.end_s
+        assert hold.end_s - hold.start_s == pytest.approx(4.0, abs=0.5)
+        assert rep.measures["top_pause_s"] >= 4.0
+    # the reps keep their places (rep i is segment i); the holds follow, as a table top's do
+    assert [s.kind for s in report.segments] == ["rep", "rep", "hold", "hold"]
+    # the next rep of a rep is found past the hold of its top (slgb.not_your_bone's rest)
+    assert sum(r.cue_id == "sbb.intent" for r in report.results) == 2
+
+
+@pytest.mark.parametrize("top_s", [0.5, 1.0, 1.5])
+def test_a_squeeze_shorter_than_a_hold_is_no_hold(top_s: float) -> None:
+    """Reps with the squeeze the article asks for (≥ 1 s) stay reps alone: the top's band
+    takes in the ends of the lift and lowering, the hold only the hips still."""
+    report = _reps(bridge_track(3, top_s=top_s, noise=0.003))
+    assert len(report.reps) == 3
+    assert _floor_holds(report) == [] and report.holds is None
+
+
+@pytest.mark.parametrize(("lead_s", "holds"), [(1.0, 0), (3.5, 1)])
+def test_a_clip_opening_at_the_top_and_lowering_is_a_partial_and_reps(
+    lead_s: float, holds: int
+) -> None:
+    """The opening top stays a partial (not counted) and the reps follow, as before; an
+    opening top held ≥ 2 s is also a hold."""
+    report = _reps(bridge_track(2, start_at_top=True, lead_s=lead_s, noise=0.003))
+    assert [s.kind for s in report.segments if s.kind != "hold"] == ["partial", "rep", "rep"]
+    assert len(report.reps) == 2
+    found = _floor_holds(report)
+    assert len(found) == holds
+    if found:
+        assert found[0].start_s == 0.0 and found[0].end_s <= report.segments[0].end_s
+
+
+def test_a_held_bridge_whose_hips_sag_once_keeps_its_holds_either_side() -> None:
+    """An 8 cm sag in a 12 s hold moves the hips a rep's swing (an opening partial, then a rep
+    the clip ends in): the hips held for most of each are holds inside them."""
+    fps = 30.0
+    t = np.arange(int(12 * fps)) / fps
+    sag = 0.08 * np.clip(1 - np.abs(t - 6.0) / 0.6, 0, 1)
+    report = _reps(make_track(np.full(t.size, top_hip_height()) - sag, fps=fps, noise=0.002))
+    holds = [(h.start_s, h.end_s) for h in _floor_holds(report)]
+    assert len(holds) == 2
+    assert holds[0][0] == 0.0 and 5.0 <= holds[0][1] <= 5.6
+    assert 6.4 <= holds[1][0] <= 7.0 and holds[1][1] == pytest.approx(12.0, abs=0.05)
+
+
+def test_lying_flat_on_the_floor_is_no_hold() -> None:
+    """Hips on the floor (legs long: hip extension near 180°) are not hips up."""
+    hip = np.full(240, 0.02)  # the hips' centre 2 cm up: on the mat, level with the shoulders
+    report = _reps(make_track(hip, noise=0.002))
+    assert report.segments == [] and "no rep found" in report.warnings
+
+
+def test_find_floor_holds_on_signals() -> None:
+    """Hips up and still ≥ 2 s, outside a rep's lift, lowering and bottom (its top may be)."""
+    from formcheck.segment import Span, find_floor_holds
+
+    fps = 20.0
+    t = np.arange(0, 10.0, 1 / fps)
+    ext = np.full(t.size, 172.0)
+    up = np.full(t.size, 0.45)
+    assert [(h.start, h.end) for h in find_floor_holds(t, ext, up)] == [(0, t.size)]
+    # too low to be up; moving too fast to be still; up for too short a time
+    assert find_floor_holds(t, ext, np.full(t.size, 0.1)) == []
+    assert find_floor_holds(t, ext, 0.45 + 0.15 * np.sin(2 * np.pi * t / 2.0)) == []
+    short = np.where((t >= 3.0) & (t < 4.5), 0.45, 0.0)
+    assert find_floor_holds(t, ext, short) == []
+    # a rep over frames 40–120 with its top at 60–110: the hold keeps out of its lift and lower
+    rep = Span(
+        kind="rep",
+        start=40,
+        end=120,
+        phases=(("lift", 40, 60), ("top", 60, 110), ("lower", 110, 120)),
+    )
+    spans = [(h.start, h.end) for h in find_floor_holds(t, ext, up, [rep])]
+    assert spans == [(0, 40), (60, 110), (120, t.size)]
+    # no hip extension (a view that cannot show it): hips up and still alone
+    assert len(find_floor_holds(t, np.full(t.size, np.nan), up)) == 1
+
+
+def test_floor_one_leg_phases_are_timed_by_the_leg_held_up() -> None:
+    """Half-way up to half-way down, whatever the height the lift is read at."""
+    from formcheck.segment import find_floor_single_leg
+
+    t = np.arange(0.0, 6.0, 1 / 30)
+    zero = np.zeros_like(t)
+    for height in (8.0, 60.0):  # a low lift and a knee lifted high (a marching bridge)
+        lifted = _lift(t, 2.0, 4.0, height)  # 0.3 s ramps
+        (leg,) = find_floor_single_leg(t, lifted, zero, _hold(t.size))
+        assert leg.side == "right"  # the stance leg
+        assert t[leg.start] == pytest.approx(2.15, abs=0.05)
+        assert t[leg.end - 1] == pytest.approx(3.85, abs=0.05)

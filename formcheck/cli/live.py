@@ -57,6 +57,8 @@ def finished_line(event: Finished) -> str:
     side = f" ({event.side} leg)" if event.side else ""
     what = _KIND_WORDS.get(event.kind, event.kind)
     head = f"{what} {event.number}{side}, {event.duration_s:.1f} s"
+    if not event.results:  # a floor drill's hold: no key point judges it, its time is the news
+        return head
     faults = [fault_line(r) for r in event.results if r.status is Status.FAULT]
     if faults:
         return f"{head}: " + "; ".join(faults)

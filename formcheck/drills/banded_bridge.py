@@ -1,4 +1,9 @@
-"""Serrano Banded Bridge (band over the hips) — CUES.md's second drill; the floor bridge."""
+"""Serrano Banded Bridge (band over the hips) — CUES.md's second drill; the floor bridge.
+
+Judged as reps; a floor bridge held (hips up and still ≥ 2 s, e.g. a marching bridge) is also a
+hold segment with its one-leg phases, which ``sbb.leg_lift`` and ``sbb.hips_stay_up`` report
+and judge (`formcheck.segment`, "Holds on the floor").
+"""
 
 from __future__ import annotations
 
@@ -51,6 +56,34 @@ DRILL = Drill(
             check="knee_gap_steady",
             params={"max_knee_gap_range": 0.15},
             needs=("knee_gap",),
+        ),
+        # a floor bridge held (CUES.md, "When the clip is not what a drill expects"): hips up
+        # and still ≥ segment.floor_hold_min_s is a hold; its one-leg phases are reported and
+        # judged as the table top's (tth.leg_lift, tth.hips_stay_up), with the same thresholds
+        Cue(
+            id="sbb.leg_lift",
+            key_point="A floor bridge held: one leg lifted",
+            check_text=(
+                "in a hold (hips up and still ≥ {segment.floor_hold_min_s} s), a foot lifted "
+                "≥ {segment.min_foot_lift_cm} cm is a one-leg phase; report its side and duration"
+            ),
+            check="leg_lift",
+            needs=("foot_lift_left_cm",),
+            kind="info",
+            applies_to="single_leg",
+        ),
+        Cue(
+            id="sbb.hips_stay_up",
+            key_point="A floor bridge held: hips stay up on one leg",
+            check_text=(
+                "during a one-leg phase of a hold, hip extension falls ≤ {max_hip_drop_deg}° "
+                "below the two-leg level and pelvic tilt ≤ {max_pelvic_tilt_deg}°"
+            ),
+            check="hips_stay_up",
+            params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
+            # judged where the view shows hip extension; pelvic tilt joins when it shows that too
+            needs=("hip_extension_deg",),
+            applies_to="single_leg",
         ),
         Cue(
             id="sbb.band_setup",

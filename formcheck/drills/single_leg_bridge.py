@@ -1,4 +1,9 @@
-"""Single Leg Glute Bridge (foot on a kettlebell, arms crossed) — CUES.md's first drill."""
+"""Single Leg Glute Bridge (foot on a kettlebell, arms crossed) — CUES.md's first drill.
+
+Judged as reps; a floor bridge held (hips up and still ≥ 2 s) is also a hold segment with its
+one-leg phases, which ``slgb.leg_lift`` and ``slgb.hips_stay_up`` report and judge
+(`formcheck.segment`, "Holds on the floor").
+"""
 
 from __future__ import annotations
 
@@ -84,6 +89,34 @@ DRILL = Drill(
             check="support_drift",
             params={"max_support_drift_shin": 0.15},
             needs=("support_drift",),
+        ),
+        # a floor bridge held (CUES.md, "When the clip is not what a drill expects"): hips up
+        # and still ≥ segment.floor_hold_min_s is a hold; its one-leg phases are reported and
+        # judged as the table top's (tth.leg_lift, tth.hips_stay_up), with the same thresholds
+        Cue(
+            id="slgb.leg_lift",
+            key_point="A floor bridge held: one leg lifted",
+            check_text=(
+                "in a hold (hips up and still ≥ {segment.floor_hold_min_s} s), a foot lifted "
+                "≥ {segment.min_foot_lift_cm} cm is a one-leg phase; report its side and duration"
+            ),
+            check="leg_lift",
+            needs=("foot_lift_left_cm",),
+            kind="info",
+            applies_to="single_leg",
+        ),
+        Cue(
+            id="slgb.hips_stay_up",
+            key_point="A floor bridge held: hips stay up on one leg",
+            check_text=(
+                "during a one-leg phase of a hold, hip extension falls ≤ {max_hip_drop_deg}° "
+                "below the two-leg level and pelvic tilt ≤ {max_pelvic_tilt_deg}°"
+            ),
+            check="hips_stay_up",
+            params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
+            # judged where the view shows hip extension; pelvic tilt joins when it shows that too
+            needs=("hip_extension_deg",),
+            applies_to="single_leg",
         ),
         Cue(id="slgb.shoes_off", key_point="Shoes off", check_text="coach check", kind="coach"),
         Cue(

@@ -395,6 +395,13 @@ def _holds(report: Report) -> str:
     h = report.holds
     if h is None:
         return ""
+    if not h.mark_reached:  # a floor bridge held: the article's marks are the table top's
+        return (
+            '<section id="holds"><h2>Holds</h2><div class="card">'
+            f"<p>Longest hold <b>{format_value(h.longest_s, 's')}</b> of {h.segments} hold "
+            f"segment(s), {format_value(h.total_s, 's')} in all: hips up and still on the floor."
+            "</p></div></section>"
+        )
     top = HOLD_MARKS_S[-1][0] * 1.05
     fill = min(100.0, h.longest_s / top * 100)
     marks = "".join(

@@ -134,7 +134,8 @@ class Segment:
     kind: str
     start_s: float
     end_s: float
-    #: working side for single-leg work ("left"/"right"), else None
+    #: working side for single-leg work ("left"/"right"), else None: for a single-leg phase the
+    #: stance leg, whose foot stays down (the lifted one is `lifted_side`)
     side: str | None = None
     phases: list[Phase] = field(default_factory=list)
     #: named measures, units in the names: peak_hip_extension_deg, top_pause_s, lift_s, lower_s…
@@ -142,6 +143,14 @@ class Segment:
     #: the 1-based number every rendering shows, counted within the kind: rep 1, 2, …; hold 1;
     #: single-leg phase 1, 2; partial rep 1 (0: not given, numbered by the `Report`)
     number: int = 0
+
+    @property
+    def lifted_side(self) -> str | None:
+        """For a single-leg phase, the leg lifted (the other of ``side``, the stance leg): the
+        one a coach names ("right leg up"), as the article's leg-lift cue does; else None."""
+        if self.kind != "single_leg" or self.side not in ("left", "right"):
+            return None
+        return "left" if self.side == "right" else "right"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,7 +188,8 @@ class HoldSummary:
     segments: int = 0
     longest_s: float = 0.0
     total_s: float = 0.0
-    #: highest of the article's marks reached by the longest hold: "none", "10s", "20s", "2min"
+    #: highest of the article's marks reached by the longest hold: "none", "10s", "20s", "2min";
+    #: "" for a floor drill's holds (a floor bridge held), which the article gives no marks
     mark_reached: str = "none"
 
 

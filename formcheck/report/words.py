@@ -37,6 +37,8 @@ _FAULT_WORDS: dict[str, tuple[str, str | None]] = {
     "slgb.force_down": ("Push straight down: the support is moving", None),
     "slgb.shoes_off": ("Shoes off", None),
     "slgb.drive_toe": ("Drive the toe down", None),
+    "slgb.leg_lift": ("One leg lifted", None),
+    "slgb.hips_stay_up": ("Hips sagging: keep them up", "hip_extension_deg"),
     "sbb.hips_up": ("Drive the hips all the way up", "hip_extension_deg"),
     "sbb.intent": ("Pause and squeeze at the top", "hip_extension_deg"),
     "sbb.grab_glutes": ("Try hands on the glutes", None),
@@ -44,6 +46,8 @@ _FAULT_WORDS: dict[str, tuple[str, str | None]] = {
     "sbb.ball_squeeze": ("Keep squeezing the ball", "knee_gap"),
     "sbb.band_setup": ("Band set-up", None),
     "sbb.manual": ("Manual resistance", None),
+    "sbb.leg_lift": ("One leg lifted", None),
+    "sbb.hips_stay_up": ("Hips sagging: keep them up", "hip_extension_deg"),
     "tth.setup": ("Shoulders on the bench, feet flat", None),
     "tth.head_neutral": ("Head neutral", "head_neck_deg"),
     "tth.hold_top": ("Hips up: hold the bridge", "hip_extension_deg"),
@@ -141,8 +145,8 @@ def side_words(seg: Segment) -> str:
     of a hold, the leg lifted ("right lifted"), which is the one the article's cue names."""
     if seg.side not in ("left", "right"):
         return ""
-    if seg.kind == "single_leg":
-        return f"{'left' if seg.side == 'right' else 'right'} lifted"
+    if seg.lifted_side is not None:
+        return f"{seg.lifted_side} lifted"
     return seg.side
 
 
