@@ -1,9 +1,12 @@
 """Accuracy on the team's labelled real clips: ``../shared/clips/real`` and ``.../field``.
 
-    .venv/bin/python benchmarks/real_accuracy.py                 # per-clip table and summary
-    .venv/bin/python benchmarks/real_accuracy.py --markdown      # the same for the README
-    .venv/bin/python benchmarks/real_accuracy.py --json benchmarks/metrics/real_accuracy.json \\
-        --markdown                                               # and store the figures
+    .venv/bin/python benchmarks/real_accuracy.py             # every check of every clip
+    .venv/bin/python benchmarks/real_accuracy.py --markdown  # the README's table
+    .venv/bin/python benchmarks/real_accuracy.py --json      # and store the figures in
+                                                             # benchmarks/metrics/real_accuracy.json
+
+A worktree without ``../shared`` beside it points at the clips with
+``FORMCHECK_REAL_CLIPS=/path/to/shared/clips/real`` (the field folder is found beside it).
 
 Every labelled clip is analysed as a user would: ``formcheck.tracking.track_video`` (pose
 tracks are cached by content hash, so a re-run takes seconds) and ``analyze_track`` with
