@@ -188,3 +188,40 @@ def test_a_batch_records_not_a_bridge_and_goes_on(tmp_path: Path) -> None:
     row = summary[f"ana/{clip.name}"]
     assert row["status"] == NOT_A_BRIDGE_STATUS and "lies on the side" in row["error"]
     assert summary[f"ana/{bridge.name}"]["status"] == "ok"
+
+
+# -- how the reports say it -----------------------------------------------------------------------
+
+
+def _console(report) -> str:  # noqa: ANN001
+    from rich.console import Console
+
+    from formcheck.report.console import render_console
+
+    console = Console(record=True, width=100, color_system=None)
+    render_console(report, console)
+    return console.export_text()
+
+
+def test_the_console_says_not_a_bridge_and_shows_no_table() -> None:
+    text = _console(analyze_track(not_a_bridge_track("side-lying"), drill="auto").report)
+    assert "not a bridge drill" in text and REASONS["on_side"] in text
+    assert "Reps and holds" not in text and "rep 1" not in text
+
+
+def test_the_mismatch_warning_comes_before_the_tables() -> None:
+    text = _console(analyze_track(not_a_bridge_track("crunch"), drill="banded-bridge").report)
+    warning = text.index("warning: this does not look like")
+    assert warning < text.index("Reps and holds")
+    assert text.count("this does not look like") == 1
+
+
+def test_the_html_report_says_not_a_bridge_and_why() -> None:
+    from formcheck.report.html import render_html
+
+    page = render_html(analyze_track(not_a_bridge_track("wheel"), drill="auto"), thumbnails=False)
+    assert "Not a bridge drill" in page and REASONS["hands_overhead"] in page
+    judged = render_html(
+        analyze_track(not_a_bridge_track("wheel"), drill="table-top"), thumbnails=False
+    )
+    assert "this does not look like Table Top Holds" in judged

@@ -79,6 +79,9 @@ def _header(report: Report) -> Text:
         if report.drill.source == "auto":
             text.append(f", confidence {report.drill.confidence:.0%}")
         text.append(")")
+        # a movement unlike the drill the user gave: said where it cannot be missed
+        for warning in report.drill_warnings:
+            text.append(f"\nwarning: {warning}", style="bold red")
     view = report.view
     text.append(f"\ncamera view: {view.name} (confidence {view.confidence:.0%})")
     if view.cannot_measure:
@@ -246,9 +249,8 @@ def _extras(report: Report) -> Text:
         text.append("coach checks (not judged by the camera): ", style="bold")
         text.append("; ".join(c.key_point for c in report.coach_checks) + "\n")
     for warning in report.warnings:
-        # a movement unlike the drill the user gave is the one warning that must not be missed
-        loud = warning.startswith(("this does not look like", "this looks like"))
-        text.append(f"warning: {warning}\n", style="bold red" if loud else "yellow")
+        if warning not in report.drill_warnings:  # those are in the header
+            text.append(f"warning: {warning}\n", style="yellow")
     t = report.timings
     cached = " (pose track from cache)" if t.track_cached else ""
     text.append(

@@ -106,9 +106,6 @@ def _note(r: CueResult) -> str:
 
 
 #: warnings that a drill the user gave does not match the movement (`analysis._mismatch`)
-MISMATCH_PREFIXES = ("this does not look like", "this looks like")
-
-
 def _verdict(report: Report) -> str:
     faults = report.faults
     reps, holds = len(report.reps), [s for s in report.segments if s.kind == "hold"]
@@ -116,7 +113,7 @@ def _verdict(report: Report) -> str:
     parts += [f"{len(holds)} hold{'s' * (len(holds) != 1)}"] if holds else []
     what = " and ".join(parts)
     items = [
-        f"<li><b>{escape(w)}</b></li>" for w in report.warnings if w.startswith(MISMATCH_PREFIXES)
+        f"<li><b>{escape(w)}</b></li>" for w in report.drill_warnings
     ]
     if report.drill is not None and not report.drill.is_bridge:
         cls, headline = "faults", "Not a bridge drill: nothing judged"

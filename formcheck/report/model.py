@@ -109,6 +109,10 @@ class DrillInfo:
         return self.id != "none"
 
 
+#: how `formcheck.analysis` begins a warning that the clip does not look like the drill given
+MISMATCH_PREFIXES = ("this does not look like", "this looks like")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ViewInfo:
     """The camera view found from the track, and which cues it lets formcheck measure."""
@@ -255,6 +259,12 @@ class Report:
     @property
     def faults(self) -> list[CueResult]:
         return [r for r in self.results if r.status is Status.FAULT]
+
+    @property
+    def drill_warnings(self) -> list[str]:
+        """The warnings that the movement does not look like the drill the user gave: the ones
+        a renderer must show where they cannot be missed."""
+        return [w for w in self.warnings if w.startswith(MISMATCH_PREFIXES)]
 
     def results_of(self, index: int | None) -> list[CueResult]:
         """The cue results of the segment with ``index`` (None: the whole set's)."""
