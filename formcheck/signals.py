@@ -457,7 +457,7 @@ def _elevation_deg(v: np.ndarray, up: np.ndarray) -> np.ndarray:
     return np.degrees(np.arcsin(np.clip(sin, 0.0, 1.0)))
 
 
-def _posture(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> dict[str, np.ndarray]:
+def _posture(track: PoseTrack, g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
     """Whether the athlete lies on their back, feet planted, hands by the body (see the module
     docstring). The world's up is the camera's vertical here, not the floor `_floor_3d` finds
     from the feet: in a clip that is not a bridge the feet may be in the air."""
@@ -466,11 +466,14 @@ def _posture(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> d
     vis = track.image[:, idx, 3]
     out: dict[str, np.ndarray] = {}
     lines = []
-    for xyz in (track.world[:, idx, :3], track.image_px[:, idx, :2]):
+    w, h = track.size
+    pixels = track.image[:, idx, :2] * np.array([w, h], dtype=np.float32)
+    for xyz in (track.world[:, idx, :3], pixels):
         x = gate_visibility(xyz.astype(np.float64), vis, params.visibility_floor)
+        # not smoothed: what reads these is a median or a share of frames over the clip
+        # (`drills.recognize`), which the landmarks' jitter does not move, and smoothing four
+        # landmarks twice more costs a quarter of a second on a 1-hour track
         x = fill_gaps(x, track.t, params.max_gap_s)
-        if not causal:
-            x = smooth_zero_phase(x, track.fps, params.smooth_window_s)
         x[..., 1] *= -1.0
         lines.append(x)
     world, image = lines
@@ -529,7 +532,7 @@ def compute_signals(
     values.update(_heels(track, g, params, causal))
     values.update(_feet(g, params))
     values.update(_arms(g, params))
-    values.update(_posture(track, g, params, causal))
+    values.update(_posture(track, g, params))
     _gate_by_view(values, view)
     lengths = {"thigh": g.thigh, "shin": g.shin, "trunk": g.trunk}
     return Signals(t=track.t.copy(), values=values, view=view, fps=track.fps, lengths=lengths)
