@@ -26,7 +26,9 @@ Holds
 -----
 Frames with hip extension at least ``hold_min_deg`` make a hold; a dip below
 ``min(dip_deg, hold median − dip_margin_deg)`` lasting ``dip_min_s`` or more splits it.
-Single-leg phases are stretches inside a hold where one foot is lifted by ``min_foot_lift_cm``.
+Single-leg phases are stretches inside a hold where one foot is lifted by ``min_foot_lift_cm``
+(`find_single_leg`; ``foot_rise_*_cm`` in `formcheck.signals` says when a view's foot heights
+are read against the image).
 
 Holds on the floor
 ------------------
@@ -57,6 +59,17 @@ A hold's one-leg phases (`find_floor_single_leg`) are those of `find_single_leg`
 leg held up: from where the lifted foot is ``floor_leg_up_fraction`` of its peak lift on the
 way up to the same on the way down (the foot's travel either side, ~0.4 s for a knee lifted
 high, is a leg on its way; the smoothing of foot heights spreads it further).
+
+A held drill done as reps
+-------------------------
+Athletes often do hip thrusts in the table-top position: lift, a brief squeeze, lower, again.
+`reps_or_holds` tells that set from a hold. A held top is a hold when it lasts ``held_top_s``
+or more; a rep whose top holds no such hold is a *brief* rep. With `MIN_BRIEF_REPS` brief reps
+or more the set was done as reps: every rep is counted, with its tops and tempo as in the rep
+drills, and the holds are its long still tops only (a hold may be a rep's top: a last rep held
+4 s is both). Fewer, and the set is held as the article means it, exactly as before: one lift
+into a 10–20 s hold is one cycle with a long top, and a hold that sags and recovers in the
+middle is two cycles whose tops are both long (or one short, before the sag) — holds, no reps.
 """
 
 from __future__ import annotations
@@ -114,6 +127,12 @@ class SegmentParams:
     #: peak lift: half-way up and half-way down, which the smoothing of foot heights leaves where
     #: it is while it moves a 2.5 cm edge ~0.3 s out into the foot's travel
     floor_leg_up_fraction: float = 0.5
+    #: a held drill's top held this long is a hold; shorter, it is a rep's squeeze
+    #: (`reps_or_holds`). Past any rep's pause: CUES.md's squeeze asks ≥ 1.0 s, the labelled
+    #: real tops of bridges and hip thrusts done as reps last 0.6–2.1 s; well under the
+    #: article's shortest hold (10 s). The synthetic holds' shortest piece (before a dip) is
+    #: 2.7 s, and as one short cycle it makes no set of reps either way.
+    held_top_s: float = 3.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -518,6 +537,30 @@ def find_holds(
         for s, e in pieces
         if frame_time(t, e) - t[s] >= p.min_hold_s
     ]
+
+
+#: a held drill's set was done as reps from this many brief reps on (`reps_or_holds`): one
+#: lift into a hold and back down is a hold's own cycle, and so is one recovery from a sag
+MIN_BRIEF_REPS = 2
+
+
+def reps_or_holds(
+    t: np.ndarray, reps: list[Span], holds: list[Span], params: SegmentParams | None = None
+) -> tuple[list[Span], list[Span]]:
+    """A held drill's (reps to count, holds to judge): reps (with any opening partial) and the
+    holds of ``held_top_s`` or more when the set was done as reps, else no reps and every hold.
+
+    ``reps`` and ``holds`` are `find_reps` and `find_holds` on the same clip.
+    """
+    p = params or SegmentParams()
+    t = np.asarray(t, dtype=np.float64)
+    held = [h for h in holds if frame_time(t, h.end) - frame_time(t, h.start) >= p.held_top_s]
+    brief = [
+        r for r in reps if r.kind == "rep" and not any(h.start < r.end and r.start < h.end for h in held)
+    ]
+    if len(brief) < MIN_BRIEF_REPS:
+        return [], holds
+    return reps, held
 
 
 def find_single_leg(

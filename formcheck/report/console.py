@@ -14,6 +14,7 @@ from formcheck.report.words import (
     REASON_WORDS,
     UNJUDGED_KINDS,
     cue_words,
+    hold_mark_words,
     legend_line,
     result_where,
     segment_label,
@@ -231,11 +232,16 @@ def _extras(report: Report) -> Text:
     text = Text()
     if report.holds and report.holds.segments:
         h = report.holds
-        text.append(f"holds: {h.segments}, longest {format_value(h.longest_s, 's')}")
         if h.mark_reached:
-            text.append(f", mark reached: {h.mark_reached} (article: 10–20 s, work up to 2 min)\n")
+            text.append(
+                f"holds: {h.segments}, {hold_mark_words(h.longest_s, h.marks_s)}; "
+                f"mark reached: {h.mark_reached} (article: 10–20 s, work up to 2 min)\n"
+            )
         else:  # a floor bridge held: the article's marks are the table top's
-            text.append(f", {format_value(h.total_s, 's')} in all (hips up and still)\n")
+            text.append(
+                f"holds: {h.segments}, longest {format_value(h.longest_s, 's')}, "
+                f"{format_value(h.total_s, 's')} in all (hips up and still)\n"
+            )
     for side in report.sides:
         text.append(
             f"{side.side} leg: {side.reps} rep{'s' if side.reps != 1 else ''}, peak extension "

@@ -191,6 +191,9 @@ class HoldSummary:
     #: highest of the article's marks reached by the longest hold: "none", "10s", "20s", "2min";
     #: "" for a floor drill's holds (a floor bridge held), which the article gives no marks
     mark_reached: str = "none"
+    #: the marks, seconds (the drill's tth.duration thresholds), for words such as "below the
+    #: 10 s mark"; empty in reports written before they were kept
+    marks_s: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)

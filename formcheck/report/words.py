@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from formcheck.report.model import CueResult, Reason, Report, Segment, Status
+from formcheck.report.units import format_limit, format_value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,6 +193,26 @@ VIEW_WORDS = {
     "front-head": "the head end",
     "oblique": "about 45°",
 }
+
+
+def hold_mark_words(longest_s: float, marks_s: list[float] | tuple[float, ...]) -> str:
+    """The longest hold against the article's marks, honestly: "longest hold 4.2 s, below the
+    10 s mark", "longest hold 12 s, past the 10 s mark, below the 20 s mark", "no hold"."""
+    marks = sorted(float(m) for m in marks_s)
+
+    def mark(m: float) -> str:
+        return format_limit("", m, "s")  # written as the threshold was set (12.5 s stays 12.5)
+
+    if longest_s <= 0:
+        return f"no hold, so below the {mark(marks[0])} mark" if marks else "no hold"
+    text = f"longest hold {format_value(longest_s, 's')}"
+    past = [m for m in marks if longest_s >= m]
+    below = [m for m in marks if longest_s < m]
+    if past:
+        text += f", past the {mark(past[-1])} mark"
+    if below:
+        text += f", below the {mark(below[0])} mark"
+    return text
 
 
 def signal_words(signal: str) -> str:
