@@ -107,7 +107,19 @@ def _resolve_drill(drill: str, found: Recognition) -> tuple[Drill | None, DrillI
         d = get_drill(found.drill)
         return d, DrillInfo(id=d.id, name=d.name, source="auto", confidence=found.confidence)
     d = get_drill(drill)
-    return d, DrillInfo(id=d.id, name=d.name, source="given", confidence=1.0, not_a_bridge=reasons)
+    # how much the movement looks like the drill asked: the recognition's own confidence when
+    # it found that drill; the share of hips-up frames that disagreed with what it found
+    # otherwise (a crunch judged as a bridge: near 0, never 100 %)
+    if not found.is_bridge:
+        like = found.likeness
+    elif found.drill == d.id:
+        like = found.confidence
+    else:
+        like = found.likeness - found.confidence
+    return d, DrillInfo(
+        id=d.id, name=d.name, source="given", confidence=round(max(like, 0.0), 2),
+        not_a_bridge=reasons,
+    )  # fmt: skip
 
 
 #: the report's name for a clip that shows none of the drills

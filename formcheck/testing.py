@@ -1,19 +1,32 @@
-"""Helpers for tests and benchmarks: where the team's shared real clips live, if present."""
+"""Helpers for tests and benchmarks: where the team's shared real clips live, if present.
+
+Two labelled folders: ``real`` (the first four clips) and ``field`` (clips filmed the way people
+film: tight frames, portrait phones, from the feet, other floor exercises), each with its own
+``labels.json``.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+#: ../shared/clips beside the checkout
+_SHARED_CLIPS = Path(__file__).resolve().parents[2] / "shared" / "clips"
+
 #: ../shared/clips/real beside the checkout (overridable with FORMCHECK_REAL_CLIPS).
-REAL_CLIPS = Path(
-    os.environ.get(
-        "FORMCHECK_REAL_CLIPS",
-        Path(__file__).resolve().parents[2] / "shared" / "clips" / "real",
-    )
-)
+REAL_CLIPS = Path(os.environ.get("FORMCHECK_REAL_CLIPS", _SHARED_CLIPS / "real"))
+
+#: the field folder beside the real one (overridable with FORMCHECK_FIELD_CLIPS), so that
+#: FORMCHECK_REAL_CLIPS alone points a worktree at both
+FIELD_CLIPS = Path(os.environ.get("FORMCHECK_FIELD_CLIPS", REAL_CLIPS.parent / "field"))
+
+
+def _labels(folder: Path) -> dict[str, Any]:
+    path = folder / "labels.json"
+    return dict(json.loads(path.read_text())["clips"]) if path.is_file() else {}
 
 
 def real_clips_available() -> bool:
@@ -22,6 +35,41 @@ def real_clips_available() -> bool:
 
 def real_labels() -> dict[str, Any]:
     """The clip labels (rep counts, top times) keyed by file name; empty when absent."""
-    if not real_clips_available():
-        return {}
-    return dict(json.loads((REAL_CLIPS / "labels.json").read_text())["clips"])
+    return _labels(REAL_CLIPS)
+
+
+def field_clips_available() -> bool:
+    return (FIELD_CLIPS / "labels.json").is_file()
+
+
+def field_labels() -> dict[str, Any]:
+    """The field clips' labels (reps, tops, holds, single-leg phases, ``bridge``, ``expect``)
+    keyed by file name; empty when absent."""
+    return _labels(FIELD_CLIPS)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LabelledClip:
+    """One labelled clip of either folder."""
+
+    #: "real" or "field"
+    folder: str
+    path: Path
+    label: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def labelled_clips() -> list[LabelledClip]:
+    """Every labelled clip of both folders, real first, each sorted by name; empty when absent."""
+    out = []
+    for folder, where, labels in (
+        ("real", REAL_CLIPS, real_labels()),
+        ("field", FIELD_CLIPS, field_labels()),
+    ):
+        out += [
+            LabelledClip(folder=folder, path=where / n, label=labels[n]) for n in sorted(labels)
+        ]
+    return out

@@ -14,6 +14,7 @@ projection; world landmarks are camera-aligned metres about the mid-hip, y down 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -221,17 +222,21 @@ def make_track(
     seed: int = 0,
     missing: np.ndarray | None = None,
     visibility: float = 0.95,
+    pose: Callable[[np.ndarray], np.ndarray] | None = None,
     **body: object,
 ) -> PoseTrack:
     """A PoseTrack of the stick athlete: one frame per entry of ``hip_y`` (metres).
 
     ``noise`` is landmark jitter (σ, fraction of the frame height; world noise scaled alike);
     ``missing`` (N,) bool marks frames with no person (NaN rows). ``body`` goes to
-    `body_points` (knee_gap, pelvic_tilt_deg, head_pitch_deg, arms, foot_lift_m, …).
+    `body_points` (knee_gap, pelvic_tilt_deg, head_pitch_deg, arms, foot_lift_m, …);
+    ``pose`` moves the supine body's points before the camera sees them (`not_a_bridge_track`).
     """
     hip_y = np.asarray(hip_y, dtype=np.float64)
     n = hip_y.size
     P = body_points(hip_y, **body)  # type: ignore[arg-type]
+    if pose is not None:
+        P = pose(P)
     image, world = project(P, camera, size)
     rng = np.random.default_rng(seed)
     if noise > 0:
@@ -398,3 +403,84 @@ def single_leg_track(
         foot_lift_m={free: np.full(n, free_lift_m), working: np.zeros(n)},
         **body,
     )  # type: ignore[arg-type]
+
+
+#: landmarks above the hips: face, shoulders, arms and hands (MediaPipe indices 0–22)
+UPPER_BODY = np.arange(0, 23)
+#: movements that are not bridges, for `not_a_bridge_track`
+NOT_BRIDGES = ("standing", "side-lying", "crunch", "sit-up", "wheel", "pelvic-tilt")
+
+
+def _rotate_xy(P: np.ndarray, deg: np.ndarray | float, about: np.ndarray) -> np.ndarray:
+    """``P`` (N, K, 3) turned by ``deg`` (per frame) in the X–Y plane about ``about`` (N, 3)."""
+    a = np.radians(np.broadcast_to(np.asarray(deg, float), (P.shape[0],)))[:, None]
+    c, s = np.cos(a), np.sin(a)
+    rel = P - about[:, None, :]
+    out = P.copy()
+    out[..., 0] = about[:, None, 0] + rel[..., 0] * c - rel[..., 1] * s
+    out[..., 1] = about[:, None, 1] + rel[..., 0] * s + rel[..., 1] * c
+    return out
+
+
+def not_a_bridge_track(
+    kind: str, *, camera: str = "side-left", reps: int = 4, fps: float = 30.0, **kw: object
+) -> PoseTrack:
+    """A set of something that is not a bridge drill, built from the supine stick athlete:
+
+    - ``standing``: the body stood up on its feet (a standing hip hinge: the hips swing);
+    - ``side-lying``: rolled onto the left side, knees bent, the top hip lifting and lowering
+      (a clamshell or side-lying hip raise);
+    - ``crunch`` / ``sit-up``: hips on the floor, the trunk curling up 30° / 75° about them;
+    - ``wheel``: hands on the floor overhead, shoulders pushed up off them, hips high;
+    - ``pelvic-tilt``: on the back, knees bent, the pelvis rocking 2 cm: the hips never rise.
+    """
+    hip = rep_profile(reps=reps, fps=fps, top_s=0.8, lower_s=1.2)
+    n = hip.size
+    phase = (hip - hip.min()) / max(float(np.ptp(hip)), 1e-9)  # 0 on the floor, 1 at the top
+
+    def standing(P: np.ndarray) -> np.ndarray:
+        feet = np.tile([0.9, 0.0, 0.0], (n, 1))
+        up = _rotate_xy(P, -90.0, feet)  # head end up, the feet where they were
+        up[..., 1] -= np.nanmin(up[..., 1], axis=1, keepdims=True)
+        return up
+
+    def side_lying(P: np.ndarray) -> np.ndarray:
+        out = P.copy()
+        out[..., 1], out[..., 2] = P[..., 2] + 0.2, -P[..., 1]  # roll about the long axis
+        return out
+
+    def curl(top_deg: float) -> Callable[[np.ndarray], np.ndarray]:
+        def move(P: np.ndarray) -> np.ndarray:
+            mid_hip = (P[:, 23] + P[:, 24]) / 2
+            out = P.copy()
+            out[:, UPPER_BODY] = _rotate_xy(P[:, UPPER_BODY], -top_deg * phase, mid_hip)
+            return out
+
+        return move
+
+    def wheel(P: np.ndarray) -> np.ndarray:
+        out = P.copy()
+        for w, e, hand in ((15, 13, (17, 19, 21)), (16, 14, (18, 20, 22))):
+            z = P[:, w, 2]
+            out[:, w] = np.stack([np.full(n, -0.45), np.full(n, 0.02), z], axis=1)
+            out[:, e] = (out[:, w] + P[:, w - 4]) / 2 + np.array([0.05, 0.0, 0.0])
+            for k in hand:
+                out[:, k] = out[:, w] + np.array([-0.05, 0.0, 0.0])
+        return out
+
+    if kind == "wheel":
+        # hips and shoulders both off the floor, the hips far above the shoulders
+        hip = 0.35 + 0.45 * phase
+        return make_track(hip, fps=fps, camera=camera, shoulder_y=0.07 + 0.4 * phase.mean(),
+                          pose=wheel, **kw)  # type: ignore[arg-type]  # fmt: skip
+    moves: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "standing": standing,
+        "side-lying": side_lying,
+        "crunch": curl(30.0),
+        "sit-up": curl(75.0),
+    }
+    if kind == "pelvic-tilt":
+        return make_track(HIP_REST_Y + 0.02 * phase, fps=fps, camera=camera, **kw)  # type: ignore[arg-type]
+    if kind not in ("side-lying", "standing"):
+        hip = np.full(n, HIP_REST_Y)  # the hips stay on the floor
+    return make_track(hip, fps=fps, camera=camera, pose=moves[kind], **kw)  # type: ignore[arg-type]

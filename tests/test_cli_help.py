@@ -56,3 +56,13 @@ def test_every_example_fits_on_one_line_at_80_columns(command: list[str]) -> Non
     for line, after in zip(lines, [*lines[1:], ""], strict=True):
         if line.strip().startswith("formcheck ") and line.startswith("   "):
             assert not after.strip(), f"{line.strip()!r} wraps onto {after.strip()!r}"
+
+
+def test_analyze_help_lists_every_exit_code_it_can_end_with() -> None:
+    from formcheck.errors import EXIT_CODES
+
+    text = " ".join(help_text("analyze").split())
+    listed = re.search(r"Exit codes: (.*?)\.", text)
+    assert listed, text
+    for name, code in EXIT_CODES.items():
+        assert re.search(rf"\b{code}\b", listed.group(1)), f"{name} ({code}) not in --help"

@@ -144,7 +144,7 @@ def _load_settings(set_: list[str], config: Path | None) -> Any:
 
 def analyze_command(
     clip: Path = typer.Argument(..., help="A video file (mp4/mov/m4v/avi/webm) or a folder of images."),
-    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", parser=parse_drill, help="Which drill the clip shows; auto recognises it from the pose."),
+    drill: DrillChoice = typer.Option(DrillChoice.auto, "--drill", "-d", parser=parse_drill, help="Which drill the clip shows; auto recognises it from the pose, or says the clip is none of them and judges nothing (exit 12). A drill named is judged as asked, with a warning if the movement does not look like it."),
     json_path: Path | None = typer.Option(None, "--json", help="Write the full report as JSON here ('-' for stdout)."),
     html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here."),
     video: Path | None = typer.Option(None, "--video", help="Write an annotated H.264 video here."),
@@ -175,6 +175,9 @@ def analyze_command(
 
     The pose track is cached by the clip's content, so a second run with other thresholds
     skips the pose model and takes milliseconds.
+
+    Exit codes: 0 judged; 3 missing, 4 not a video, 5 empty, 6 truncated, 7 no person,
+    8 model, 9 settings, 10 output; 12 not a bridge drill (the report says why).
     """
     from formcheck.pipeline import analyze
     from formcheck.report.console import render_console

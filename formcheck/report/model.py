@@ -92,6 +92,9 @@ class DrillInfo:
     name: str
     #: "given" (chosen by the user) or "auto" (recognised from the pose)
     source: str = "given"
+    #: how sure formcheck is that the clip shows this drill (0..1): recognised (auto), or how
+    #: much the movement looks like the drill the user gave; with ``id == "none"``, how sure
+    #: it is that the clip shows none of the three
     confidence: float = 1.0
     #: the way the athlete chose to do it ("toe" for table top on the toe; "" the standard way)
     variant: str = ""
