@@ -47,6 +47,7 @@ from formcheck.segment import (
     find_reps,
     find_single_leg,
     frame_time,
+    held_top,
     reps_or_holds,
     retop,
     runs,
@@ -218,6 +219,8 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     reps, holds = reps_or_holds(
         sig.t, find_reps(sig.t, sig["hip_lift"], ext, params), holds, params
     )
+    if ext is not None:  # a table top's rep is at the top while it holds there (`held_top`)
+        reps = [held_top(r, ext, params) for r in reps]
     legs = find_single_leg(
         sig.t,
         sig["foot_rise_left_cm"],

@@ -20,7 +20,7 @@ still counts as a rep, and its lowering, touch-down and bottom are not judged.
 The top phase is the time the hip extension stays within ``top_band_deg`` of the rep's peak
 (where the view shows hip extension; else within 10 % of the hip-lift range). A single-leg
 rep's band is read again on the working hip (`retop`): the mean of both sides moves half as
-far.
+far. A table top's rep has its top read as its holds are (`held_top`).
 
 Holds
 -----
@@ -414,6 +414,36 @@ def retop(
     top_s, top_e, peak, top_n = _top_phase(
         ext, pos, t, span.start, max(lower_end, span.start + 1), p
     )
+    return _with_top(span, top_s, top_e, peak, top_n)
+
+
+def held_top(span: Span, ext: np.ndarray, params: SegmentParams | None = None) -> Span:
+    """``span`` with its top phase read as a table top's hold is: the rep's stretch at
+    ``hold_min_deg`` or more has its level (median), and the top runs from the first to the last
+    frame above ``min(dip_deg, level − dip_margin_deg)``, the dip that would end a hold
+    (tth.hold_top). A hip thrust's extension overshoots its plateau as it arrives (the labelled
+    foot-end clip: ~171° for 0.3 s, then ~163° held), so the squeeze's 5° of the peak reads
+    only that overshoot, the first 0.4–0.7 s of a 1.7–2 s top; the hold's rule reads the top
+    the athlete holds. Unchanged when the rep never reaches ``hold_min_deg``."""
+    if span.kind not in ("rep", "partial"):
+        return span
+    p = params or SegmentParams()
+    lower = span.phase("lower")
+    a, b = span.start, max(lower[1] if lower is not None else span.end, span.start + 1)
+    x = np.asarray(ext[a:b], dtype=np.float64)
+    up = x[np.isfinite(x) & (x >= p.hold_min_deg)]
+    if up.size < 3:
+        return span
+    floor = min(p.dip_deg, float(np.median(up)) - p.dip_margin_deg)
+    idx = np.flatnonzero(np.nan_to_num(x, nan=-np.inf) >= floor)
+    if idx.size == 0:
+        return span
+    peak = a + int(np.nanargmax(x))
+    return _with_top(span, a + int(idx[0]), a + int(idx[-1]) + 1, peak, int(idx.size))
+
+
+def _with_top(span: Span, top_s: int, top_e: int, peak: int, top_n: int) -> Span:
+    """``span`` with the top phase [top_s, top_e), its neighbours' edges moved to meet it."""
     phases: list[tuple[str, int, int]] = []
     for name, a, b in span.phases:
         if name == "lift":
