@@ -586,7 +586,9 @@ def reps_or_holds(
     t = np.asarray(t, dtype=np.float64)
     held = [h for h in holds if frame_time(t, h.end) - frame_time(t, h.start) >= p.held_top_s]
     brief = [
-        r for r in reps if r.kind == "rep" and not any(h.start < r.end and r.start < h.end for h in held)
+        r
+        for r in reps
+        if r.kind == "rep" and not any(h.start < r.end and r.start < h.end for h in held)
     ]
     if len(brief) < MIN_BRIEF_REPS:
         return [], holds
