@@ -165,3 +165,19 @@ def test_hold_mark_words() -> None:
     assert hold_mark_words(130.0, marks) == "longest hold 130.0 s, past the 2 min mark"
     assert hold_mark_words(5.0, (12.5,)) == "longest hold 5.0 s, below the 12.5 s mark"
     assert hold_mark_words(5.0, ()) == "longest hold 5.0 s"
+
+
+def test_a_table_top_done_as_reps_without_a_hold_says_so() -> None:
+    """Reps and no top held long enough to be a hold: the summary says the hold cues had no
+    hold to judge and that no hold reached the 10 s mark, not that nothing was measurable."""
+    report = full_report()
+    reps = [s for s in report.segments if s.kind == "rep"]
+    assert reps
+    none = HoldSummary(
+        segments=0, longest_s=0.0, total_s=0.0, mark_reached="none", marks_s=[10.0, 20.0, 120.0]
+    )
+    duration = CueResult(cue_id="tth.duration", segment_index=None, status=Status.INFO)
+    text = rendered(replace(report, segments=reps, results=[duration], holds=none), width=120)
+    assert "No hold to judge: the reps are counted" in text
+    assert "No key point could be measured" not in text
+    assert "holds: no hold, so below the 10 s mark; mark reached: none" in text

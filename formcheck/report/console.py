@@ -185,6 +185,11 @@ def _findings(report: Report) -> Text:
     judged_any = any(r.status in (Status.PASS, Status.FAULT) for r in report.results)
     if not report.results:
         text.append("No cue was checked.\n", style="yellow")
+    elif not judged_any and _held_drill_done_as_reps(report):
+        text.append(
+            "No hold to judge: the reps are counted; the drill's key points judge its holds.\n",
+            style="yellow",
+        )
     elif not judged_any:
         text.append("No key point could be measured in this clip.\n", style="yellow")
     elif not faults:
@@ -228,13 +233,20 @@ def _unjudged(report: Report) -> list[str]:
     return lines
 
 
+def _held_drill_done_as_reps(report: Report) -> bool:
+    """A table top (a held drill: its holds have the article's marks) done as reps only."""
+    h = report.holds
+    return bool(h and h.mark_reached and not h.segments and report.reps)
+
+
 def _extras(report: Report) -> Text:
     text = Text()
-    if report.holds and report.holds.segments:
+    if report.holds and (report.holds.segments or _held_drill_done_as_reps(report)):
         h = report.holds
         if h.mark_reached:
             text.append(
-                f"holds: {h.segments}, {hold_mark_words(h.longest_s, h.marks_s)}; "
+                f"holds: {f'{h.segments}, ' if h.segments else ''}"
+                f"{hold_mark_words(h.longest_s, h.marks_s)}; "
                 f"mark reached: {h.mark_reached} (article: 10–20 s, work up to 2 min)\n"
             )
         else:  # a floor bridge held: the article's marks are the table top's
