@@ -47,6 +47,8 @@ from formcheck.segment import (
     find_reps,
     find_single_leg,
     frame_time,
+    held_top,
+    reps_or_holds,
     retop,
     runs,
     top_pause_s,
@@ -212,6 +214,13 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
     both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])
     holds = find_holds(sig.t, both, sig["hip_lift"], params)
+    # done as reps (hip thrusts in the table-top position): the reps too, and the long tops
+    # as holds (`reps_or_holds`)
+    reps, holds = reps_or_holds(
+        sig.t, find_reps(sig.t, sig["hip_lift"], ext, params), holds, params
+    )
+    if ext is not None:  # a table top's rep is at the top while it holds there (`held_top`)
+        reps = [held_top(r, ext, params) for r in reps]
     legs = find_single_leg(
         sig.t,
         sig["foot_rise_left_cm"],
@@ -220,7 +229,9 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
         params,
         near=sig.view.facing if sig.view.is_side else None,
     )
-    return holds + legs
+    # reps and holds in time order (a hold inside a rep's top after its rep), then the legs
+    main = sorted(reps + holds, key=lambda s: (s.start, s.kind == "hold"))
+    return main + legs
 
 
 def _with_floor_holds(sig: Signals, reps: list[Span], params: SegmentParams) -> list[Span]:
@@ -447,6 +458,7 @@ def _holds(drill: Drill, segments: list[Segment]) -> HoldSummary | None:
     floor bridge held) only when it has any, without marks (the article gives none for it)."""
     durations = [s.end_s - s.start_s for s in segments if s.kind == "hold"]
     longest = max(durations, default=0.0)
+    marks: tuple[float, ...] = ()
     if drill.segments != "holds":
         if not durations:
             return None
@@ -459,6 +471,7 @@ def _holds(drill: Drill, segments: list[Segment]) -> HoldSummary | None:
         longest_s=round(longest, 3),
         total_s=round(sum(durations), 3),
         mark_reached=mark,
+        marks_s=list(marks),
     )
 
 
@@ -516,8 +529,9 @@ def _warnings(
             f"drill recognised with low confidence ({info.id}, {info.confidence:.2f}); choose it with --drill"
         )
     kind = "rep" if drill.segments == "reps" else "hold"
-    # a floor drill's hold (a floor bridge held) is something found, though not a rep
-    if not any(s.kind in (kind, "hold") for s in segs):
+    # a floor drill's hold (a floor bridge held) is something found, though not a rep; a held
+    # drill may be done as reps
+    if not any(s.kind in ("rep", "hold") for s in segs):
         out.append(f"no {kind} found")
     if drill.single_leg and any(s.kind == "rep" and s.side is None for s in segs):
         out.append("working side not found for some reps (feet at the same height)")

@@ -19,7 +19,7 @@ from formcheck.drills.base import Cue
 from formcheck.kinematics import nan_percentile
 from formcheck.report.model import CueResult, Reason, Status, TimeSpan
 from formcheck.report.units import format_limit, format_value, measured, needs
-from formcheck.report.words import signal_words, views_words
+from formcheck.report.words import hold_mark_words, mark_words, signal_words, views_words
 from formcheck.segment import Span, frame_time, runs, top_pause_s
 from formcheck.signals import Signals
 
@@ -638,9 +638,8 @@ def hold_duration(cue: Cue, ctx: CueContext) -> CueResult:
     holds = [s for s in ctx.spans if s.kind == "hold"]
     longest = max((ctx.duration(s.start, s.end) for s in holds), default=0.0)
     marks = (cue.params["mark_1_s"], cue.params["mark_2_s"], cue.params["mark_3_s"])
-    mark = mark_reached(longest, marks)
-    marks_txt = " / ".join(format_value(m, "s") for m in marks)
-    msg = f"longest hold {format_value(longest, 's')}; mark reached: {mark} (marks {marks_txt})"
+    marks_txt = " / ".join(mark_words(m) for m in marks)
+    msg = f"{hold_mark_words(longest, marks)} (marks {marks_txt})"
     return info(cue, ctx, longest, "s", msg)
 
 

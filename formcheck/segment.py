@@ -20,13 +20,15 @@ still counts as a rep, and its lowering, touch-down and bottom are not judged.
 The top phase is the time the hip extension stays within ``top_band_deg`` of the rep's peak
 (where the view shows hip extension; else within 10 % of the hip-lift range). A single-leg
 rep's band is read again on the working hip (`retop`): the mean of both sides moves half as
-far.
+far. A table top's rep has its top read as its holds are (`held_top`).
 
 Holds
 -----
 Frames with hip extension at least ``hold_min_deg`` make a hold; a dip below
 ``min(dip_deg, hold median − dip_margin_deg)`` lasting ``dip_min_s`` or more splits it.
-Single-leg phases are stretches inside a hold where one foot is lifted by ``min_foot_lift_cm``.
+Single-leg phases are stretches inside a hold where one foot is lifted by ``min_foot_lift_cm``
+(`find_single_leg`; ``foot_rise_*_cm`` in `formcheck.signals` says when a view's foot heights
+are read against the image).
 
 Holds on the floor
 ------------------
@@ -57,6 +59,17 @@ A hold's one-leg phases (`find_floor_single_leg`) are those of `find_single_leg`
 leg held up: from where the lifted foot is ``floor_leg_up_fraction`` of its peak lift on the
 way up to the same on the way down (the foot's travel either side, ~0.4 s for a knee lifted
 high, is a leg on its way; the smoothing of foot heights spreads it further).
+
+A held drill done as reps
+-------------------------
+Athletes often do hip thrusts in the table-top position: lift, a brief squeeze, lower, again.
+`reps_or_holds` tells that set from a hold. A held top is a hold when it lasts ``held_top_s``
+or more; a rep whose top holds no such hold is a *brief* rep. With `MIN_BRIEF_REPS` brief reps
+or more the set was done as reps: every rep is counted, with its tops and tempo as in the rep
+drills, and the holds are its long still tops only (a hold may be a rep's top: a last rep held
+4 s is both). Fewer, and the set is held as the article means it, exactly as before: one lift
+into a 10–20 s hold is one cycle with a long top, and a hold that sags and recovers in the
+middle is two cycles whose tops are both long (or one short, before the sag) — holds, no reps.
 """
 
 from __future__ import annotations
@@ -114,6 +127,12 @@ class SegmentParams:
     #: peak lift: half-way up and half-way down, which the smoothing of foot heights leaves where
     #: it is while it moves a 2.5 cm edge ~0.3 s out into the foot's travel
     floor_leg_up_fraction: float = 0.5
+    #: a held drill's top held this long is a hold; shorter, it is a rep's squeeze
+    #: (`reps_or_holds`). Past any rep's pause: CUES.md's squeeze asks ≥ 1.0 s, the labelled
+    #: real tops of bridges and hip thrusts done as reps last 0.6–2.1 s; well under the
+    #: article's shortest hold (10 s). The synthetic holds' shortest piece (before a dip) is
+    #: 2.7 s, and as one short cycle it makes no set of reps either way.
+    held_top_s: float = 3.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -395,6 +414,36 @@ def retop(
     top_s, top_e, peak, top_n = _top_phase(
         ext, pos, t, span.start, max(lower_end, span.start + 1), p
     )
+    return _with_top(span, top_s, top_e, peak, top_n)
+
+
+def held_top(span: Span, ext: np.ndarray, params: SegmentParams | None = None) -> Span:
+    """``span`` with its top phase read as a table top's hold is: the rep's stretch at
+    ``hold_min_deg`` or more has its level (median), and the top runs from the first to the last
+    frame above ``min(dip_deg, level − dip_margin_deg)``, the dip that would end a hold
+    (tth.hold_top). A hip thrust's extension overshoots its plateau as it arrives (the labelled
+    foot-end clip: ~171° for 0.3 s, then ~163° held), so the squeeze's 5° of the peak reads
+    only that overshoot, the first 0.4–0.7 s of a 1.7–2 s top; the hold's rule reads the top
+    the athlete holds. Unchanged when the rep never reaches ``hold_min_deg``."""
+    if span.kind not in ("rep", "partial"):
+        return span
+    p = params or SegmentParams()
+    lower = span.phase("lower")
+    a, b = span.start, max(lower[1] if lower is not None else span.end, span.start + 1)
+    x = np.asarray(ext[a:b], dtype=np.float64)
+    up = x[np.isfinite(x) & (x >= p.hold_min_deg)]
+    if up.size < 3:
+        return span
+    floor = min(p.dip_deg, float(np.median(up)) - p.dip_margin_deg)
+    idx = np.flatnonzero(np.nan_to_num(x, nan=-np.inf) >= floor)
+    if idx.size == 0:
+        return span
+    peak = a + int(np.nanargmax(x))
+    return _with_top(span, a + int(idx[0]), a + int(idx[-1]) + 1, peak, int(idx.size))
+
+
+def _with_top(span: Span, top_s: int, top_e: int, peak: int, top_n: int) -> Span:
+    """``span`` with the top phase [top_s, top_e), its neighbours' edges moved to meet it."""
     phases: list[tuple[str, int, int]] = []
     for name, a, b in span.phases:
         if name == "lift":
@@ -518,6 +567,32 @@ def find_holds(
         for s, e in pieces
         if frame_time(t, e) - t[s] >= p.min_hold_s
     ]
+
+
+#: a held drill's set was done as reps from this many brief reps on (`reps_or_holds`): one
+#: lift into a hold and back down is a hold's own cycle, and so is one recovery from a sag
+MIN_BRIEF_REPS = 2
+
+
+def reps_or_holds(
+    t: np.ndarray, reps: list[Span], holds: list[Span], params: SegmentParams | None = None
+) -> tuple[list[Span], list[Span]]:
+    """A held drill's (reps to count, holds to judge): reps (with any opening partial) and the
+    holds of ``held_top_s`` or more when the set was done as reps, else no reps and every hold.
+
+    ``reps`` and ``holds`` are `find_reps` and `find_holds` on the same clip.
+    """
+    p = params or SegmentParams()
+    t = np.asarray(t, dtype=np.float64)
+    held = [h for h in holds if frame_time(t, h.end) - frame_time(t, h.start) >= p.held_top_s]
+    brief = [
+        r
+        for r in reps
+        if r.kind == "rep" and not any(h.start < r.end and r.start < h.end for h in held)
+    ]
+    if len(brief) < MIN_BRIEF_REPS:
+        return [], holds
+    return reps, held
 
 
 def find_single_leg(

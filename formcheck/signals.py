@@ -260,8 +260,14 @@ def _height(g: _Geo, point: np.ndarray, ref: np.ndarray, unit: float) -> np.ndar
     return kin.height_along(point, ref, g.up) / unit
 
 
-def _feet(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
-    """Foot heights, lifts, heel-over-toe heights and support drift, per side."""
+def _feet(
+    g: _Geo, params: SignalParams, image_rise: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Foot heights, lifts, heel-over-toe heights and support drift, per side.
+
+    ``foot_rise_*_cm`` (what single-leg phases are found on) is ``foot_lift_*_cm`` never
+    blanked by the view, capped by ``image_rise`` where given (`_image_foot_rise`).
+    """
     out: dict[str, np.ndarray] = {}
     sh = g.mid(SIDE["left"]["shoulder"], SIDE["right"]["shoulder"])
     heights = {}
@@ -285,12 +291,53 @@ def _feet(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
         out[f"foot_lift_{side}_cm"] = (h - own) * params.thigh_length_cm
         # the same, never blanked by the view: only for finding single-leg phases
         out[f"foot_rise_{side}_cm"] = out[f"foot_lift_{side}_cm"].copy()
+    if image_rise is not None:  # world landmarks: a foot rises only as far as the image agrees
+        for side in ("left", "right"):
+            key = f"foot_rise_{side}_cm"
+            out[key] = np.minimum(out[key], image_rise[side])
     lower_left = heights["left"] <= heights["right"]
     out["support_drift"] = np.where(
         lower_left | ~np.isfinite(heights["right"]),
         out["support_drift_left"],
         out["support_drift_right"],
     )
+    return out
+
+
+def _image_foot_rise(
+    track: PoseTrack, g: _Geo, params: SignalParams, causal: bool
+) -> dict[str, np.ndarray]:
+    """Each foot's rise above the other foot in the image, cm, about its usual level.
+
+    For views measured in world landmarks (all but the side views). Their feet's heights are
+    the pose model's 3-D guess, whose depth error grows where the body runs along the optical
+    axis: in a foot-end or oblique hip thrust both planted feet read 5–11 cm "lifted" at every
+    top, the plates' and the far leg's shapes moving them with the hips. The image shows what
+    the camera saw: a foot that leaves the floor rises there against the planted one, and a
+    planted pair keeps its image heights (within ±1.5 cm on that clip) whatever the hips do.
+    Against the other foot, so a hand-held camera's shake and the hips' rise cancel out.
+
+    Image heights are up the picture (−y); the scale is the shin, which stands upright in a
+    bridge's and a table top's top as a foot's rise does, so both shrink alike with the
+    camera's elevation (the thigh, which runs in depth from the feet, would not).
+    """
+    L, R = SIDE["left"], SIDE["right"]
+    idx = [L["heel"], L["toe"], R["heel"], R["toe"], L["knee"], L["ankle"], R["knee"], R["ankle"]]
+    xy = track.image_px[:, idx, :2].astype(np.float64)
+    xy[..., 1] *= -1.0
+    x = gate_visibility(xy, track.image[:, idx, 3], params.visibility_floor)
+    x = fill_gaps(x, track.t, params.max_gap_s)
+    if not causal:
+        x = smooth_zero_phase(x, track.fps, params.smooth_window_s)
+    low = {side: g.slow(np.fmin(x[:, k, 1], x[:, k + 1, 1])) for side, k in (("left", 0), ("right", 2))}
+    shin_px = kin.robust_length(
+        np.concatenate([kin.distance(x[:, 4], x[:, 5]), kin.distance(x[:, 6], x[:, 7])])
+    )
+    shin_cm = params.thigh_length_cm * g.shin / g.thigh if g.thigh > 0 else float("nan")
+    out = {}
+    for side, other in (("left", "right"), ("right", "left")):
+        above = low[side] - low[other]
+        out[side] = (above - _nanpercentile(above, params.foot_rest_percentile)) / shin_px * shin_cm
     return out
 
 
@@ -530,7 +577,8 @@ def compute_signals(
     values["bridge_height"] = values["hip_lift"].copy()
     values["hip_lift_fast"] = _hip_lift_fast(track, g, params, causal)
     values.update(_heels(track, g, params, causal))
-    values.update(_feet(g, params))
+    image_rise = None if g.p.shape[-1] == 2 else _image_foot_rise(track, g, params, causal)
+    values.update(_feet(g, params, image_rise))
     values.update(_arms(g, params))
     values.update(_posture(track, g, params))
     _gate_by_view(values, view)

@@ -8,8 +8,8 @@ from rich.console import Console
 from test_report_schema import full_report
 
 from formcheck.report.console import MAX_SEGMENT_COLUMNS, render_console
-from formcheck.report.model import CueResult, Reason, Segment, Status
-from formcheck.report.words import REASON_WORDS, legend
+from formcheck.report.model import CueResult, HoldSummary, Reason, Segment, Status
+from formcheck.report.words import REASON_WORDS, hold_mark_words, legend
 
 
 def rendered(report, width: int = 80) -> str:
@@ -142,3 +142,42 @@ def test_an_overridden_threshold_is_said_in_the_summary() -> None:
     assert "thresholds overridden: slgb.hips_up.min_peak_hip_extension_deg=150" in rendered(
         report, width=200
     )
+
+
+def test_the_hold_summary_tells_the_longest_hold_against_the_marks() -> None:
+    """A table top done as reps: "longest hold 4.2 s, below the 10 s mark" (CUES.md)."""
+    short = HoldSummary(
+        segments=1, longest_s=4.2, total_s=4.2, mark_reached="none", marks_s=[10.0, 20.0, 120.0]
+    )
+    text = rendered(replace(_table_top_report(), holds=short), width=120)
+    assert "holds: 1, longest hold 4.2 s, below the 10 s mark; mark reached: none" in text
+    past = replace(short, longest_s=25.0, total_s=25.0, mark_reached="20s")
+    text = rendered(replace(_table_top_report(), holds=past), width=120)
+    assert "longest hold 25.0 s, past the 20 s mark, below the 2 min mark" in text
+
+
+def test_hold_mark_words() -> None:
+    marks = (10.0, 20.0, 120.0)
+    assert hold_mark_words(0.0, marks) == "no hold, so below the 10 s mark"
+    assert hold_mark_words(10.0, marks) == (
+        "longest hold 10.0 s, past the 10 s mark, below the 20 s mark"
+    )
+    assert hold_mark_words(130.0, marks) == "longest hold 130.0 s, past the 2 min mark"
+    assert hold_mark_words(5.0, (12.5,)) == "longest hold 5.0 s, below the 12.5 s mark"
+    assert hold_mark_words(5.0, ()) == "longest hold 5.0 s"
+
+
+def test_a_table_top_done_as_reps_without_a_hold_says_so() -> None:
+    """Reps and no top held long enough to be a hold: the summary says the hold cues had no
+    hold to judge and that no hold reached the 10 s mark, not that nothing was measurable."""
+    report = full_report()
+    reps = [s for s in report.segments if s.kind == "rep"]
+    assert reps
+    none = HoldSummary(
+        segments=0, longest_s=0.0, total_s=0.0, mark_reached="none", marks_s=[10.0, 20.0, 120.0]
+    )
+    duration = CueResult(cue_id="tth.duration", segment_index=None, status=Status.INFO)
+    text = rendered(replace(report, segments=reps, results=[duration], holds=none), width=120)
+    assert "No hold to judge: the reps are counted" in text
+    assert "No key point could be measured" not in text
+    assert "holds: no hold, so below the 10 s mark; mark reached: none" in text

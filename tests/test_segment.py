@@ -17,8 +17,11 @@ from builders import (
 from formcheck.analysis import analyze_track
 from formcheck.segment import (
     SegmentParams,
+    Span,
     close_gaps,
     find_reps,
+    held_top,
+    reps_or_holds,
     retop,
     runs,
     swing_pivots,
@@ -206,8 +209,9 @@ def test_single_leg_phase_edges_do_not_hang_on_the_lift_read() -> None:
 
     t = np.arange(0.0, 6.0, 1 / 30)
     zero = np.zeros_like(t)
-    spans = {h: find_single_leg(t, _lift(t, 2.0, 4.0, h), zero, _hold(t.size))[0]
-             for h in (6.0, 3.0)}
+    spans = {
+        h: find_single_leg(t, _lift(t, 2.0, 4.0, h), zero, _hold(t.size))[0] for h in (6.0, 3.0)
+    }
     d = {h: t[s.end - 1] - t[s.start] for h, s in spans.items()}
     assert d[6.0] == pytest.approx(d[3.0], abs=0.1)
 
@@ -449,3 +453,133 @@ def test_floor_one_leg_phases_are_timed_by_the_leg_held_up() -> None:
         assert leg.side == "right"  # the stance leg
         assert t[leg.start] == pytest.approx(2.15, abs=0.05)
         assert t[leg.end - 1] == pytest.approx(3.85, abs=0.05)
+
+
+# -- a table top done as reps ---------------------------------------------------------------
+
+
+def _span(kind: str, a: int, b: int) -> Span:
+    return Span(kind=kind, start=a, end=b)
+
+
+T30 = np.arange(900) / 30.0  # 30 s at 30 fps
+
+
+def test_brief_tops_make_a_set_of_reps_and_only_long_tops_stay_holds() -> None:
+    """Hip thrusts in the table-top position: five 1.5 s squeezes and a last top held 4 s.
+    Every rep is counted; the holds are the long top only."""
+    reps = [_span("rep", 90 * i, 90 * (i + 1)) for i in range(6)]
+    holds = [_span("hold", 90 * i + 20, 90 * i + 65) for i in range(5)]
+    holds.append(_span("hold", 470, 590))  # 4 s
+    counted, kept = reps_or_holds(T30, reps, holds)
+    assert counted == reps
+    assert kept == [holds[-1]]
+
+
+@pytest.mark.parametrize(
+    ("reps", "holds"),
+    [
+        ([], [_span("hold", 30, 400)]),  # no swing at all
+        # one lift into a long hold and back down: the hold's own cycle
+        ([_span("rep", 0, 500)], [_span("hold", 30, 400)]),
+        # a hold that sags once and recovers: two cycles whose tops are both long
+        (
+            [_span("partial", 0, 200), _span("rep", 200, 500)],
+            [_span("hold", 0, 180), _span("hold", 230, 480)],
+        ),
+        # one squeeze first, then the hold
+        (
+            [_span("rep", 0, 120), _span("rep", 120, 600)],
+            [_span("hold", 20, 70), _span("hold", 140, 480)],
+        ),
+    ],
+)
+def test_a_held_set_stays_holds_without_reps(reps: list[Span], holds: list[Span]) -> None:
+    """Fewer than two brief tops: the set is held as the article means it, every hold kept."""
+    assert reps_or_holds(T30, reps, holds) == ([], holds)
+
+
+def test_the_held_top_threshold_is_a_setting() -> None:
+    """Tops of 2 s are holds with ``held_top_s`` = 1.5: no brief rep is left, no reps."""
+    reps = [_span("rep", 90 * i, 90 * (i + 1)) for i in range(3)]
+    holds = [_span("hold", 90 * i + 15, 90 * i + 75) for i in range(3)]
+    assert reps_or_holds(T30, reps, holds)[0] == reps
+    assert reps_or_holds(T30, reps, holds, SegmentParams(held_top_s=1.5)) == ([], holds)
+
+
+def test_a_table_top_rep_is_at_the_top_while_it_holds_there() -> None:
+    """A hip thrust's extension overshoots to 172° as the hips arrive, then holds 163° for
+    1.5 s: the top is the whole held plateau (the hold's dip rule), not the 0.2 s overshoot
+    that 5° of the peak would give."""
+    fps = 30.0
+    ext = np.concatenate(
+        [
+            np.linspace(100, 172, 12),  # the lift
+            np.full(6, 172.0),  # the overshoot
+            np.full(45, 163.0),  # held
+            np.linspace(163, 100, 15),  # the lowering
+            np.full(12, 100.0),
+        ]
+    )
+    n = ext.size
+    t = np.arange(n) / fps
+    rep = find_reps(t, (ext - 100) / 72, ext)[0]
+    narrow = rep.phase("top")
+    assert narrow is not None and (narrow[1] - narrow[0]) / fps < 0.5
+    held = held_top(rep, ext)
+    top = held.phase("top")
+    assert top is not None
+    assert top[0] <= 12 and top[1] >= 63  # from the overshoot to the end of the plateau
+    assert top_pause_s(held, t) >= 1.7
+    lift, lower = held.phase("lift"), held.phase("lower")
+    assert lift is not None and lower is not None
+    assert lift[1] == top[0] and lower[0] == top[1]
+    # a rep that never reaches a hold's extension keeps its top
+    low = np.minimum(ext, 130.0)
+    low_rep = find_reps(t, (low - 100) / 30, low)[0]
+    assert held_top(low_rep, low) == low_rep
+
+
+def _table_top_reps_track(
+    tops_s: tuple[float, ...], noise: float = 0.003, camera: str = "side-left"
+):
+    """Hip thrusts in the table-top position (the table top's hip heights), one top each."""
+    fps = 30.0
+    parts = [np.full(int(fps), 0.25)]
+    for top in tops_s:
+        parts.append(rep_profile(reps=1, fps=fps, lift_s=0.6, top_s=top, lower_s=0.7, rest_s=0.4,
+                                 low=0.25, high=0.5, lead_s=0.0, tail_s=0.0))  # fmt: skip
+    parts.append(np.full(int(fps), 0.25))
+    return make_track(
+        np.concatenate(parts), fps=fps, camera=camera, noise=noise, shoulder_y=0.5, arms="sides"
+    )
+
+
+@pytest.mark.parametrize("camera", ["side-left", "oblique"])
+def test_a_table_top_done_as_reps_counts_them_with_an_honest_hold_summary(camera: str) -> None:
+    report = analyze_track(
+        _table_top_reps_track((1.5, 1.5, 1.5, 1.5, 4.0), camera=camera), drill="table-top"
+    ).report
+    assert len(report.reps) == 5
+    for rep in report.reps:
+        assert rep.measures["lift_s"] and rep.measures["lower_s"]
+        assert (rep.measures["peak_hip_extension_deg"] or 0.0) > 165.0
+    tops = [p.end_s - p.start_s for r in report.reps for p in r.phases if p.name == "top"]
+    assert tops[:4] == [pytest.approx(1.5, abs=0.5)] * 4 and tops[4] == pytest.approx(4.0, abs=0.5)
+    (hold,) = [s for s in report.segments if s.kind == "hold"]
+    assert hold.end_s - hold.start_s == pytest.approx(4.0, abs=0.5)
+    assert report.holds is not None and report.holds.mark_reached == "none"
+    (duration,) = [r for r in report.results if r.cue_id == "tth.duration"]
+    assert "below the 10 s mark" in duration.message
+    assert not [s for s in report.segments if s.kind == "single_leg"]
+    assert "no hold found" not in report.warnings
+
+
+@pytest.mark.parametrize("dips", [((4.0, 1.5, 0.2),), ((3.0, 1.0, 0.2), (7.0, 1.0, 0.2))])
+def test_a_table_top_hold_that_dips_stays_holds(dips: tuple) -> None:
+    """A held set whose hips sag and recover is holds, never reps (the dips are no set)."""
+    report = analyze_track(
+        table_top_track(hold_s=12.0, dips=dips, noise=0.003), drill="table-top"
+    ).report
+    assert report.reps == []
+    assert len([s for s in report.segments if s.kind == "hold"]) == len(dips) + 1

@@ -8,6 +8,7 @@ from builders import (
     bridge_track,
     extension_for,
     hip_height_for_extension,
+    hold_profile,
     make_track,
     rep_profile,
     table_top_track,
@@ -199,3 +200,27 @@ def test_gap_filling_works_on_strided_landmark_arrays() -> None:
     x[10, 1] = np.nan
     assert not x.flags["C_CONTIGUOUS"]
     assert np.isfinite(fill_gaps(x, T30[:40], 0.3)).all()
+
+
+@pytest.mark.parametrize("camera", ["front-feet", "oblique"])
+def test_a_foot_rises_from_the_feet_only_as_far_as_the_image_shows(camera: str) -> None:
+    """Views read in world landmarks: the pose model's depth guess can lift both planted feet
+    with the hips (a foot-end hip thrust: 5-11 cm at every top); the image, where they stay
+    put, caps the rise single-leg phases are found on. A lifted foot rises in both."""
+    track = table_top_track(hold_s=8.0, lifts=(("left", 2.0, 3.0),), lift_m=0.06, camera=camera)
+    lifted = compute_signals(track)
+    assert 4.0 < np.nanmax(lifted["foot_rise_left_cm"]) < 8.0
+    assert np.nanmax(lifted["foot_rise_right_cm"]) < 2.0
+    planted = table_top_track(hold_s=8.0, camera=camera)
+    world = np.array(planted.world)
+    hip = hold_profile(hold_s=8.0)
+    up = (hip - hip.min()) / (hip.max() - hip.min())  # 0 lying down, 1 at the top
+    for foot in (27, 28, 29, 30, 31, 32):  # ankles, heels, toes: 8 cm up with the hips
+        world[:, foot, 1] += 0.08 * up
+    misread = PoseTrack(
+        t=planted.t, image=planted.image, world=world, size=planted.size, fps=planted.fps
+    )
+    sig = compute_signals(misread)
+    if camera == "oblique":  # a view that shows foot lifts: the world's guess, as it was
+        assert np.nanmax(sig["foot_lift_right_cm"]) > 4.0
+    assert np.nanmax(np.fmax(sig["foot_rise_left_cm"], sig["foot_rise_right_cm"])) < 2.5

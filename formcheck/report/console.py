@@ -14,6 +14,7 @@ from formcheck.report.words import (
     REASON_WORDS,
     UNJUDGED_KINDS,
     cue_words,
+    hold_mark_words,
     legend_line,
     result_where,
     segment_label,
@@ -187,6 +188,11 @@ def _findings(report: Report) -> Text:
     judged_any = any(r.status in (Status.PASS, Status.FAULT) for r in report.results)
     if not report.results:
         text.append("No cue was checked.\n", style="yellow")
+    elif not judged_any and _held_drill_done_as_reps(report):
+        text.append(
+            "No hold to judge: the reps are counted; the drill's key points judge its holds.\n",
+            style="yellow",
+        )
     elif not judged_any:
         text.append("No key point could be measured in this clip.\n", style="yellow")
     elif not faults:
@@ -230,15 +236,27 @@ def _unjudged(report: Report) -> list[str]:
     return lines
 
 
+def _held_drill_done_as_reps(report: Report) -> bool:
+    """A table top (a held drill: its holds have the article's marks) done as reps only."""
+    h = report.holds
+    return bool(h and h.mark_reached and not h.segments and report.reps)
+
+
 def _extras(report: Report) -> Text:
     text = Text()
-    if report.holds and report.holds.segments:
+    if report.holds and (report.holds.segments or _held_drill_done_as_reps(report)):
         h = report.holds
-        text.append(f"holds: {h.segments}, longest {format_value(h.longest_s, 's')}")
         if h.mark_reached:
-            text.append(f", mark reached: {h.mark_reached} (article: 10–20 s, work up to 2 min)\n")
+            text.append(
+                f"holds: {f'{h.segments}, ' if h.segments else ''}"
+                f"{hold_mark_words(h.longest_s, h.marks_s)}; "
+                f"mark reached: {h.mark_reached} (article: 10–20 s, work up to 2 min)\n"
+            )
         else:  # a floor bridge held: the article's marks are the table top's
-            text.append(f", {format_value(h.total_s, 's')} in all (hips up and still)\n")
+            text.append(
+                f"holds: {h.segments}, longest {format_value(h.longest_s, 's')}, "
+                f"{format_value(h.total_s, 's')} in all (hips up and still)\n"
+            )
     for side in report.sides:
         text.append(
             f"{side.side} leg: {side.reps} rep{'s' if side.reps != 1 else ''}, peak extension "

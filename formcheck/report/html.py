@@ -28,6 +28,7 @@ from formcheck.report.units import format_limit, format_value, measure_unit
 from formcheck.report.words import (
     UNJUDGED_KINDS,
     cue_words,
+    hold_mark_words,
     legend,
     result_where,
     segment_label,
@@ -388,6 +389,10 @@ def _whole_set(report: Report) -> str:
     return f'<section id="set"><h2>Whole set</h2><div class="card">{_cue_rows(results)}</div></section>'
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _holds(report: Report) -> str:
     h = report.holds
     if h is None:
@@ -405,12 +410,14 @@ def _holds(report: Report) -> str:
         f'<div class="mark{" reached" if h.longest_s >= s else ""}" style="left:{s / top * 100:.2f}%"><span>{label}</span></div>'
         for s, label in HOLD_MARKS_S
     )
+    honest = hold_mark_words(h.longest_s, h.marks_s) if h.marks_s else ""
     return (
         '<section id="holds"><h2>Holds</h2><div class="card">'
         f"<p>Longest hold <b>{format_value(h.longest_s, 's')}</b> of {h.segments} hold segment(s), "
         f"{format_value(h.total_s, 's')} in all. Mark reached: <b>{escape(h.mark_reached)}</b> "
         "(the article: hold 10–20 s, work up to 2 minutes).</p>"
-        f'<div class="holdbar" role="img" aria-label="longest hold against the marks">'
+        + (f"<p>{escape(_capital(honest))}.</p>" if honest else "")
+        + '<div class="holdbar" role="img" aria-label="longest hold against the marks">'
         f'<div class="fill" style="width:{fill:.2f}%"></div>{marks}</div></div></section>'
     )
 

@@ -13,8 +13,9 @@ from enum import Enum
 #: 1.2: ``ClipInfo.declared_duration_s``, the file's own length beside the decoded one;
 #: 1.3: ``DrillInfo.variant`` (``"toe"`` for the table top's toe variant)
 #: 1.4: ``DrillInfo.not_a_bridge``, and ``DrillInfo.id == "none"``: the clip shows none of the drills
-#: (all added; older reports read as before)
-SCHEMA_VERSION = "1.4"
+#: 1.5: ``HoldSummary.marks_s``, the marks the longest hold is told against; a table top done as
+#: reps has rep segments too (all added; older reports read as before)
+SCHEMA_VERSION = "1.5"
 
 
 class Status(str, Enum):
@@ -198,6 +199,9 @@ class HoldSummary:
     #: highest of the article's marks reached by the longest hold: "none", "10s", "20s", "2min";
     #: "" for a floor drill's holds (a floor bridge held), which the article gives no marks
     mark_reached: str = "none"
+    #: the marks, seconds (the drill's tth.duration thresholds), for words such as "below the
+    #: 10 s mark"; empty in reports written before they were kept
+    marks_s: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)

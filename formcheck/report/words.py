@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from formcheck.report.model import CueResult, Reason, Report, Segment, Status
+from formcheck.report.units import format_limit, format_value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,6 +193,32 @@ VIEW_WORDS = {
     "front-head": "the head end",
     "oblique": "about 45°",
 }
+
+
+def mark_words(mark_s: float) -> str:
+    """A hold mark as the article says it: "10 s", "2 min"; other marks as set ("12.5 s")."""
+    if mark_s >= 60 and mark_s % 60 == 0:
+        return f"{int(mark_s // 60)} min"
+    if mark_s == int(mark_s):
+        return f"{int(mark_s)} s"
+    return format_limit("", mark_s, "s")
+
+
+def hold_mark_words(longest_s: float, marks_s: list[float] | tuple[float, ...]) -> str:
+    """The longest hold against the article's marks, honestly: "longest hold 4.2 s, below the
+    10 s mark", "longest hold 25.0 s, past the 20 s mark, below the 2 min mark", "no hold, so
+    below the 10 s mark"."""
+    marks = sorted(float(m) for m in marks_s)
+    if longest_s <= 0:
+        return f"no hold, so below the {mark_words(marks[0])} mark" if marks else "no hold"
+    text = f"longest hold {format_value(longest_s, 's')}"
+    past = [m for m in marks if longest_s >= m]
+    below = [m for m in marks if longest_s < m]
+    if past:
+        text += f", past the {mark_words(past[-1])} mark"
+    if below:
+        text += f", below the {mark_words(below[0])} mark"
+    return text
 
 
 def signal_words(signal: str) -> str:
