@@ -177,7 +177,8 @@ def test_a_threshold_override_changes_the_verdict() -> None:
 )
 def test_drill_recognition(drill: str, camera: str) -> None:
     track = generate(_spec(drill, camera, {})).track
-    assert analyze_track(track).report.drill.id == drill
+    found = analyze_track(track).report.drill
+    assert found is not None and found.id == drill
 
 
 # -- drills as data --------------------------------------------------------------------------
