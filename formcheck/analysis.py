@@ -205,11 +205,16 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     else:
         ext = None
     if drill.segments == "reps":
-        reps = find_reps(sig.t, sig["hip_lift"], ext, params)
-        if drill.single_leg:
+        # off the side, MediaPipe's 3-D hip angle wobbles by more than the squeeze's 5° band
+        # (the camera sweep: tops 1–2 s short from 30° on), while the hips' height keeps its
+        # shape: the top is timed on the hips there (`SegmentParams.top_band_lift_fraction`)
+        reps = find_reps(sig.t, sig["hip_lift"], ext if sig.view.is_side else None, params)
+        if drill.single_leg and sig.view.is_side:
             reps = [
                 _on_working_leg(sig, replace(r, side=_working_side(sig, r)), params) for r in reps
             ]
+        elif drill.single_leg:
+            reps = [replace(r, side=_working_side(sig, r)) for r in reps]
         return _with_floor_holds(sig, reps, params)
     # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
     both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])

@@ -101,13 +101,19 @@ class Cue:
 
     @property
     def views_needed(self) -> tuple[str, ...]:
-        """The camera views that can judge this cue (empty for coach checks)."""
+        """The camera views that can judge this cue (empty for coach checks): those that show
+        the signals it needs, less any where the camera sweep found it unreliable."""
+        from formcheck.camera_angles import reliable_from
         from formcheck.view import MEASURABLE, VIEWS
 
         if not self.needs:
             return () if self.coach_check else VIEWS
         pick = any if self.needs_any else all
-        return tuple(v for v in VIEWS if pick(s in MEASURABLE[v] for s in self.needs))
+        return tuple(
+            v
+            for v in VIEWS
+            if pick(s in MEASURABLE[v] for s in self.needs) and reliable_from(self.id, v) is not False
+        )
 
     def with_params(self, **values: float) -> Cue:
         unknown = set(values) - set(self.params)
