@@ -68,6 +68,8 @@ class Faults:
     hip_sag_deg: float | None = None
     #: toe variant chosen but the stance heel stays on the floor (tth.heel_up)
     heel_down: bool = False
+    #: toe variant: the stance heel rises only this many cm (clean: 5 cm) (tth.heel_up)
+    toe_heel_cm: float | None = None
     #: working foot's support slides this many shin lengths during each rep (force_down)
     support_slide_shin: float | None = None
     # -- head, arms, knees --------------------------------------------------------------------
