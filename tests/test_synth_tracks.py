@@ -304,3 +304,14 @@ def test_the_model_puts_the_foot_index_on_top_of_the_toes() -> None:
     assert (px[:, toe, 1] < joint_px[:, 1] - 1.0).all(), "the toe point reads higher (y down)"
     assert np.abs(clip.truth.signals["heel_above_toe_left_cm"]).max() < 0.1, "truth is anatomy"
 
+
+def test_identity_jumps_put_another_pose_elsewhere_for_a_few_frames() -> None:
+    base = generate(spec(seed=4)).track
+    jumped = generate(spec(seed=4, jump_rate=0.03)).track
+    hips = [INDEX["left_hip"], INDEX["right_hip"]]
+    moved = np.linalg.norm(jumped.image[:, hips, :2].mean(axis=1)
+                           - base.image[:, hips, :2].mean(axis=1), axis=1)
+    off = moved > 0.05
+    assert 0.01 < off.mean() < 0.06, "about the rate asked, in runs"
+    assert np.isclose(moved[~off], 0.0).all(), "the other frames are untouched"
+    assert not np.allclose(jumped.world[off], base.world[off]), "another posture"
