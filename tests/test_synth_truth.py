@@ -17,6 +17,7 @@ import pytest
 
 from formcheck.drills import get_drill
 from formcheck.synth import Faults, LegLift, SynthSpec, generate
+from formcheck.synth.borderline import BAND, BORDERS, border_cue, borderline_clip
 from formcheck.synth.checks import ENGINE_ONLY_PARAMS, EVALUATORS, SEGMENTATION_PARAMS, Context
 from formcheck.synth.tracks import SynthClip
 from formcheck.synth.truth import CUES, SegmentTruth, ground_truth, truth_context
@@ -168,3 +169,23 @@ def test_the_heel_thresholds_are_the_drills() -> None:
     toe = generate(SynthSpec(drill="table-top", seed=2, hold_s=14.0, leg_lifts=LIFTS,
                              toe_variant=True, faults=Faults(toe_heel_cm=2.5))).truth
     assert {c.expected for c in toe.cues if c.cue_id == "tth.heel_up"} == {"fault"}
+
+
+@pytest.mark.parametrize(("drill", "camera", "fault"), [
+    ("single-leg-bridge", "side-left", "hips_short"),
+    ("banded-bridge", "front-feet", "no_squeeze"),
+    ("table-top", "side-right", "heels_up"),
+    ("table-top", "side-left", "toe_low"),
+])
+def test_a_borderline_clip_lands_near_its_threshold(drill: str, camera: str, fault: str) -> None:
+    found = borderline_clip(1, drill, camera, fault)
+    assert found is not None and found.cue_id == border_cue(drill, fault)
+    margins = [c.margin for c in found.clip.truth.cues
+               if c.cue_id == found.cue_id and c.segment in found.segments]
+    assert margins and all(m is not None and abs(m) <= BAND for m in margins)
+
+
+def test_every_borderline_fault_moves_a_cue_of_its_drill() -> None:
+    for drill, faults in BORDERS.items():
+        ids = {c.id for c in get_drill(drill).cues}
+        assert {border_cue(drill, f) for f in faults} <= ids
