@@ -20,6 +20,7 @@ from formcheck.drills import DRILLS, Drill, get_drill
 from formcheck.drills.recognize import NOT_A_BRIDGE, Recognition, recognize_drill
 from formcheck.errors import BadSettings
 from formcheck.kinematics import nan_percentile
+from formcheck.outliers import drop_identity_jumps
 from formcheck.report.model import (
     ClipInfo,
     CoachCheck,
@@ -592,8 +593,9 @@ def analyze_track(
     ``variant``: how the athlete chose to do the drill (table top's "toe"), see `Drill.variants`."""
     t0 = time.perf_counter()
     settings = settings or Settings()
-    view = detect_view(track)
-    sig = compute_signals(track, view=view, params=settings.signal_params())
+    seen = drop_identity_jumps(track)  # a few frames on another person are not the athlete
+    view = detect_view(seen)
+    sig = compute_signals(seen, view=view, params=settings.signal_params())
     found = recognize_drill(sig)
     base, info = _resolve_drill(drill, found)
     clip = clip or ClipInfo(

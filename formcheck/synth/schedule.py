@@ -306,6 +306,20 @@ def _tth_timeline(
     return segs, hold_ext
 
 
+#: how high the stance heel rises on the toe (the rendered clips: 5 cm)
+TOE_HEEL_CM = 5.0
+#: the athlete comes up on the toe this long before the other foot leaves the floor (and
+#: stays up as long after it is back), so the heel is up for the whole single-leg phase
+TOE_LEAD_S = 0.4
+
+
+def _on_toe(t: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
+    """0→1→0: up on the toe from before the leg lift until after the foot is back down."""
+    up = smooth_step((t - (start_s - TOE_LEAD_S)) / 0.3)
+    down = 1.0 - smooth_step((t - (end_s + TOE_LEAD_S)) / 0.3)
+    return np.minimum(up, down)
+
+
 def _tth_channels(spec: SynthSpec, s: Schedule, rng: np.random.Generator) -> None:
     f = spec.faults
     hold = s.segments[0]
@@ -320,8 +334,10 @@ def _tth_channels(spec: SynthSpec, s: Schedule, rng: np.random.Generator) -> Non
         s.ext_deg -= (f.hip_sag_deg or float(rng.uniform(0.0, 1.5))) * w
         tilt = f.pelvis_tilt_deg or float(rng.uniform(0.0, 3.0))
         s.roll_deg += (-1.0 if lifted == "left" else 1.0) * tilt * w
+        toe_heel = TOE_HEEL_CM if f.toe_heel_cm is None else f.toe_heel_cm
         if spec.toe_variant and not f.heel_down:
-            s.heel_raise_cm[stance] = np.maximum(s.heel_raise_cm[stance], 5.0 * w)
+            s.heel_raise_cm[stance] = np.maximum(s.heel_raise_cm[stance], toe_heel * _on_toe(
+                s.t, seg.start_s, seg.end_s))
     if f.knee_gap_wobble:
         m = (s.t >= hold.start_s) & (s.t < hold.end_s)
         s.gap[m] += 0.5 * f.knee_gap_wobble * (1 - np.cos(2 * np.pi * (s.t[m] - hold.start_s) / 3))

@@ -17,6 +17,8 @@ from formcheck.synth.truth import GroundTruth, SegmentTruth
 MIN_OVERLAP_FRACTION = 0.3
 POSITIVE = ("fault", "advice")
 JUDGED = ("pass", "fault", "advice")
+#: a verdict is "near" its threshold within this fraction of it (the borderline table's split)
+NEAR_MARGIN = 0.1
 #: info cues: value tolerance (seconds) for a correct report
 INFO_TOLERANCE_S = {"tth.duration": 0.5, "tth.leg_lift": 0.5}
 
@@ -29,6 +31,8 @@ class Comparison:
     truth_value: float | None = None
     engine_value: float | None = None
     segment: int | None = None
+    #: the truth's signed distance from the threshold, as a fraction of it (> 0: passing side)
+    margin: float | None = None
 
 
 @dataclass(kw_only=True)
@@ -38,7 +42,12 @@ class CueTally:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    #: truth pass, engine pass (or not judged): ``measurable = tp + fp + fn + tn``
+    tn: int = 0
     agree: int = 0
+    #: verdicts whose true value lies within `NEAR_MARGIN` of the threshold, and of those agreed
+    near: int = 0
+    near_agree: int = 0
     #: the view could measure it, but the engine said not measurable (or said nothing)
     unjudged: int = 0
     unmeasurable: int = 0
@@ -72,8 +81,12 @@ class CueTally:
         self.tp += pos_t and pos_e
         self.fp += pos_e and not pos_t
         self.fn += pos_t and not pos_e
+        self.tn += not pos_t and not pos_e
         self.agree += c.engine == c.truth
         self.unjudged += c.engine not in JUDGED
+        if c.margin is not None and abs(c.margin) <= NEAR_MARGIN:
+            self.near += 1
+            self.near_agree += c.engine == c.truth
 
 
 @dataclass(kw_only=True)
@@ -165,6 +178,6 @@ def compare(truth: GroundTruth, report: Report) -> list[Comparison]:
             found = by_key.get((cue.cue_id, seg_index)) if j is not None else None
             found = found or by_key.get((cue.cue_id, None))
         out.append(Comparison(cue_id=cue.cue_id, truth=cue.expected, engine=_status(found),
-                              truth_value=cue.value, segment=cue.segment,
+                              truth_value=cue.value, segment=cue.segment, margin=cue.margin,
                               engine_value=None if found is None else found.value))
     return out

@@ -68,6 +68,8 @@ class Faults:
     hip_sag_deg: float | None = None
     #: toe variant chosen but the stance heel stays on the floor (tth.heel_up)
     heel_down: bool = False
+    #: toe variant: the stance heel rises only this many cm (clean: 5 cm) (tth.heel_up)
+    toe_heel_cm: float | None = None
     #: working foot's support slides this many shin lengths during each rep (force_down)
     support_slide_shin: float | None = None
     # -- head, arms, knees --------------------------------------------------------------------
@@ -121,8 +123,11 @@ class SynthSpec:
     #: fraction of frames where no person is found (NaN rows), in short runs
     dropout: float = 0.0
     #: fraction of frames, in short runs, where the model swaps the left and right landmarks
-    #: (a known failure of side views); 0 in the accuracy suite
+    #: (a known failure of side views)
     swap_rate: float = 0.0
+    #: fraction of frames, in short runs, where the model's landmarks jump to another place or
+    #: person (`formcheck.synth.tracks.identity_jumps`)
+    jump_rate: float = 0.0
     seed: int = 0
     fps: float = 30.0
     resolution: tuple[int, int] = (1280, 720)
@@ -143,8 +148,9 @@ class SynthSpec:
             raise ValueError(f"unknown arms {self.faults.arms!r}; choose from {ARM_POSES}")
         if self.drill != "table-top" and self.reps < 1:
             raise ValueError("reps must be at least 1")
-        if self.fps <= 0 or not 0 <= self.dropout < 1 or not 0 <= self.swap_rate < 1:
-            raise ValueError("fps must be > 0, dropout and swap_rate in [0, 1)")
+        if self.fps <= 0 or not all(0 <= r < 1 for r in (self.dropout, self.swap_rate,
+                                                          self.jump_rate)):
+            raise ValueError("fps must be > 0, dropout, swap_rate and jump_rate in [0, 1)")
         if self.noise < 0 or self.bias < 0:
             raise ValueError("noise and bias must be ≥ 0")
         for lift in self.leg_lifts:

@@ -1,7 +1,7 @@
 """A randomised suite of generated clips for the accuracy benchmark.
 
-Every clip is drawn from a fixed seed: drill, camera, noise, dropouts, frame rate, resolution,
-tempo, and zero to three faults. Fault magnitudes are drawn clearly past CUES.md's thresholds
+Every clip is drawn from a fixed seed: drill, camera, noise, dropouts, left/right swaps,
+identity jumps, frame rate, resolution, tempo, and zero to three faults. Fault magnitudes are drawn clearly past CUES.md's thresholds
 and clean values clearly inside them; a clip whose ground truth still has a verdict near a
 threshold (`GroundTruth.clear` is False) is redrawn, so the benchmark's figure measures the
 engine and not coin flips at a threshold.
@@ -26,6 +26,11 @@ NOISE_LEVELS = (0.0015, 0.003, 0.005)
 #: and up to ~3.5° (MediaPipe on rendered bodies: 4–7°, issue 4's trial)
 BIASES = (0.0, 0.004, 0.008)
 DROPOUTS = (0.0, 0.0, 0.02, 0.05)
+#: left/right swaps in short runs (MediaPipe's known failure in side views: the far limbs
+#: taken for the near ones), in about half the clips
+SWAP_RATES = (0.0, 0.0, 0.01, 0.03)
+#: identity jumps to another place or person for a few frames, in one clip in four
+JUMP_RATES = (0.0, 0.0, 0.0, 0.01)
 FPS = (24.0, 30.0, 30.0, 60.0)
 RESOLUTIONS = ((1280, 720), (1920, 1080), (960, 540), (720, 1280))
 MAX_REDRAWS = 12
@@ -161,6 +166,8 @@ def random_spec(seed: int, drill: str | None = None, camera: str | None = None) 
     )
     if drill == "table-top":
         kw.update(_table_top(rng, chosen, faults))
+    # drawn last, so the rest of a seed's clip is what it was before swaps and jumps came in
+    kw.update(swap_rate=float(rng.choice(SWAP_RATES)), jump_rate=float(rng.choice(JUMP_RATES)))
     return SynthSpec(**kw)  # type: ignore[arg-type]
 
 

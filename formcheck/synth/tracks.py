@@ -2,8 +2,9 @@
 
 Pipeline: `plan_motion` (the athlete's motion) → BlazePose-33 scene points → a phone camera for
 the view → normalised image landmarks (+ MediaPipe-like visibility) and world landmarks
-(metres about the hips' centre, camera-aligned, y down) → temporally correlated jitter → NaN
-frames where the "model" lost the person.
+(metres about the hips' centre, camera-aligned, y down) → temporally correlated jitter → the
+model's gross errors in short runs of frames (left and right swapped; an identity jump to
+another place or person) → NaN frames where the "model" lost the person.
 """
 
 from __future__ import annotations
@@ -65,6 +66,42 @@ def dropout_mask(rng: np.random.Generator, n: int, rate: float) -> np.ndarray:
     return lost
 
 
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of the True runs of a boolean array."""
+    d = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
+
+
+#: an identity jump puts the pose this far off in the image (fraction of the frame), and this
+#: much smaller or larger (a person further back, a reflection, a poster)
+JUMP_SHIFT = (0.1, 0.35)
+JUMP_SCALE = (0.6, 1.1)
+
+
+def identity_jumps(rng: np.random.Generator, image: np.ndarray, world: np.ndarray,
+                   rate: float) -> np.ndarray:
+    """Replace short runs of frames (``rate`` of them) by another pose somewhere else, as a pose
+    model does when it locks onto another person for a few frames: the same body's landmarks
+    from another moment of the clip (another posture), moved and rescaled in the image, seen
+    with the model's usual confidence. Changes ``image`` and ``world`` in place; returns the
+    (N,) mask of jumped frames."""
+    n = len(image)
+    jumped = dropout_mask(rng, n, rate)
+    for a, b in _runs(jumped):
+        length = b - a
+        offset = int(rng.integers(n // 4, max(3 * n // 4, n // 4 + 1)))  # another posture
+        src = (a + offset) % (n - length + 1)
+        other_img = image[src:src + length].copy()
+        other_world = world[src:src + length].copy()
+        centre = other_img[:, :, :2].mean(axis=1, keepdims=True)
+        angle = rng.uniform(0.0, 2.0 * np.pi)
+        shift = rng.uniform(*JUMP_SHIFT) * np.array([np.cos(angle), np.sin(angle)])
+        other_img[:, :, :2] = (other_img[:, :, :2] - centre) * rng.uniform(*JUMP_SCALE) + (
+            centre + shift)
+        image[a:b], world[a:b] = other_img, other_world
+    return jumped
+
+
 def _image(spec: SynthSpec, cam: Camera, scene: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     w, h = spec.resolution
     px, depth = cam.project(scene)
@@ -115,11 +152,13 @@ def generate(spec: SynthSpec) -> SynthClip:
     seen = as_the_model_places_them(scene)
     image = _image(spec, cam, seen, rng)
     world = _world(spec, cam, seen, plan, image[..., 3], rng)
+    lost = dropout_mask(rng, len(plan), spec.dropout)
     if spec.swap_rate > 0:
         swapped = dropout_mask(rng, len(plan), spec.swap_rate)
         image[swapped] = image[swapped][:, MIRROR]
         world[swapped] = world[swapped][:, MIRROR]
-    lost = dropout_mask(rng, len(plan), spec.dropout)
+    if spec.jump_rate > 0:
+        identity_jumps(rng, image, world, spec.jump_rate)
     image[lost] = np.nan
     world[lost] = np.nan
     source = TrackSource(path=f"synth:{spec.drill}:{spec.camera}:{spec.seed}", backend="synth",

@@ -1,42 +1,43 @@
 """`GroundTruth`: the segments of a generated clip and what every cue of its drill should say.
 
 Verdicts come from the true motion (the noiseless 3D landmarks the faults produced) measured
-as CUES.md defines each check, against CUES.md's default thresholds — never from the engine.
+as CUES.md defines each check, against the thresholds of the drill definition
+(`formcheck.drills`: the same cue parameters the engine reads, so the two cannot drift apart)
+— never from the engine's signals or checks.
 A cue the camera view cannot measure (CUES.md's "needs view") is expected `not_measurable`.
 
 Every verdict also says whether it is *clear*: the true value sits well past the threshold
-(a fault clearly over, a pass clearly under, margins in `MARGINS`). The randomised benchmark
-uses clear clips only, so its figure measures the engine, not coin flips at a threshold.
+(a fault clearly over, a pass clearly under, by the margins written beside each check in
+`formcheck.synth.checks`), and its ``margin``: the signed distance from the threshold as a
+fraction of it. The randomised benchmark uses clear clips only, so its figure measures the
+engine, not coin flips at a threshold; the borderline suite (`formcheck.synth.borderline`)
+scores the verdicts within ±20 % of the threshold.
 
 Conventions that CUES.md leaves open, chosen here:
 - a rep runs from the start of its lift to the end of its lowering (contact); its bottom
   phase is the rest after it, and "resting too long" is charged to the rep before the rest;
   the rest after the last rep is not "between reps";
-- table-top holds are the hold split at dips below 160° lasting ≥ 0.5 s (a hold whose median
-  is under 160° stays one segment, judged too low by tth.hold_top); single-leg phases are the
-  runs with a foot ≥ 2.5 cm above its resting level; ``side`` is the stance (working)
-  side, as for single-leg-bridge reps, and ``lifted`` the other;
+- table-top holds are the hold split at dips below tth.hold_top's ``dip_below_deg`` (160°)
+  lasting ≥ its ``min_dip_s`` (0.5 s) (a hold whose median is under the line stays one
+  segment, judged too low by tth.hold_top); single-leg phases are the runs with a foot ≥
+  tth.leg_lift's ``min_foot_lift_cm`` (2.5 cm) above its resting level; ``side`` is the
+  stance (working) side, as for single-leg-bridge reps, and ``lifted`` the other;
 - tth.hips_stay_up judges what the view shows: hip sag from the side, pelvic tilt from the
   front, both when oblique; without a side or oblique view no single-leg phase is found;
-- tth.heel_up has an expectation only when the spec asks for the toe variant.
+- tth.heel_up has an expectation only when the spec asks for the toe variant, and tth.setup
+  judges the heels only when it does not (the higher heel decides: "both heels down").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from formcheck.synth.checks import (
-    DROP_WINDOW_S,
-    EVALUATORS,
-    HOLD_DIP_DEG,
-    HOLD_DIP_S,
-    MAX_BOTTOM_FRAC,
-    MIN_FOOT_LIFT_CM,
-    TOP_BAND_DEG,
-    Context,
-)
+from formcheck.drills import get_drill
+from formcheck.drills.base import Drill
+from formcheck.segment import SegmentParams
+from formcheck.synth.checks import EVALUATORS, Context
 from formcheck.synth.motion import MotionPlan
 from formcheck.synth.schedule import PlannedPhase
 from formcheck.synth.spec import SynthSpec
@@ -44,7 +45,7 @@ from formcheck.synth.true_signals import floor_bridge_height, true_signals
 
 #: hips "on the ground": within this share of the rep's range of the floor
 REST_BAND_FRAC = 0.05
-MIN_CLEAR_HOLD_S = 1.5
+CLEAR_HOLD_S = 1.5
 SO, FO, S, ANY = ("side", "oblique"), ("front", "oblique"), ("side",), ("side", "oblique", "front")
 #: which view classes can measure each cue (CUES.md "needs view" of the signals it uses)
 VIEWS: dict[str, tuple[str, ...]] = {
@@ -88,6 +89,8 @@ class CueTruth:
     expected: str
     value: float | None
     clear: bool
+    #: signed distance from the threshold as a fraction of it (> 0: the passing side)
+    margin: float | None = None
     #: view classes that can measure the cue
     views: tuple[str, ...]
     note: str = ""
@@ -133,19 +136,20 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _rep_measures(ctx: Context, seg: SegmentTruth, last: bool) -> dict[str, float]:
-    """Peak, top pause, lift/lower times (top = within 5° of the peak, bottom = bridge height
-    within 15 % of the rep's range of the floor), bottom position, drop speed, and the rest on
-    the ground before the next lift (hips within 5 % of the range of the floor, ~1.5 cm)."""
+    """Peak, top pause, lift/lower times (top = within the segment settings' top band of the
+    peak, bottom = bridge height within their bottom fraction of the rep's range of the
+    floor), bottom position, and the rest on the ground before the next lift (hips within 5 %
+    of the range of the floor, ~1.5 cm)."""
     plan, sig = ctx.plan, ctx.sig
     rest = next(p for p in seg.phases if p.name == "bottom")
     m = ctx.mask(seg.start_s, seg.end_s)
     idx = np.flatnonzero(m)
     ext, bh = sig["hip_extension_deg"], sig["bridge_height"]
     peak = float(ext[m].max())
-    top = idx[ext[m] >= peak - TOP_BAND_DEG]
+    top = idx[ext[m] >= peak - ctx.segment.top_band_deg]
     floor = floor_bridge_height(ctx.scene, plan, float(np.interp(seg.end_s, plan.t,
                                                                  plan.pelvis_m[:, 0])))
-    low = floor + MAX_BOTTOM_FRAC * (float(bh[m].max()) - floor)
+    low = floor + ctx.segment.bottom_fraction * (float(bh[m].max()) - floor)
     before = idx[(idx < top[0]) & (bh[idx] <= low)]
     after = np.flatnonzero((plan.t > plan.t[top[-1]]) & (plan.t < rest.end_s) & (bh <= low))
     t_up = plan.t[before[-1]] if before.size else seg.start_s
@@ -161,8 +165,6 @@ def _rep_measures(ctx: Context, seg: SegmentTruth, last: bool) -> dict[str, floa
         "lower_s": float(t_down - plan.t[top[-1]]),
         "bottom_rest_s": 0.0 if last else float(resting.sum() / plan.fps),
         "bottom_frac": (bottom - floor) / max(float(bh[m].max()) - floor, 1e-6),
-        "drop_speed_thigh_s": (ctx.at("bridge_height", seg.end_s - DROP_WINDOW_S) - bottom)
-        / DROP_WINDOW_S,
     }
 
 
@@ -188,15 +190,18 @@ def _close_short_gaps(mask: np.ndarray, max_gap: int) -> np.ndarray:
 
 
 def _tth_segments(ctx: Context) -> list[SegmentTruth]:
-    """Holds: hip extension ≥ 160° (dips shorter than 0.5 s bridged) around the planned hold;
-    a hold held too low (median < 160°) is the planned hold itself. Then single-leg phases."""
+    """Holds: hip extension ≥ the dip line (dips shorter than the dip time bridged; both are
+    tth.hold_top's) around the planned hold; a hold held too low (median under the line) is
+    the planned hold itself. Then single-leg phases (a foot ≥ tth.leg_lift's height up)."""
     plan, sig = ctx.plan, ctx.sig
     hold = plan.segments[0]
     m = ctx.mask(hold.start_s, hold.end_s)
     ext = sig["hip_extension_deg"]
-    up = _close_short_gaps(ext >= HOLD_DIP_DEG, int(round(HOLD_DIP_S * plan.fps)))
+    dip_deg, dip_s = ctx.param("tth.hold_top", "dip_below_deg"), ctx.param("tth.hold_top",
+                                                                          "min_dip_s")
+    up = _close_short_gaps(ext >= dip_deg, int(round(dip_s * plan.fps)))
     spans = [(a, b) for a, b in _runs(up) if m[a:b].any()]
-    if np.median(ext[m]) < HOLD_DIP_DEG or not spans:
+    if np.median(ext[m]) < dip_deg or not spans:
         idx = np.flatnonzero(m)
         spans = [(int(idx[0]), int(idx[-1]) + 1)]
     out: list[SegmentTruth] = []
@@ -205,7 +210,8 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
         out.append(SegmentTruth(index=len(out), kind="hold", start_s=float(plan.t[a]),
                                 end_s=float(plan.t[b - 1]) + 1.0 / plan.fps))
     for side in ("left", "right"):
-        for a, b in _runs(m & (sig[f"foot_lift_{side}_cm"] >= MIN_FOOT_LIFT_CM)):
+        lifted = sig[f"foot_lift_{side}_cm"] >= ctx.param("tth.leg_lift", "min_foot_lift_cm")
+        for a, b in _runs(m & lifted):
             t0, t1 = float(plan.t[a]), float(plan.t[b - 1]) + 1.0 / plan.fps
             stance = "right" if side == "left" else "left"
             out.append(SegmentTruth(index=len(out), kind="single_leg", start_s=t0, end_s=t1,
@@ -216,8 +222,9 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
 
 
 def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
-    """Hold frames stay ≥ 166°, every dip goes ≤ 157° for ≥ 0.7 s, every hold lasts ≥ 1.5 s:
-    no hold or dip that a fair measurement could call either way at the 160° / 0.5 s rule."""
+    """Hold frames stay 6° over the dip line, every dip goes 3° under it for 0.2 s longer than
+    the dip time, every hold lasts ≥ 1.5 s: no hold or dip that a fair measurement could call
+    either way at tth.hold_top's dip rule (160° / 0.5 s by default)."""
     if ctx.spec.drill != "table-top":
         return True
     plan, ext = ctx.plan, ctx.sig["hip_extension_deg"]
@@ -227,22 +234,25 @@ def _holds_clear(ctx: Context, segments: list[SegmentTruth]) -> bool:
     for seg in segments:
         if seg.kind == "hold":
             held |= ctx.mask(seg.start_s + 0.3, seg.end_s - 0.3)
-    if np.median(ext[inner]) < HOLD_DIP_DEG:
+    dip_deg, dip_s = ctx.param("tth.hold_top", "dip_below_deg"), ctx.param("tth.hold_top",
+                                                                          "min_dip_s")
+    if np.median(ext[inner]) < dip_deg:
         return True
-    ok = bool(np.all(ext[held & inner] >= HOLD_DIP_DEG + 6.0))
+    ok = bool(np.all(ext[held & inner] >= dip_deg + 6.0))
     holds = [s for s in segments if s.kind == "hold"]
-    ok &= all(h.end_s - h.start_s >= MIN_CLEAR_HOLD_S for h in holds)
+    ok &= all(h.end_s - h.start_s >= CLEAR_HOLD_S for h in holds)
     for a, b in zip(holds[:-1], holds[1:], strict=False):
         dip = ctx.mask(a.end_s, b.start_s)
-        ok &= bool(ext[dip].min() <= HOLD_DIP_DEG - 3.0) and (b.start_s - a.end_s) >= 0.7
+        ok &= bool(ext[dip].min() <= dip_deg - 3.0) and (b.start_s - a.end_s) >= dip_s + 0.2
     return ok
 
 
-def _single_leg_mask(spec: SynthSpec, plan: MotionPlan, sig: dict[str, np.ndarray]) -> np.ndarray:
+def _single_leg_mask(spec: SynthSpec, plan: MotionPlan, sig: dict[str, np.ndarray],
+                     drill: Drill) -> np.ndarray:
     if spec.drill != "table-top":
         return np.zeros(len(plan), dtype=bool)
     lifted = np.maximum(sig["foot_lift_left_cm"], sig["foot_lift_right_cm"])
-    return lifted >= MIN_FOOT_LIFT_CM
+    return lifted >= drill.param("tth.leg_lift", "min_foot_lift_cm")
 
 
 def _cue_truths(ctx: Context) -> list[CueTruth]:
@@ -262,18 +272,30 @@ def _cue_truths(ctx: Context) -> list[CueTruth]:
                     out.append(CueTruth(cue_id=cue_id, segment=index, expected="not_measurable",
                                         value=None, clear=True, views=views))
                     continue
-                check = EVALUATORS[key](ctx, seg)  # type: ignore[arg-type]
+                check = EVALUATORS[key](ctx, seg, ctx.drill.cue(cue_id).params)  # type: ignore[arg-type]
                 out.append(CueTruth(cue_id=cue_id, segment=index, expected=check.verdict,
-                                    value=check.value, clear=check.clear, views=views))
+                                    value=check.value, clear=check.clear, margin=check.margin,
+                                    views=views))
     return out
 
 
-def ground_truth(spec: SynthSpec, plan: MotionPlan, scene: np.ndarray) -> GroundTruth:
-    """Segments and expected verdicts of a generated clip (see the module's conventions)."""
+def truth_context(spec: SynthSpec, plan: MotionPlan, scene: np.ndarray,
+                  drill: Drill | None = None) -> Context:
+    """The true signals and segments of a clip, with the thresholds of ``drill`` (by default
+    the spec's drill as `formcheck.drills` defines it)."""
+    drill = drill or get_drill(spec.drill)
     sig = true_signals(scene, plan)
-    ctx = Context(spec, plan, scene, sig, (), _single_leg_mask(spec, plan, sig))
+    ctx = Context(spec, plan, scene, sig, (), _single_leg_mask(spec, plan, sig, drill), drill,
+                  SegmentParams())
     segments = _tth_segments(ctx) if spec.drill == "table-top" else _rep_segments(ctx)
-    ctx = Context(spec, plan, scene, sig, tuple(segments), ctx.single_leg)
+    return replace(ctx, segments=tuple(segments))
+
+
+def ground_truth(spec: SynthSpec, plan: MotionPlan, scene: np.ndarray,
+                 drill: Drill | None = None) -> GroundTruth:
+    """Segments and expected verdicts of a generated clip (see the module's conventions);
+    ``drill`` overrides the drill definition whose thresholds apply."""
+    ctx = truth_context(spec, plan, scene, drill)
     return GroundTruth(drill=spec.drill, camera=spec.camera, view_class=spec.view_class,
-                       t=plan.t, segments=tuple(segments), cues=tuple(_cue_truths(ctx)),
-                       signals=sig, segments_clear=_holds_clear(ctx, segments))
+                       t=plan.t, segments=ctx.segments, cues=tuple(_cue_truths(ctx)),
+                       signals=ctx.sig, segments_clear=_holds_clear(ctx, list(ctx.segments)))
