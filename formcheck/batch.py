@@ -58,7 +58,8 @@ class BatchOptions:
     video: bool = False
     html: bool = True
     backend: str = "mediapipe-legacy"
-    model: Path | None = None
+    #: lite / full / heavy, or a .task file (see `formcheck.pose.models.choose_pose_model`)
+    model: str | Path | None = None
     fps: float | None = None
     settings: Any = None
     use_cache: bool = True

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from formcheck.pose.models import resolve_model
+from formcheck.pose.models import choose_pose_model
 from formcheck.report.model import ClipInfo
 
 if TYPE_CHECKING:
@@ -121,10 +121,11 @@ def track_clip(
     one a later analysis reads from the cache."""
     from formcheck.tracking import track_video
 
+    backend, chosen = choose_pose_model(backend, model)
     return track_video(
         path,
         backend=backend,
-        model=resolve_model(model) if model is not None else None,
+        model=chosen,
         fps=fps,
         cache_dir=cache_dir,
         use_cache=use_cache,

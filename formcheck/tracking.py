@@ -28,6 +28,7 @@ from formcheck.errors import NoPersonFound, OutputError
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.memory import release_freed_memory
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
+from formcheck.pose.legacy_models import LEGACY_MODELS
 from formcheck.pose.people import PEOPLE_METHOD, PeopleFinder
 from formcheck.report.model import Timings
 from formcheck.track import TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
@@ -108,9 +109,11 @@ def _mediapipe_version() -> str:
         return ""
 
 
-def _model_identity(model: Path | str | None) -> str:
+def _model_identity(model: Path | str | None, backend: str = "") -> str:
     if model is None:
         return "bundled"
+    if backend == DEFAULT_BACKEND and str(model) in LEGACY_MODELS:
+        return LEGACY_MODELS[str(model)].identity
     path = Path(model)
     return f"{path.name}:{content_hash(path)}" if path.is_file() else str(path)
 
@@ -156,7 +159,11 @@ def track_video(
     backend_name = backend if isinstance(backend, str) else backend.name
     cache_file: Path | None = None
     if use_cache and clip_hash and backend_name != "replay":
-        model_id = _model_identity(model) if isinstance(backend, str) else backend.model_name
+        model_id = (
+            _model_identity(model, backend_name)
+            if isinstance(backend, str)
+            else backend.model_name
+        )
         key = cache_key(
             clip_hash,
             backend=backend_name,

@@ -46,8 +46,10 @@ def parse_drill(value: str) -> DrillChoice:
 
 BACKEND_HELP = "Pose backend: mediapipe-legacy (default, offline), mediapipe-tasks (needs --model)."
 MODEL_HELP = (
-    "For mediapipe-tasks: a .task file, or lite / full / heavy from models/ "
-    "(full is built offline by `formcheck models build-full`)."
+    "Pose model: lite, full (the default, bundled) or heavy; lite and heavy once installed by "
+    "`formcheck models install` (else refused, exit 13; never downloaded). A .task file runs "
+    "with mediapipe-tasks; with --backend mediapipe-tasks, lite / full / heavy are the .task "
+    "files in models/."
 )
 FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
 IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (else 30, with a warning)."
@@ -177,7 +179,8 @@ def analyze_command(
     skips the pose model and takes milliseconds.
 
     Exit codes: 0 judged; 3 missing, 4 not a video, 5 empty, 6 truncated, 7 no person,
-    8 model, 9 settings, 10 output; 12 not a bridge drill (the report says why).
+    8 model, 9 settings, 10 output; 12 not a bridge drill (the report says why);
+    13 pose model not installed (`formcheck models install`).
     """
     from formcheck.pipeline import analyze
     from formcheck.report.console import render_console

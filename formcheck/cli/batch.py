@@ -15,6 +15,7 @@ from rich.progress import Progress
 from formcheck.cli.analyze import (
     BACKEND_HELP,
     FPS_HELP,
+    MODEL_HELP,
     VARIANT_HELP,
     DrillChoice,
     _check_variant,
@@ -104,9 +105,7 @@ def batch_command(
         Path | None, typer.Option("--config", help="A TOML file of threshold overrides.")
     ] = None,
     backend: Annotated[str, typer.Option("--backend", help=BACKEND_HELP)] = "mediapipe-legacy",
-    model: Annotated[
-        Path | None, typer.Option("--model", help="A .task model file for mediapipe-tasks.")
-    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
     fps: Annotated[
         float | None, typer.Option("--fps", min=1.0, callback=finite_rate, help=FPS_HELP)
     ] = None,
@@ -134,11 +133,13 @@ def batch_command(
       formcheck batch clips -o review --executor dask --scheduler tcp://host:8786
     """
     from formcheck.batch import BatchOptions, run_batch
+    from formcheck.pose.models import choose_pose_model
     from formcheck.settings import overrides_line
 
     console = Console(stderr=True)
     settings = _load_settings(set_ or [], config)
     _check_variant(drill, variant)
+    choose_pose_model(backend, model)  # a model not installed stops the batch before any clip
     options = BatchOptions(
         drill=drill.value,
         variant=variant,
