@@ -15,15 +15,18 @@ from rich.progress import Progress
 from formcheck.cli.analyze import (
     BACKEND_HELP,
     FPS_HELP,
+    MAX_FPS_HELP,
     MODEL_HELP,
     VARIANT_HELP,
     DrillChoice,
     _check_variant,
     _load_settings,
     finite_rate,
+    no_cap_if_zero,
     parse_drill,
     progress_columns,
 )
+from formcheck.video import DEFAULT_MAX_FPS
 
 #: exit code when the batch ran but at least one clip failed (the summary says which)
 EXIT_SOME_FAILED = 11
@@ -109,6 +112,9 @@ def batch_command(
     fps: Annotated[
         float | None, typer.Option("--fps", min=1.0, callback=finite_rate, help=FPS_HELP)
     ] = None,
+    max_fps: Annotated[
+        float | None, typer.Option("--max-fps", callback=no_cap_if_zero, help=MAX_FPS_HELP)
+    ] = DEFAULT_MAX_FPS,
     force: Annotated[
         bool, typer.Option("--force", help="Redo every clip, even those whose report is current.")
     ] = False,
@@ -147,6 +153,7 @@ def batch_command(
         backend=backend,
         model=model,
         fps=fps,
+        max_fps=max_fps,
         settings=settings,
     )
     if settings is not None and settings.changed():  # every clip is judged with them: say it
