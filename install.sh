@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install formcheck into ./.venv, with the system libraries OpenCV needs.
 #   ./install.sh          the tool itself
-#   ./install.sh test     plus what the test suite needs (pytest, a headless Chromium, …)
+#   ./install.sh test     plus what the test suite needs (pytest, a headless Chromium, …),
+#                         and the lite and heavy pose models when npm can fetch them
+#   ./install.sh models   the tool, plus the lite and heavy pose models (needs npm and internet
+#                         once; the full model is bundled and needs no install step)
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,4 +43,13 @@ fi
 # formcheck also counts the people in view and warns when a second person is in the frame.
 if [ ! -f models/pose_landmarker_full.task ]; then
   .venv/bin/formcheck models build-full -o models >/dev/null
+fi
+
+# The lite and heavy pose models (`--model lite|heavy`): fetched once, here, never while analysing.
+if [ "$extra" = "models" ]; then
+  .venv/bin/formcheck models install
+elif [ "$extra" = "test" ]; then
+  # the tests of lite and heavy skip when they are absent; the rest of the suite needs neither
+  .venv/bin/formcheck models install \
+    || echo "install.sh: lite/heavy pose models not installed; their tests will skip" >&2
 fi

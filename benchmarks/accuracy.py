@@ -29,6 +29,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -111,10 +112,12 @@ def variant_for(tf: TruthFile) -> str:
     return "toe" if tf.doc["spec"].get("toe_variant") else ""
 
 
-def rendered_row(mp4: Path, tf: TruthFile, headline: str | None) -> Row:
+def rendered_row(mp4: Path, tf: TruthFile, headline: str | None, **analyze_opts: Any) -> Row:
+    """One rendered clip scored against its truth; ``analyze_opts`` go to `analyze` (a model,
+    a frame rate: benchmarks/models.py and frame_rate.py score the same way)."""
     from formcheck.pipeline import analyze
 
-    analysis = analyze(mp4, drill=tf.drill, variant=variant_for(tf))
+    analysis = analyze(mp4, drill=tf.drill, variant=variant_for(tf), **analyze_opts)
     report = analysis.report
     truth = tf.truth
     row = Row(clip=mp4.stem, view=truth.view_class)

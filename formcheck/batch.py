@@ -31,6 +31,7 @@ from formcheck import __version__
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.report.atomic import write_text_atomic
 from formcheck.report.model import SCHEMA_VERSION
+from formcheck.video import DEFAULT_MAX_FPS
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,11 @@ class BatchOptions:
     video: bool = False
     html: bool = True
     backend: str = "mediapipe-legacy"
-    model: Path | None = None
+    #: lite / full / heavy, or a .task file (see `formcheck.pose.models.choose_pose_model`)
+    model: str | Path | None = None
     fps: float | None = None
+    #: the cap on frames a second sent to the pose model (`formcheck.video.DEFAULT_MAX_FPS`)
+    max_fps: float | None = DEFAULT_MAX_FPS
     settings: Any = None
     use_cache: bool = True
     cache_dir: Path | None = None
@@ -201,6 +205,7 @@ def settings_key(options: BatchOptions) -> str:
         "backend": options.backend,
         "model": str(options.model) if options.model else None,
         "fps": options.fps,
+        "max_fps": options.max_fps,
         "settings": _plain(options.settings),
         "analyze": f"{fn.__module__}.{fn.__qualname__}" if fn else "formcheck.pipeline.analyze",
     }
@@ -256,6 +261,7 @@ def _analyze(job: ClipJob) -> Any:
         "backend": opts.backend,
         "model": opts.model,
         "fps": opts.fps,
+        "max_fps": opts.max_fps,
         "settings": opts.settings,
         "use_cache": opts.use_cache,
     }

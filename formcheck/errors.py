@@ -33,6 +33,13 @@ class ModelError(FormcheckError):
     exit_code = 8
 
 
+class ModelNotInstalled(ModelError):
+    """A pose model asked for by name (lite, heavy) whose file is not installed: formcheck
+    refuses it rather than let mediapipe download it (`formcheck models install` adds it)."""
+
+    exit_code = 13
+
+
 class BadSettings(FormcheckError):
     exit_code = 9
 
@@ -59,5 +66,6 @@ EXIT_CODES: dict[str, int] = {
         BadSettings,
         OutputError,
         NotABridge,
+        ModelNotInstalled,
     )
 }

@@ -12,8 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from formcheck.pose.models import resolve_model
+from formcheck.pose.models import choose_pose_model
 from formcheck.report.model import ClipInfo
+from formcheck.video import DEFAULT_MAX_FPS
 
 if TYPE_CHECKING:
     from formcheck.analysis import Analysis
@@ -50,6 +51,7 @@ def analyze(
     backend: str = "mediapipe-legacy",
     model: str | Path | None = None,
     fps: float | None = None,
+    max_fps: float | None = DEFAULT_MAX_FPS,
     settings: Any = None,
     use_cache: bool = True,
     cache_dir: Path | None = None,
@@ -59,6 +61,8 @@ def analyze(
 ) -> Analysis:
     """Analyse one clip: track the body (or reuse the cached track), then judge every cue.
     ``image_fps`` is the rate a folder of images was taken at (30 assumed, with a warning).
+    ``max_fps``: a clip faster than this sends only that many frames a second to the pose
+    model (default 30; None: every frame); ``fps`` subsamples any clip.
 
     Example::
 
@@ -75,6 +79,7 @@ def analyze(
         backend=backend,
         model=model,
         fps=fps,
+        max_fps=max_fps,
         use_cache=use_cache,
         cache_dir=cache_dir,
         progress=progress,
@@ -111,6 +116,7 @@ def track_clip(
     backend: str = "mediapipe-legacy",
     model: str | Path | None = None,
     fps: float | None = None,
+    max_fps: float | None = DEFAULT_MAX_FPS,
     use_cache: bool = True,
     cache_dir: Path | None = None,
     progress: ProgressFn | None = None,
@@ -121,11 +127,13 @@ def track_clip(
     one a later analysis reads from the cache."""
     from formcheck.tracking import track_video
 
+    backend, chosen = choose_pose_model(backend, model)
     return track_video(
         path,
         backend=backend,
-        model=resolve_model(model) if model is not None else None,
+        model=chosen,
         fps=fps,
+        max_fps=max_fps,
         cache_dir=cache_dir,
         use_cache=use_cache,
         progress=progress,

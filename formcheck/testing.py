@@ -73,3 +73,52 @@ def labelled_clips() -> list[LabelledClip]:
             LabelledClip(folder=folder, path=where / n, label=labels[n]) for n in sorted(labels)
         ]
     return out
+
+
+def retimed_copy(src: Path, dst: Path, fps: float, *, crf: int = 18) -> Path:
+    """A copy of the clip ``src`` at ``fps`` frames a second (H.264), as a phone filming at
+    that rate would give: FFmpeg's ``framerate`` filter, which keeps each source frame where it
+    falls on the new grid and blends its neighbours in between (not a repeat of the same
+    frame). For measuring what a faster source costs and changes, without committing one."""
+    from fractions import Fraction
+
+    import av
+
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        ist = inp.streams.video[0]
+        ost = out.add_stream("libx264", rate=round(fps))
+        ost.width, ost.height = ist.codec_context.width, ist.codec_context.height
+        ost.pix_fmt = "yuv420p"
+        ost.options = {"preset": "veryfast", "crf": str(crf)}
+        graph = av.filter.Graph()
+        chain = [
+            graph.add_buffer(template=ist),
+            graph.add("framerate", f"fps={fps:g}"),
+            graph.add("format", "yuv420p"),
+            graph.add("buffersink"),
+        ]
+        for a, b in zip(chain, chain[1:], strict=False):
+            a.link_to(b)
+        graph.configure()
+        written = 0
+
+        def drain() -> None:
+            nonlocal written
+            while True:
+                try:
+                    frame = graph.pull()
+                except (BlockingIOError, EOFError, av.error.EOFError):
+                    return
+                frame.pts, frame.time_base = written, Fraction(1, round(fps))
+                written += 1
+                for packet in ost.encode(frame):
+                    out.mux(packet)
+
+        for frame in inp.decode(ist):
+            graph.push(frame)
+            drain()
+        graph.push(None)
+        drain()
+        for packet in ost.encode():
+            out.mux(packet)
+    return dst

@@ -28,10 +28,20 @@ from formcheck.errors import NoPersonFound, OutputError
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.memory import release_freed_memory
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
+from formcheck.pose.legacy_models import LEGACY_MODELS
 from formcheck.pose.people import PEOPLE_METHOD, PeopleFinder
 from formcheck.report.model import Timings
 from formcheck.track import TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
-from formcheck.video import Frame, FrameGrid, VideoInfo, VideoSource, open_video
+from formcheck.video import (
+    DEFAULT_IMAGE_FPS,
+    DEFAULT_MAX_FPS,
+    Frame,
+    FrameGrid,
+    VideoInfo,
+    VideoSource,
+    capped_fps,
+    open_video,
+)
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +118,11 @@ def _mediapipe_version() -> str:
         return ""
 
 
-def _model_identity(model: Path | str | None) -> str:
+def _model_identity(model: Path | str | None, backend: str = "") -> str:
     if model is None:
         return "bundled"
+    if backend == DEFAULT_BACKEND and str(model) in LEGACY_MODELS:
+        return LEGACY_MODELS[str(model)].identity
     path = Path(model)
     return f"{path.name}:{content_hash(path)}" if path.is_file() else str(path)
 
@@ -133,11 +145,15 @@ def track_video(
     backend_opts: dict[str, Any] | None = None,
     count_people_with: Path | None = None,
     image_fps: float | None = None,
+    max_fps: float | None = DEFAULT_MAX_FPS,
 ) -> TrackResult:
     """Track the body through a clip (file, image folder or webcam index).
 
     ``backend`` is a registered name (see ``formcheck.pose.available_backends()``) or a ready
-    ``PoseBackend``. ``fps`` subsamples; ``max_side`` scales big frames down before inference.
+    ``PoseBackend``. ``fps`` subsamples; ``max_fps`` caps a file or image folder whose declared
+    rate is above it (a 60 fps clip sends 30 frames a second to the model: every frame is
+    decoded, the rest are not converted or analysed, the kept ones keep their true
+    timestamps); None analyses every frame. ``max_side`` scales big frames down before inference.
     ``image_fps``: the rate a folder of images was taken at (30 assumed, with a warning).
     ``require_person=True`` raises ``NoPersonFound`` when no frame had a person (otherwise the
     track just has no detections and a warning says so). ``count_people_with``: a pose
@@ -153,10 +169,15 @@ def track_video(
     t_start = time.perf_counter()
     clip_hash = "" if isinstance(path, int) or not Path(path).is_file() else content_hash(path)
     hash_s = time.perf_counter() - t_start
+    fps = capped_fps(fps, max_fps, _declared_fps(path, image_fps))
     backend_name = backend if isinstance(backend, str) else backend.name
     cache_file: Path | None = None
     if use_cache and clip_hash and backend_name != "replay":
-        model_id = _model_identity(model) if isinstance(backend, str) else backend.model_name
+        model_id = (
+            _model_identity(model, backend_name)
+            if isinstance(backend, str)
+            else backend.model_name
+        )
         key = cache_key(
             clip_hash,
             backend=backend_name,
@@ -187,6 +208,21 @@ def track_video(
     if cache_file is not None:
         _save(result, cache_file)
     return _checked(result, require_person)
+
+
+def _declared_fps(path: str | Path | int, image_fps: float | None) -> float | None:
+    """The rate a file or image folder declares, before it is opened; None for a webcam (its
+    frames come as fast as it gives them) or a path that is neither (opening it says why)."""
+    if isinstance(path, int) or (isinstance(path, str) and path.isdigit()):
+        return None
+    path = Path(path).expanduser()
+    if path.is_dir():
+        return image_fps or DEFAULT_IMAGE_FPS
+    if path.is_file():
+        from formcheck.video_sources import probe_fps
+
+        return probe_fps(path)
+    return None
 
 
 def _checked(result: TrackResult, require_person: bool) -> TrackResult:

@@ -46,6 +46,13 @@ DEFAULT_IMAGE_FPS = 30.0
 TRUNCATED_FRACTION = 0.9
 #: corrupt packets tolerated in a row before decoding gives up
 MAX_BAD_PACKETS_IN_ROW = 50
+#: the default cap on the frames a second sent to the pose model (`--max-fps`): a faster
+#: source (a phone's 60 fps) is thinned to this on the grid of its true timestamps; see the
+#: README's frame-rate table for why 30 changes no verdict
+DEFAULT_MAX_FPS = 30.0
+#: a source is thinned only when its declared rate exceeds the cap by this factor, so a
+#: 30 fps (or 29.97, or jittery variable-rate ~30 fps) clip keeps every frame under a 30 cap
+MAX_FPS_SLACK = 1.1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +120,16 @@ def rotate_image(image: np.ndarray, rotation_deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k))
 
 
+def capped_fps(
+    fps: float | None, max_fps: float | None, source_fps: float | None
+) -> float | None:
+    """The subsampling rate to ask for: ``fps`` when given; and ``max_fps`` (when lower) if the
+    source's declared rate is above it by more than ``MAX_FPS_SLACK``. None: every frame."""
+    if max_fps is None or not max_fps > 0 or not source_fps or source_fps <= max_fps * MAX_FPS_SLACK:
+        return fps
+    return max_fps if fps is None else min(fps, max_fps)
+
+
 class FrameGrid:
     """Subsampling on a time grid: keeps the first frame in each ``1/fps`` slot, using the
     frames' true timestamps, so variable-frame-rate clips subsample evenly."""
@@ -138,7 +155,10 @@ class FrameGrid:
 
 _END = object()
 
-Producer = Callable[[threading.Event], Iterator[tuple[int, float, np.ndarray]]]
+#: a decoded frame's pixels, or a function making them (colour conversion, scaling, rotation):
+#: called only for frames the grid keeps, so a thinned 60 fps clip converts only what it sends
+Pixels = np.ndarray | Callable[[], np.ndarray]
+Producer = Callable[[threading.Event], Iterator[tuple[int, float, Pixels]]]
 
 
 class VideoSource:
@@ -193,13 +213,17 @@ class VideoSource:
             while not self._stop.is_set():
                 t0 = time.perf_counter()
                 item = next(frames, None)
-                self.decode_s += time.perf_counter() - t0
                 if item is None:
+                    self.decode_s += time.perf_counter() - t0
                     break
-                index, t, image = item
+                index, t, pixels = item
                 self.frames_read += 1
-                if self._grid.keep(t):
-                    self._put(Frame(index=index, t=t, image=image))
+                if not self._grid.keep(t):
+                    self.decode_s += time.perf_counter() - t0
+                    continue
+                image = pixels() if callable(pixels) else pixels
+                self.decode_s += time.perf_counter() - t0
+                self._put(Frame(index=index, t=t, image=image))
         except FormcheckError as err:
             self._put(err)
         except Exception as err:  # a reader crash must reach the consumer, not vanish
@@ -267,6 +291,7 @@ def open_video(
 
 
 __all__ = [
+    "DEFAULT_MAX_FPS",
     "EmptyVideo",
     "Frame",
     "FrameGrid",
@@ -274,6 +299,7 @@ __all__ = [
     "NotAVideo",
     "TruncatedVideo",
     "VideoInfo",
+    "capped_fps",
     "VideoSource",
     "open_video",
     "rotate_image",

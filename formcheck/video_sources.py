@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from formcheck.video import (
     IMAGE_SUFFIXES,
     MAX_BAD_PACKETS_IN_ROW,
     TRUNCATED_FRACTION,
+    Pixels,
     VideoInfo,
     VideoSource,
     rotate_image,
@@ -93,6 +95,23 @@ def open_file(path: Path, *, fps: float | None, max_side: int | None) -> VideoSo
         raise
 
 
+def probe_fps(path: Path) -> float | None:
+    """The frame rate a video file declares (its average rate), read from the container's
+    header without decoding; None when it does not say or cannot be opened (opening it for
+    real then gives the proper error)."""
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.video:
+                return None
+            stream = container.streams.video[0]
+            rate = stream.average_rate or stream.guessed_rate
+            return float(rate) if rate else None
+    except (av.error.FFmpegError, OSError, ValueError):
+        return None
+
+
 def _is_still_image(demuxer: str) -> bool:
     """True for FFmpeg's demuxers of single images (a JPEG or PNG however it is named)."""
     return demuxer in _IMAGE_DEMUXERS or demuxer.endswith("_pipe")
@@ -131,7 +150,7 @@ def _source_for(
     info = _file_info(container, stream, first, path, fps=fps, max_side=max_side)
     source: VideoSource
 
-    def producer(stop: threading.Event) -> Iterator[tuple[int, float, np.ndarray]]:
+    def producer(stop: threading.Event) -> Iterator[tuple[int, float, Pixels]]:
         yield from _file_frames(first, frames, stream, state, info, stop)
         if not stop.is_set():
             _report_truncation(source, state, info)
@@ -218,7 +237,7 @@ def _file_frames(
     state: _DecodeState,
     info: VideoInfo,
     stop: threading.Event,
-) -> Iterator[tuple[int, float, np.ndarray]]:
+) -> Iterator[tuple[int, float, Pixels]]:
     base = stream.start_time if stream.start_time is not None else first.pts
     step = 1.0 / info.fps if info.fps > 0 else 1.0 / 30
     stored_w, stored_h = first.width, first.height
@@ -237,16 +256,23 @@ def _file_frames(
             index += 1
             continue
         state.last_t = t
-        if (frame.width, frame.height) == (stored_w, stored_h) and info.scale < 1.0:
-            image = frame.to_ndarray(
-                format="rgb24", width=out_w, height=out_h, interpolation=SCALE_INTERPOLATION
-            )
-        elif (frame.width, frame.height) != (stored_w, stored_h):
-            image = frame.to_ndarray(format="rgb24", width=out_w, height=out_h)
-        else:
-            image = frame.to_ndarray(format="rgb24")
-        yield index, t, rotate_image(image, info.rotation_deg)
+        yield index, t, partial(_pixels, frame, (stored_w, stored_h), (out_w, out_h), info)
         index += 1
+
+
+def _pixels(
+    frame: Any, stored: tuple[int, int], out: tuple[int, int], info: VideoInfo
+) -> np.ndarray:
+    """A decoded frame as RGB, scaled to ``out`` and turned as the phone meant."""
+    if (frame.width, frame.height) == stored and info.scale < 1.0:
+        image = frame.to_ndarray(
+            format="rgb24", width=out[0], height=out[1], interpolation=SCALE_INTERPOLATION
+        )
+    elif (frame.width, frame.height) != stored:
+        image = frame.to_ndarray(format="rgb24", width=out[0], height=out[1])
+    else:
+        image = frame.to_ndarray(format="rgb24")
+    return rotate_image(image, info.rotation_deg)
 
 
 def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:

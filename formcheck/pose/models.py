@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.errors import ModelError, OutputError
+from formcheck.errors import BadSettings, ModelError, ModelNotInstalled, OutputError
 from formcheck.pose._mp import import_mediapipe
 from formcheck.report.atomic import writing
 
@@ -60,6 +60,10 @@ class ModelFile:
     path: Path
     size_bytes: int
     backend: str
+    #: False for a lite/heavy legacy model whose file is not installed (path: where it goes)
+    installed: bool = True
+    #: what `--model` takes to use it
+    choose_with: str = ""
 
 
 def wheel_model_paths() -> tuple[Path, Path]:
@@ -118,31 +122,70 @@ def check_task(path: Path) -> None:
 
 
 def list_models(models_dir: Path = DEFAULT_MODELS_DIR) -> list[ModelFile]:
-    """The bundled legacy model and every ``.task`` file in ``models_dir``."""
+    """The legacy backend's lite, full and heavy models (installed or not) and every ``.task``
+    file in ``models_dir``."""
+    from formcheck.pose import legacy_models
+
     found: list[ModelFile] = []
     try:
-        _, landmarks = wheel_model_paths()
-        found.append(
-            ModelFile(
-                name="pose_landmark_full (bundled)",
-                path=landmarks,
-                size_bytes=landmarks.stat().st_size,
-                backend="mediapipe-legacy",
-            )
-        )
+        where = legacy_models.modules_dir()
     except ModelError as err:
         log.warning("%s", err)
+        where = None
+    for name, model in legacy_models.LEGACY_MODELS.items() if where is not None else ():
+        path = legacy_models.model_path(name, where)
+        installed = legacy_models.is_installed(name, where)
+        found.append(
+            ModelFile(
+                name=f"{name} (bundled)" if model.bundled else name,
+                path=path,
+                size_bytes=path.stat().st_size if installed else model.size_bytes,
+                backend="mediapipe-legacy",
+                installed=installed,
+                choose_with=f"--model {name}",
+            )
+        )
     if Path(models_dir).is_dir():
         for task in sorted(Path(models_dir).glob("*.task")):
+            short = next((k for k, v in KNOWN_TASKS.items() if v == task.name), None)
             found.append(
                 ModelFile(
                     name=task.stem,
                     path=task,
                     size_bytes=task.stat().st_size,
                     backend="mediapipe-tasks",
+                    choose_with=f"--backend mediapipe-tasks --model {short or task}",
                 )
             )
     return found
+
+
+def choose_pose_model(backend: str, model: str | Path | None) -> tuple[str, Path | str | None]:
+    """What ``--backend`` and ``--model`` mean together, checked before any clip is read:
+
+    - ``mediapipe-legacy`` (the default): ``lite``, ``full`` or ``heavy``; none is the full
+      one. A missing lite or heavy file is ``ModelNotInstalled`` (exit 13), never a download.
+      A ``.task`` file switches to ``mediapipe-tasks``, the backend that reads it.
+    - ``mediapipe-tasks``: a ``.task`` path, or lite / full / heavy from the models folder.
+    - any other backend: its model file as given.
+    """
+    from formcheck.pose.base import DEFAULT_BACKEND
+    from formcheck.pose.legacy_models import DEFAULT_MODEL, MODEL_NAMES, require
+
+    if backend == DEFAULT_BACKEND:
+        if model is None or str(model) == DEFAULT_MODEL:
+            return backend, None  # the bundled model, named as it always was (cache keys)
+        if str(model) in MODEL_NAMES:
+            require(str(model))
+            return backend, str(model)
+        if str(model).endswith(".task"):
+            return "mediapipe-tasks", Path(model)
+        raise BadSettings(
+            f"--model {str(model)!r}: choose one of {', '.join(MODEL_NAMES)}, or give a .task file"
+        )
+    if backend == "mediapipe-tasks":
+        return backend, None if model is None else resolve_model(model)
+    return backend, None if model is None else Path(model)
 
 
 def resolve_model(model: str | Path, models_dir: Path = DEFAULT_MODELS_DIR) -> Path:
@@ -155,6 +198,6 @@ def resolve_model(model: str | Path, models_dir: Path = DEFAULT_MODELS_DIR) -> P
                 if model == "full"
                 else "see models/README.md for where to get it"
             )
-            raise ModelError(f"{path}: not found; {hint}")
+            raise ModelNotInstalled(f"{path}: not found; {hint}")
         return path
     return Path(model)
