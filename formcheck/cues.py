@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.camera_angles import reliable_from
 from formcheck.drills.base import Cue
 from formcheck.kinematics import nan_percentile
 from formcheck.report.model import CueResult, Reason, Status, TimeSpan
@@ -171,12 +170,6 @@ def measurability(cue: Cue, ctx: CueContext) -> tuple[Reason, str] | None:
         where = views_words(cue.views_needed)
         return Reason.VIEW, (
             f"not measurable: a {view.name} view cannot show the {missing}"
-            + (f" (film from {where})" if where else "")
-        )
-    if not view.judges_every_cue and reliable_from(cue.id, view.name) is False:
-        where = views_words(cue.views_needed)
-        return Reason.VIEW, (
-            f"not measurable: not judged reliably from a {view.name} view"
             + (f" (film from {where})" if where else "")
         )
     if ctx.span is not None:

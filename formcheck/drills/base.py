@@ -101,9 +101,7 @@ class Cue:
 
     @property
     def views_needed(self) -> tuple[str, ...]:
-        """The camera views that can judge this cue (empty for coach checks): those that show
-        the signals it needs, less any where the camera sweep found it unreliable."""
-        from formcheck.camera_angles import reliable_from
+        """The camera views that can judge this cue (empty for coach checks)."""
         from formcheck.view import MEASURABLE, VIEWS
 
         if not self.needs:
@@ -112,7 +110,7 @@ class Cue:
         return tuple(
             v
             for v in VIEWS
-            if pick(s in MEASURABLE[v] for s in self.needs) and reliable_from(self.id, v) is not False
+            if pick(s in MEASURABLE[v] for s in self.needs)
         )
 
     def with_params(self, **values: float) -> Cue:
