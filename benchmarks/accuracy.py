@@ -74,7 +74,8 @@ def headlines() -> dict[str, str]:
     return {name: head for name, head, _, _ in CLIPS}
 
 
-def _agrees(c: Comparison) -> bool:
+def agrees(c: Comparison) -> bool:
+    """A verdict matches its truth (an info cue: its value within `INFO_TOLERANCE_S`)."""
     if c.truth == "info":
         return (c.engine_value is not None and c.truth_value is not None
                 and abs(c.engine_value - c.truth_value) <= INFO_TOLERANCE_S)
@@ -131,7 +132,7 @@ def rendered_row(mp4: Path, tf: TruthFile, headline: str | None, **analyze_opts:
     comps = compare(truth, report)
     by_cue: dict[str, list[bool]] = defaultdict(list)
     for c in comps:
-        ok = _agrees(c)
+        ok = agrees(c)
         by_cue[c.cue_id].append(ok)
         row.verdicts += 1
         row.verdicts_ok += ok
@@ -183,6 +184,17 @@ def _f(x: float | None, fmt: str = "{:.1f}") -> str:
 
 def _yes(x: bool | None) -> str:
     return "-" if x is None else ("ok" if x else "WRONG")
+
+
+def render_table(head: list[str], body: list[list[str]], markdown: bool) -> str:
+    """Rows of cells as a Markdown table, or as aligned plain-text columns."""
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        return "\n".join(lines + ["| " + " | ".join(b) + " |" for b in body])
+    widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
+    return "\n".join(
+        "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in [head, *body]
+    )
 
 
 HEAD = ["clip", "view", "reps", "hold err s", "peak err °", "ext MAE °", "cues", "verdicts", "headline"]

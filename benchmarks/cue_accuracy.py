@@ -191,10 +191,7 @@ def save_metrics(tally: Tally, key: str, path: Path = METRICS_PATH) -> None:
 
 def judge(clip: SynthClip) -> tuple[list[Comparison], Report]:
     """The engine's verdicts on one clip, compared with its ground truth, and its report."""
-    # the synthetic landmarks are not MediaPipe's: the engine's own logic is measured in every
-    # view, without the camera sweep's limits on the pose model (`formcheck.camera_angles`)
-    report = analyze_track(clip.track, drill=clip.spec.drill, variant=variant_for(clip),
-                           judge_every_cue=True).report
+    report = analyze_track(clip.track, drill=clip.spec.drill, variant=variant_for(clip)).report
     return compare(clip.truth, report), report
 
 

@@ -189,16 +189,6 @@ RATE_HEAD = [
 ]
 
 
-def _render(head: list[str], body: list[list[str]], markdown: bool) -> str:
-    if markdown:
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        return "\n".join(lines + ["| " + " | ".join(b) + " |" for b in body])
-    widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
-    return "\n".join(
-        "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in [head, *body]
-    )
-
-
 def changed_lines(figs: list[RateFigures], source: RateFigures) -> list[str]:
     out = []
     for f in figs:
@@ -279,7 +269,7 @@ def sixty_table(rows: list[SixtyRow], markdown: bool) -> str:
         for tag, (wall, sent, decoded) in r.runs.items():
             body.append([r.clip, tag, str(decoded), str(sent), f"{wall:.1f}",
                          "yes" if r.same[tag] else "NO", r.right.get(tag, "-")])
-    return _render(head, body, markdown)
+    return accuracy.render_table(head, body, markdown)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     source = at_rate(SOURCE)
     figs = [at_rate(r) for r in sorted(args.rates)] + [source]
-    print(_render(RATE_HEAD, [rate_cells(f, source) for f in figs], args.markdown))
+    print(accuracy.render_table(RATE_HEAD, [rate_cells(f, source) for f in figs], args.markdown))
     print()
     lines = changed_lines(figs, source)
     print("what differs from the source rate, and every wrong check:" if lines else "nothing differs")

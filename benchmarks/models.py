@@ -188,14 +188,7 @@ HEAD = [
 
 
 def table(figs: list[ModelFigures], markdown: bool) -> str:
-    body = [row_cells(f) for f in figs]
-    if markdown:
-        lines = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
-        return "\n".join(lines + ["| " + " | ".join(b) + " |" for b in body])
-    widths = [max(len(x[i]) for x in [HEAD, *body]) for i in range(len(HEAD))]
-    return "\n".join(
-        "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in [HEAD, *body]
-    )
+    return accuracy.render_table(HEAD, [row_cells(f) for f in figs], markdown)
 
 
 def differences(figs: list[ModelFigures], base: str = "full") -> list[str]:

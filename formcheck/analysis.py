@@ -210,12 +210,10 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
         # (the camera sweep: tops 1–2 s short from 30° on), while the hips' height keeps its
         # shape: the top is timed on the hips there (`SegmentParams.top_band_lift_fraction`)
         reps = find_reps(sig.t, sig["hip_lift"], ext if sig.view.is_side else None, params)
-        if drill.single_leg and sig.view.is_side:
-            reps = [
-                _on_working_leg(sig, replace(r, side=_working_side(sig, r)), params) for r in reps
-            ]
-        elif drill.single_leg:
+        if drill.single_leg:
             reps = [replace(r, side=_working_side(sig, r)) for r in reps]
+            if sig.view.is_side:  # the top band read again on the working hip (`retop`)
+                reps = [_on_working_leg(sig, r, params) for r in reps]
         return _with_floor_holds(sig, reps, params)
     # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
     both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])
@@ -588,19 +586,13 @@ def analyze_track(
     settings: Settings | None = None,
     clip: ClipInfo | None = None,
     variant: str = "",
-    judge_every_cue: bool = False,
 ) -> Analysis:
     """Analyse a pose track: the full report, with the signals and segments behind it.
-    ``variant``: how the athlete chose to do the drill (table top's "toe"), see `Drill.variants`.
-    ``judge_every_cue``: judge every cue the view's signals show, also where the camera sweep
-    found the pose model unreliable (`formcheck.camera_angles`): for benchmarks of the engine's
-    own logic on synthetic tracks, whose landmarks are not the pose model's."""
+    ``variant``: how the athlete chose to do the drill (table top's "toe"), see `Drill.variants`."""
     t0 = time.perf_counter()
     settings = settings or Settings()
     seen = drop_identity_jumps(track)  # a few frames on another person are not the athlete
     view = detect_view(seen)
-    if judge_every_cue:
-        view = replace(view, judges_every_cue=True)
     sig = compute_signals(seen, view=view, params=settings.signal_params())
     found = recognize_drill(sig)
     base, info = _resolve_drill(drill, found)

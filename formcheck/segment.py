@@ -20,9 +20,8 @@ still counts as a rep, and its lowering, touch-down and bottom are not judged.
 The top phase is the time the hip extension stays within ``top_band_deg`` of the rep's peak
 in a side view; in other views (whose 3-D hip angle is too noisy to time a 5° band) and where
 no hip extension is seen, the hips within ``top_band_lift_fraction`` of the rep's height.
-A single-leg
-rep's band is read again on the working hip (`retop`): the mean of both sides moves half as
-far. A table top's rep has its top read as its holds are (`held_top`).
+A single-leg rep's band is read again on the working hip (`retop`) in a side view: the mean of
+both sides moves half as far. A table top's rep has its top read as its holds are (`held_top`).
 
 Holds
 -----
@@ -104,9 +103,9 @@ class SegmentParams:
     top_band_deg: float = 5.0
     #: where the view shows no hip extension fit to time a top (oblique and foot-end views,
     #: `formcheck.analysis`), the top band is the hips within this fraction of the rep's
-    #: height below its peak: the labelled real clips' tops are "within about 15 % of their
-    #: highest point", and on the rendered camera sweep's side views this band reads the
-    #: squeeze's 5° of hip extension within ±0.2 s (benchmarks/camera_sweep.py)
+    #: height below its peak. On the rendered camera sweep's 30–60° single-leg clips
+    #: (benchmarks/camera_sweep.py) 0.1 read held tops within 0.75 s of the truth and faulted
+    #: every no-pause top; 0.15 passed some no-pause tops, 0.08 read held 45° tops ~1 s short
     top_band_lift_fraction: float = 0.1
     peak_percentile: float = 99.0
     #: extra smoothing of the hip extension when finding the top band

@@ -74,9 +74,6 @@ class View:
     #: median yaw of the body's left–right axis off a pure side view, degrees (0 = side)
     yaw_deg: float = float("nan")
     measurable: frozenset[str] = field(default_factory=frozenset)
-    #: judge every cue whose signals the view shows, even where the camera sweep found it
-    #: unreliable (`formcheck.camera_angles`): for the benchmarks that measure that
-    judges_every_cue: bool = False
 
     def can_measure(self, signal: str) -> bool:
         return signal in self.measurable

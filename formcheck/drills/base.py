@@ -107,11 +107,7 @@ class Cue:
         if not self.needs:
             return () if self.coach_check else VIEWS
         pick = any if self.needs_any else all
-        return tuple(
-            v
-            for v in VIEWS
-            if pick(s in MEASURABLE[v] for s in self.needs)
-        )
+        return tuple(v for v in VIEWS if pick(s in MEASURABLE[v] for s in self.needs))
 
     def with_params(self, **values: float) -> Cue:
         unknown = set(values) - set(self.params)
