@@ -4,13 +4,28 @@ Views
 -----
 - ``side-left`` / ``side-right``: the camera looks at the athlete's left / right side.
 - ``front-feet`` / ``front-head``: the camera looks along the body from the feet / the head.
-- ``oblique``: in between (about 30°–60° off the side).
+- ``oblique``: in between (20°–70° off the side; `docs/camera_angles.md` has the sweep that
+  set these bounds).
 
-How: the yaw of the body's left–right axis (left hip → right hip, left shoulder → right
-shoulder) against the camera's depth axis, from both MediaPipe's world landmarks and the image
-landmarks' x and relative z. 0° = the left–right axis points at the camera (a side view); 90° =
-it lies across the image (a front view). The side facing the camera is the one nearer to it
-(smaller z). Between feet and head, the nearer end is the camera's end.
+How: the camera's yaw off a pure side view (0° = the body's left–right axis points at the
+camera; 90° = it lies across the image, a camera at the feet or the head), read two ways, and
+the larger reading wins, since each fails in its own way:
+
+- **image**: how wide the hips look across the picture against how long the trunk looks.
+  Turned by yaw ``a``, the hips' width ``W`` shows ``W·sin a`` of itself along the image's x,
+  and the trunk ``T`` (shoulders to hips, along the body) ``T·cos a``, whatever the camera's
+  height (height only moves things up and down the picture). So
+  ``a = atan(width_x / (k · length_x))``, ``k = W/T`` the athlete's own ratio from the world
+  landmarks (metric). MediaPipe puts the hip landmarks inside the body's outline, so the width
+  reads short on the rendered camera sweep (`benchmarks/camera_sweep.py`): hence
+  `IMAGE_YAW_GAIN`. The labelled real side-on clips read 1–7°.
+- **world**: the left–right axis of MediaPipe's world landmarks against their depth axis. Their
+  depth is a guess that shrinks toward side-on, so this reads 45° as ~23° — but it holds where
+  the picture is confused (a low camera close to the feet, where the legs hide the trunk).
+
+The side facing the camera is the one nearer to it (smaller z). Between feet and head, the
+nearer end is the camera's end; a foot-end camera is far the commoner, so the head end needs
+most frames to say so.
 """
 
 from __future__ import annotations
@@ -29,9 +44,19 @@ from formcheck.track import PoseTrack
 
 VIEWS: tuple[str, ...] = ("side-left", "side-right", "front-feet", "front-head", "oblique")
 
-#: yaw (degrees off a pure side view) below which a view is "side", above which "front"
-SIDE_MAX_YAW_DEG = 30.0
-FRONT_MIN_YAW_DEG = 60.0
+#: yaw (degrees off a pure side view) below which a view is "side", above which "front". The
+#: camera sweep (docs/camera_angles.md) measures the image-plane signals of a side view
+#: already off by 30° (tops read 0.6–1.1 s short) and the foot-end views' from 75°
+SIDE_MAX_YAW_DEG = 20.0
+FRONT_MIN_YAW_DEG = 70.0
+#: the image reading's hip width comes out short (landmarks inside the outline): measured on
+#: the rendered sweep, 30° reads 16–26° and 45° 30–46° before this gain
+IMAGE_YAW_GAIN = 1.2
+#: the athlete's hip width over trunk length from world landmarks, kept within what bodies
+#: measure (MediaPipe's hip landmarks sit ~0.2–0.3 m apart, the trunk ~0.45–0.55 m)
+BODY_RATIO_RANGE = (0.3, 0.7)
+#: share of frames that must put the head nearer the camera for a head-end view
+HEAD_END_MIN_SHARE = 0.75
 #: frames looked at to find the view (an even sample of a long clip)
 MAX_VIEW_FRAMES = 3000
 
@@ -95,19 +120,42 @@ def make_view(name: str, confidence: float = 1.0, facing: str | None = None) -> 
     )
 
 
-def _yaw_series(track: PoseTrack) -> np.ndarray:
-    """Per-frame yaw estimates (N, 4): hips and shoulders, world and image."""
+def _world_yaw(track: PoseTrack) -> float:
+    """Median yaw of the hips' and shoulders' left–right lines in world landmarks, degrees."""
     w = track.world.astype(np.float64)
-    im = track.image.astype(np.float64)
-    width = float(max(track.size[0], 1))
     cols = []
     for a, b in ((LEFT_HIP, RIGHT_HIP), (LEFT_SHOULDER, RIGHT_SHOULDER)):
         dw = w[:, b, :3] - w[:, a, :3]
         cols.append(np.degrees(np.arctan2(np.abs(dw[:, 0]), np.abs(dw[:, 2]))))
-        dx = (im[:, b, 0] - im[:, a, 0]) * width
-        dz = (im[:, b, 2] - im[:, a, 2]) * width
-        cols.append(np.degrees(np.arctan2(np.abs(dx), np.abs(dz))))
-    return np.stack(cols, axis=1)
+    both = np.stack(cols, axis=1)
+    seen = np.isfinite(both).sum(axis=1)
+    per_frame = np.nansum(both, axis=1)[seen > 0] / seen[seen > 0]
+    return float(np.median(per_frame)) if per_frame.size else float("nan")
+
+
+def _widths_and_trunk(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hip width and trunk length (mid-shoulder → mid-hip), per frame, of landmark positions
+    ``p`` (N, 33, D); ``D`` = 1 gives their extent along the image's x. The hips, not the
+    shoulders: they sit mid-frame, where a close camera's perspective moves the near and far
+    side least (the shoulders, at the frame's end, part by up to a fifth of the trunk there)."""
+    sh, hip = (p[:, LEFT_SHOULDER] + p[:, RIGHT_SHOULDER]) / 2, (p[:, LEFT_HIP] + p[:, RIGHT_HIP]) / 2
+    width = np.linalg.norm(p[:, LEFT_HIP] - p[:, RIGHT_HIP], axis=-1)
+    return width, np.linalg.norm(sh - hip, axis=-1)
+
+
+def _image_yaw(track: PoseTrack) -> float:
+    """Yaw from how wide the body looks across the picture against how long (module doc)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w_world, t_world = _widths_and_trunk(track.world[:, :, :3].astype(np.float64))
+        w_x, t_x = _widths_and_trunk(track.image_px[:, :, :1].astype(np.float64))
+        ratios = w_world / t_world
+    ratios = ratios[np.isfinite(ratios)]
+    if not (ratios.size and np.isfinite(w_x).any() and np.isfinite(t_x).any()):
+        return float("nan")
+    ratio = float(np.median(ratios))
+    k = float(np.clip(ratio, *BODY_RATIO_RANGE))
+    raw = np.degrees(np.arctan2(np.nanmedian(w_x), k * np.nanmedian(t_x)))
+    return float(min(90.0, IMAGE_YAW_GAIN * raw))
 
 
 def _nearer(a: np.ndarray, b: np.ndarray) -> float:
@@ -137,15 +185,18 @@ def detect_view(track: PoseTrack) -> View:
     if idx.size > MAX_VIEW_FRAMES:  # a long clip: an even sample is as good and much faster
         idx = idx[np.linspace(0, idx.size - 1, MAX_VIEW_FRAMES).astype(int)]
     sample = track[idx]
-    yaws = _yaw_series(sample)
-    seen = np.isfinite(yaws).sum(axis=1)
-    yaw_frames = np.where(seen > 0, np.nansum(yaws, axis=1) / np.maximum(seen, 1), np.nan)
-    yaw_frames = yaw_frames[np.isfinite(yaw_frames)]
-    if yaw_frames.size == 0:
+    readings = [y for y in (_image_yaw(sample), _world_yaw(sample)) if np.isfinite(y)]
+    if not readings:
         return View(name="unknown", confidence=0.0, measurable=MEASURABLE["unknown"])
-    yaw = float(np.median(yaw_frames))
+    yaw = max(readings)
     margin = min(abs(yaw - SIDE_MAX_YAW_DEG), abs(yaw - FRONT_MIN_YAW_DEG))
-    confidence = float(np.clip(0.5 + margin / 30.0, 0.0, 1.0)) * float(det.mean())
+    # weak evidence: near a class boundary, the two readings far apart, the person often lost
+    disagree = (max(readings) - min(readings)) / 60.0 if len(readings) == 2 else 0.25
+    confidence = (
+        float(np.clip(0.5 + margin / 30.0, 0.0, 1.0))
+        * float(np.clip(1.0 - disagree, 0.5, 1.0))
+        * float(det.mean())
+    )
     left_nearer = _nearer(
         _depth(sample, (LEFT_HIP, LEFT_SHOULDER)), _depth(sample, (RIGHT_HIP, RIGHT_SHOULDER))
     )
@@ -156,7 +207,7 @@ def detect_view(track: PoseTrack) -> View:
         feet_nearer = _nearer(
             _depth(sample, (LEFT_HIP, RIGHT_HIP)), _depth(sample, (LEFT_SHOULDER, RIGHT_SHOULDER))
         )
-        name = "front-feet" if feet_nearer >= 0.5 else "front-head"
+        name = "front-head" if 1.0 - feet_nearer >= HEAD_END_MIN_SHARE else "front-feet"
         facing = None
     else:
         name = "oblique"
