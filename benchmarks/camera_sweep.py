@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/camera_sweep.py --render     # render what is missing (synth extra)
     .venv/bin/python benchmarks/camera_sweep.py              # analyse (cached tracks), print tables
     .venv/bin/python benchmarks/camera_sweep.py --write      # also rewrite docs/camera_angles.md
-                                                             # and benchmarks/metrics/camera_angles.json
+                                                             # and formcheck/camera_angles.json
 
 Each motion (a clean set and each drill's headline faults, hip drop included) is rendered once
 per camera: azimuth 0° (side-on, the athlete's left side to the camera) to 90° (from the feet)
@@ -296,7 +296,9 @@ def analyse_clip(mp4: Path) -> ClipResult:
     detect = analysis.detect_view
     analysis.detect_view = lambda t: _all_signals_view(detect(t))  # type: ignore[assignment]
     try:
-        raw = analysis.analyze_track(track, drill=tf.drill, variant=variant).report
+        raw = analysis.analyze_track(
+            track, drill=tf.drill, variant=variant, camera_limits=False
+        ).report
     finally:
         analysis.detect_view = detect  # type: ignore[assignment]
     _score(row, "raw", tf, raw)
@@ -437,7 +439,7 @@ def write_outputs(rows: list[ClipResult], raw: dict[str, dict[str, tuple[int, in
         "angles_deg": list(AZIMUTHS_DEG),
         "reliable_at_deg": reliable,
     }
-    table = ROOT / "benchmarks" / "metrics" / "camera_angles.json"
+    table = ROOT / "formcheck" / "camera_angles.json"
     table.write_text(json.dumps(doc, indent=2) + "\n")
     md = ROOT / "docs" / "camera_angles.md"
     md.write_text("\n".join([
@@ -476,7 +478,7 @@ def write_outputs(rows: list[ClipResult], raw: dict[str, dict[str, tuple[int, in
         "## Which cues each view judges",
         "",
         f"A cue counts as reliable at an angle where its raw agreement there is at least {MEASURABLE_AGREEMENT:.0%}",
-        "at both heights (`benchmarks/metrics/camera_angles.json`).",
+        "at both heights (`formcheck/camera_angles.json`).",
         "The views' can-measure lists do not follow it yet (issue 10).",
         "The side-on cells rest on four to six verdicts each.",
         "",
@@ -505,7 +507,7 @@ def main() -> int:
     ap.add_argument("--heights", nargs="*", default=list(HEIGHTS_M), choices=list(HEIGHTS_M))
     ap.add_argument("--motions", nargs="*", default=[m.name for m in MOTIONS])
     ap.add_argument("--write", action="store_true",
-                    help="rewrite benchmarks/metrics/camera_angles.json and docs/camera_angles.md")
+                    help="rewrite formcheck/camera_angles.json and docs/camera_angles.md")
     ap.add_argument("--verbose", action="store_true", help="one line per clip")
     opts = ap.parse_args()
     out_dir = sweep_dir()

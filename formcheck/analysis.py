@@ -451,7 +451,8 @@ def _view_info(sig: Signals, drill: Drill) -> ViewInfo:
     can: list[str] = []
     cannot: list[str] = []
     for cue in drill.judged:
-        (can if sig.view.name in cue.views_needed else cannot).append(cue.id)
+        shown = sig.view.name in cue.views_needed and sig.view.judges(cue.id)
+        (can if shown else cannot).append(cue.id)
     return ViewInfo(
         name=sig.view.name, confidence=sig.view.confidence, can_measure=can, cannot_measure=cannot
     )
@@ -586,13 +587,19 @@ def analyze_track(
     settings: Settings | None = None,
     clip: ClipInfo | None = None,
     variant: str = "",
+    camera_limits: bool = True,
 ) -> Analysis:
     """Analyse a pose track: the full report, with the signals and segments behind it.
-    ``variant``: how the athlete chose to do the drill (table top's "toe"), see `Drill.variants`."""
+    ``variant``: how the athlete chose to do the drill (table top's "toe"), see `Drill.variants`.
+    ``camera_limits=False`` judges every cue whose signals the view shows, also where the camera
+    sweep found the pose model unreliable at that angle (`View.reliable`): for tracks whose
+    landmarks are exact (the synthetic suite) and for the sweep's own raw scoring."""
     t0 = time.perf_counter()
     settings = settings or Settings()
     seen = drop_identity_jumps(track)  # a few frames on another person are not the athlete
     view = detect_view(seen)
+    if not camera_limits:
+        view = replace(view, reliable=None)
     sig = compute_signals(seen, view=view, params=settings.signal_params())
     found = recognize_drill(sig)
     base, info = _resolve_drill(drill, found)

@@ -172,6 +172,11 @@ def measurability(cue: Cue, ctx: CueContext) -> tuple[Reason, str] | None:
             f"not measurable: a {view.name} view cannot show the {missing}"
             + (f" (film from {where})" if where else "")
         )
+    if not view.judges(cue.id):
+        return Reason.VIEW, (
+            f"not measurable: {view.yaw_deg:.0f}° off side-on, where the camera sweep"
+            " (docs/camera_angles.md) did not judge it reliably; film from the side"
+        )
     if ctx.span is not None:
         seen = [finite_fraction(ctx.seg(s)) for s in shown]
         if max(seen) < MIN_VALID_FRACTION:

@@ -30,7 +30,10 @@ most frames to say so.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 import numpy as np
 
@@ -99,9 +102,16 @@ class View:
     #: median yaw of the body's left–right axis off a pure side view, degrees (0 = side)
     yaw_deg: float = float("nan")
     measurable: frozenset[str] = field(default_factory=frozenset)
+    #: cue ids the camera sweep found reliable at this yaw (`reliable_cues`); any other cue is
+    #: not measurable though the view shows its signals. None: no such limit (side views)
+    reliable: frozenset[str] | None = None
 
     def can_measure(self, signal: str) -> bool:
         return signal in self.measurable
+
+    def judges(self, cue_id: str) -> bool:
+        """Whether the camera sweep lets this view judge the cue (its signals aside)."""
+        return self.reliable is None or cue_id in self.reliable
 
     @property
     def is_side(self) -> bool:
@@ -118,6 +128,34 @@ def make_view(name: str, confidence: float = 1.0, facing: str | None = None) -> 
     return View(
         name=name, confidence=confidence, facing=facing, yaw_deg=yaw, measurable=MEASURABLE[name]
     )
+
+
+#: per cue, the sweep yaws where its verdicts agreed with the rendered truth ≥ 90 % at both
+#: camera heights (written by ``benchmarks/camera_sweep.py --write``; docs/camera_angles.md)
+CAMERA_ANGLES = "camera_angles.json"
+
+
+@cache
+def _reliable_at() -> tuple[tuple[int, ...], dict[str, frozenset[int]]]:
+    data = json.loads(resources.files("formcheck").joinpath(CAMERA_ANGLES).read_text("utf-8"))
+    angles = tuple(int(a) for a in data["angles_deg"])
+    return angles, {cue: frozenset(int(a) for a in at) for cue, at in data["reliable_at_deg"].items()}
+
+
+def reliable_cues(yaw_deg: float) -> frozenset[str] | None:
+    """Cues the camera sweep found reliable at ``yaw_deg``: at both sweep angles either side of
+    it (at the angle itself when it is one). A cue the sweep never judged (no rendered motion
+    shows it) has no evidence there, so it is not among them. None below `SIDE_MAX_YAW_DEG`:
+    a side view's verdicts are measured on the labelled real clips and the synthetic suite,
+    and the sweep's side-on cells rest on four to six verdicts each."""
+    if not np.isfinite(yaw_deg) or yaw_deg < SIDE_MAX_YAW_DEG:
+        return None
+    angles, reliable = _reliable_at()
+    y = float(np.clip(yaw_deg, angles[0], angles[-1]))
+    near = {a for a in angles if a == y} or {
+        max(a for a in angles if a <= y), min(a for a in angles if a >= y)
+    }
+    return frozenset(cue for cue, at in reliable.items() if near <= at)
 
 
 def _world_yaw(track: PoseTrack) -> float:
@@ -217,4 +255,5 @@ def detect_view(track: PoseTrack) -> View:
         facing=facing,
         yaw_deg=round(yaw, 1),
         measurable=MEASURABLE[name],
+        reliable=None if name.startswith("side") else reliable_cues(yaw),
     )

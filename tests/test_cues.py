@@ -65,10 +65,14 @@ def _spec(drill: str, camera: str, faults: dict, seed: int = 7) -> SynthSpec:
 
 
 @cache
-def _run(drill: str, camera: str, faults: tuple = ()) -> Analysis:
+def _run(drill: str, camera: str, faults: tuple = (), camera_limits: bool = False) -> Analysis:
+    """The engine on a generated track. These tracks' landmarks are exact (plus noise), so the
+    checks are tested without the camera sweep's limits, which are the pose model's."""
     spec = _spec(drill, camera, dict(faults))
     variant = "toe" if spec.toe_variant else ""
-    return analyze_track(generate(spec).track, drill=drill, variant=variant)
+    return analyze_track(
+        generate(spec).track, drill=drill, variant=variant, camera_limits=camera_limits
+    )
 
 
 def _statuses(a: Analysis, cue_id: str) -> set[Status]:
@@ -128,6 +132,22 @@ def test_a_rep_cut_by_the_clip_says_so_not_the_view() -> None:
 def test_arm_cues_are_judged_from_every_view(camera: str) -> None:
     a = _run("single-leg-bridge", camera, (("arms", "sides"),))
     assert _statuses(a, "slgb.arms_crossed") == {Status.FAULT}
+
+
+@pytest.mark.parametrize("camera", ["oblique", "front-feet"])
+def test_off_the_side_the_camera_sweep_s_unreliable_cues_are_not_judged(camera: str) -> None:
+    """With the camera sweep's limits (the default), a cue its signals show but the sweep
+    found unreliable at the view's yaw is not measurable, saying why; a side view keeps it."""
+    a = _run("single-leg-bridge", camera, (("arms", "sides"),), camera_limits=True)
+    view = a.signals.view
+    assert view.reliable is not None
+    assert "slgb.arms_crossed" not in view.reliable and "slgb.hips_level" not in view.reliable
+    arms = [r for r in a.report.results if r.cue_id == "slgb.arms_crossed"]
+    assert arms and {r.status for r in arms} == {Status.NOT_MEASURABLE}
+    assert all(r.reason is Reason.VIEW and "camera sweep" in r.message for r in arms)
+    assert "slgb.arms_crossed" in a.report.view.cannot_measure
+    side = _run("single-leg-bridge", "side-left", (("arms", "sides"),), camera_limits=True)
+    assert _statuses(side, "slgb.arms_crossed") == {Status.FAULT}
 
 
 def test_advice_is_not_a_fault() -> None:

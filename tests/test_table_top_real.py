@@ -42,10 +42,15 @@ def _label() -> dict[str, Any]:
 
 
 @cache
-def _report(drill: str) -> Report:
+def _track() -> Any:  # PoseTrack, imported lazily with mediapipe
     from formcheck.tracking import track_video
 
-    return analyze_track(track_video(FIELD / HIP_THRUST).track, drill=drill).report
+    return track_video(FIELD / HIP_THRUST).track
+
+
+@cache
+def _report(drill: str) -> Report:
+    return analyze_track(_track(), drill=drill).report
 
 
 @pytest.mark.parametrize("drill", ["auto", "table-top"])
@@ -76,11 +81,21 @@ def test_the_hip_thrust_s_held_last_top_is_its_one_hold_below_the_10_s_mark(dril
     assert report.holds is not None
     assert report.holds.longest_s == pytest.approx(4.2, abs=LONGEST_HOLD_TOLERANCE_S)
     assert report.holds.mark_reached == "none"
+    # filmed ~58° off side-on: the camera sweep found the table top's hold length and height
+    # unreliable from 60° (docs/camera_angles.md), so those key points are not judged, saying
+    # why, while the hold itself is still measured (above)
     (duration,) = [r for r in report.results if r.cue_id == "tth.duration"]
+    (top,) = [r for r in report.results_of(hold.index) if r.cue_id == "tth.hold_top"]
+    for result in (duration, top):
+        assert result.status.value == "not_measurable"
+        assert "camera sweep" in result.message
+    # judged as the view's signals show it, the hold is held high enough and below the 10 s mark
+    free = analyze_track(_track(), drill=drill, camera_limits=False).report
+    (duration,) = [r for r in free.results if r.cue_id == "tth.duration"]
     assert duration.message.startswith("longest hold ")
     assert "below the 10 s mark" in duration.message
-    # the hold cues judge the hold: its top is held high enough
-    (top,) = [r for r in report.results_of(hold.index) if r.cue_id == "tth.hold_top"]
+    (free_hold,) = [s for s in free.segments if s.kind == "hold"]
+    (top,) = [r for r in free.results_of(free_hold.index) if r.cue_id == "tth.hold_top"]
     assert top.status.value == "pass"
 
 

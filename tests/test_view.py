@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from builders import bridge_track, make_track, top_hip_height
@@ -68,3 +70,35 @@ def test_make_view_rejects_unknown_names() -> None:
     assert make_view("side-right").facing == "right"
     with pytest.raises(ValueError, match="valid"):
         make_view("top-down")
+
+
+def test_a_cue_is_judged_off_the_side_only_between_two_angles_it_is_reliable_at(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from formcheck import view as view_mod
+
+    table = ((0, 15, 30, 45, 60, 75, 90), {
+        "a.both": frozenset({0, 15, 30, 45}), "a.one_side": frozenset({30}),
+        "a.nowhere": frozenset(),
+    })  # fmt: skip
+    monkeypatch.setattr(view_mod, "_reliable_at", lambda: table)
+    assert view_mod.reliable_cues(10.0) is None  # a side view: not limited
+    assert view_mod.reliable_cues(30.0) == {"a.both", "a.one_side"}  # on a sweep angle
+    assert view_mod.reliable_cues(40.0) == {"a.both"}  # between 30 and 45
+    assert view_mod.reliable_cues(50.0) == frozenset()
+    assert view_mod.reliable_cues(float("nan")) is None
+    oblique = replace(make_view("oblique"), reliable=view_mod.reliable_cues(40.0))
+    assert oblique.judges("a.both") and not oblique.judges("a.one_side")
+    assert not oblique.judges("a.cue_the_sweep_never_saw")
+    assert make_view("side-left").judges("a.nowhere")
+
+
+def test_the_shipped_table_limits_the_views_it_was_measured_on() -> None:
+    """The committed table (benchmarks/camera_sweep.py --write): an oblique camera at 40° judges
+    the height and touch-down of a rep but not hips level, which no angle judged reliably."""
+    from formcheck.view import reliable_cues
+
+    at_40 = reliable_cues(40.0)
+    assert at_40 is not None
+    assert {"sbb.hips_up", "slgb.touch_ground"} <= at_40
+    assert "slgb.hips_level" not in at_40
