@@ -46,6 +46,7 @@ from formcheck.segment import (
     find_floor_single_leg,
     find_holds,
     find_reps,
+    find_reps_end_on,
     find_single_leg,
     frame_time,
     held_top,
@@ -209,7 +210,7 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
         # off the side, MediaPipe's 3-D hip angle wobbles by more than the squeeze's 5° band
         # (the camera sweep: tops 1–2 s short from 30° on), while the hips' height keeps its
         # shape: the top is timed on the hips there (`SegmentParams.top_band_lift_fraction`)
-        reps = find_reps(sig.t, sig["hip_lift"], ext if sig.view.is_side else None, params)
+        reps = _find_reps(sig, ext if sig.view.is_side else None, params)
         if drill.single_leg:
             reps = [replace(r, side=_working_side(sig, r)) for r in reps]
             if sig.view.is_side:  # the top band read again on the working hip (`retop`)
@@ -220,9 +221,7 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     holds = find_holds(sig.t, both, sig["hip_lift"], params)
     # done as reps (hip thrusts in the table-top position): the reps too, and the long tops
     # as holds (`reps_or_holds`)
-    reps, holds = reps_or_holds(
-        sig.t, find_reps(sig.t, sig["hip_lift"], ext, params), holds, params
-    )
+    reps, holds = reps_or_holds(sig.t, _find_reps(sig, ext, params), holds, params)
     if ext is not None:  # a table top's rep is at the top while it holds there (`held_top`)
         reps = [held_top(r, ext, params) for r in reps]
     legs = find_single_leg(
@@ -236,6 +235,13 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     # reps and holds in time order (a hold inside a rep's top after its rep), then the legs
     main = sorted(reps + holds, key=lambda s: (s.start, s.kind == "hold"))
     return main + legs
+
+
+def _find_reps(sig: Signals, ext: np.ndarray | None, params: SegmentParams) -> list[Span]:
+    """Reps on the hip lift; from the feet or the head by `find_reps_end_on`."""
+    if sig.view.name.startswith("front"):
+        return find_reps_end_on(sig.t, sig["hip_lift"], sig.fps, ext, params)
+    return find_reps(sig.t, sig["hip_lift"], ext, params)
 
 
 def _with_floor_holds(sig: Signals, reps: list[Span], params: SegmentParams) -> list[Span]:
