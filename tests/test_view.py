@@ -72,7 +72,7 @@ def test_make_view_rejects_unknown_names() -> None:
         make_view("top-down")
 
 
-def test_a_cue_is_judged_off_the_side_only_between_two_angles_it_is_reliable_at(
+def test_a_cue_is_judged_off_the_side_only_at_the_nearest_angle_it_is_reliable_at(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from formcheck import view as view_mod
@@ -84,8 +84,10 @@ def test_a_cue_is_judged_off_the_side_only_between_two_angles_it_is_reliable_at(
     monkeypatch.setattr(view_mod, "_reliable_at", lambda: table)
     assert view_mod.reliable_cues(10.0) is None  # a side view: not limited
     assert view_mod.reliable_cues(30.0) == {"a.both", "a.one_side"}  # on a sweep angle
-    assert view_mod.reliable_cues(40.0) == {"a.both"}  # between 30 and 45
-    assert view_mod.reliable_cues(50.0) == frozenset()
+    assert view_mod.reliable_cues(36.0) == {"a.both", "a.one_side"}  # nearest 30
+    assert view_mod.reliable_cues(40.0) == {"a.both"}  # nearest 45
+    assert view_mod.reliable_cues(55.0) == frozenset()  # nearest 60
+    assert view_mod.reliable_cues(120.0) == frozenset()
     assert view_mod.reliable_cues(float("nan")) is None
     oblique = replace(make_view("oblique"), reliable=view_mod.reliable_cues(40.0))
     assert oblique.judges("a.both") and not oblique.judges("a.one_side")
