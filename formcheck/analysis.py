@@ -459,8 +459,13 @@ def _view_info(sig: Signals, drill: Drill) -> ViewInfo:
     for cue in drill.judged:
         shown = sig.view.name in cue.views_needed and sig.view.judges(cue.id)
         (can if shown else cannot).append(cue.id)
+    yaw = sig.view.yaw_deg
     return ViewInfo(
-        name=sig.view.name, confidence=sig.view.confidence, can_measure=can, cannot_measure=cannot
+        name=sig.view.name,
+        confidence=sig.view.confidence,
+        can_measure=can,
+        cannot_measure=cannot,
+        yaw_deg=round(float(yaw), 1) if np.isfinite(yaw) else None,
     )
 
 

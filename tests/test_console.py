@@ -181,3 +181,17 @@ def test_a_table_top_done_as_reps_without_a_hold_says_so() -> None:
     assert "No hold to judge: the reps are counted" in text
     assert "No key point could be measured" not in text
     assert "holds: no hold, so below the 10 s mark; mark reached: none" in text
+
+
+def test_an_oblique_view_says_its_angle_and_why_key_points_are_left_out() -> None:
+    from formcheck.report.model import ViewInfo
+
+    view = ViewInfo(name="oblique", confidence=0.7, can_measure=["slgb.touch_ground"],
+                    cannot_measure=["slgb.hips_level"], yaw_deg=46.8)  # fmt: skip
+    text = rendered(replace(full_report(), view=view), width=200)
+    assert "camera view: oblique, about 47° off side-on (confidence 70%)" in text
+    assert "docs/camera_angles.md" in text and "film from the side" in text
+    side = ViewInfo(name="side-left", confidence=0.9, cannot_measure=["slgb.hips_level"],
+                    yaw_deg=4.0)  # fmt: skip
+    text = rendered(replace(full_report(), view=side), width=200)
+    assert "about 4° off side-on" in text and "docs/camera_angles.md" not in text

@@ -84,9 +84,16 @@ def _header(report: Report) -> Text:
         for warning in report.drill_warnings:
             text.append(f"\nwarning: {warning}", style="bold red")
     view = report.view
-    text.append(f"\ncamera view: {view.name} (confidence {view.confidence:.0%})")
+    angle = f", about {view.yaw_deg:.0f}° off side-on" if view.yaw_deg is not None else ""
+    text.append(f"\ncamera view: {view.name}{angle} (confidence {view.confidence:.0%})")
     if view.cannot_measure:
         text.append(f"\nthis view cannot measure: {', '.join(view.cannot_measure)}", style="dim")
+        if view.name not in ("side-left", "side-right", "unknown"):
+            text.append(
+                "\n(off the side, only what the rendered camera sweep judged right at this angle"
+                " is judged: docs/camera_angles.md; film from the side for every key point)",
+                style="dim",
+            )
     if report.settings:
         text.append(f"\n{overrides_line(report.settings)}", style="yellow")
     return text

@@ -15,7 +15,8 @@ from enum import Enum
 #: 1.4: ``DrillInfo.not_a_bridge``, and ``DrillInfo.id == "none"``: the clip shows none of the drills
 #: 1.5: ``HoldSummary.marks_s``, the marks the longest hold is told against; a table top done as
 #: reps has rep segments too (all added; older reports read as before)
-SCHEMA_VERSION = "1.5"
+#: 1.6: ``ViewInfo.yaw_deg``, the camera's angle off side-on that the view was read from
+SCHEMA_VERSION = "1.6"
 
 
 class Status(str, Enum):
@@ -122,6 +123,9 @@ class ViewInfo:
     confidence: float = 0.0
     can_measure: list[str] = field(default_factory=list)
     cannot_measure: list[str] = field(default_factory=list)
+    #: the camera's angle off side-on, degrees (0 side-on, 90 from the feet or the head);
+    #: None when unknown. Off the side, the cues judged follow docs/camera_angles.md
+    yaw_deg: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
