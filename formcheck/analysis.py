@@ -180,12 +180,15 @@ def _on_working_leg(sig: Signals, rep: Span, params: SegmentParams) -> Span:
     The mean of both sides moves half as far (the lifted leg's hip stays flexed), so 5° of it
     spans ~10° of the working hip and a no-pause top reads twice as long. A side view's far
     leg is read through a hidden knee, whose error can tilt the plateau by more than the band:
-    there the mean of both sides stays (it halves that error).
+    there the mean of both sides stays (it halves that error), on a band narrowed by
+    ``far_leg_band_fraction``.
     """
     if rep.side not in ("left", "right"):
         return rep
     if sig.view.is_side and sig.view.facing not in (None, rep.side):
-        return rep
+        narrow = replace(params, top_band_deg=params.top_band_deg * params.far_leg_band_fraction)
+        mean = _top_signal(sig["hip_extension_deg"], sig.fps, params)
+        return retop(rep, mean, sig["hip_lift"], sig.t, narrow)
     own = sig[f"hip_extension_{rep.side}_deg"]
     if np.isfinite(own[rep.start : rep.end]).sum() < 3:
         return rep
