@@ -359,7 +359,7 @@ def _next_rep(main: tuple[Span, ...], k: int) -> Span | None:
 
 def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, CueContext]]:
     """One context per (segment kind, segment), plus the set as a whole."""
-    lift = sig["hip_lift"]
+    lift = sig["bridge_height"]  # the hips' level above the ground (`bottom_return`)
     ground = float(np.percentile(lift[np.isfinite(lift)], 2.0)) if np.isfinite(lift).any() else 0.0
     # in time order (a floor drill lists its holds after its reps; a hold may lie in a rep's top)
     main = tuple(sorted((s for s in spans if s.kind in ("rep", "hold")), key=lambda s: s.start))

@@ -37,7 +37,7 @@ class CueContext:
     index: int | None
     #: every rep / hold of the set, in time order
     spans: tuple[Span, ...] = ()
-    #: the hips-on-the-ground level of ``hip_lift`` for this clip (thigh lengths)
+    #: the hips-on-the-ground level of ``bridge_height`` for this clip (thigh lengths)
     ground_level: float = 0.0
     #: for a single-leg phase, the hold it belongs to
     parent: Span | None = None
@@ -267,10 +267,11 @@ def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
     return result(cue, ctx, ok, lower, round(need, 3), ">=", "s", msg, [span_time(ctx, *ph)])
 
 
-def _rep_levels(ctx: CueContext) -> tuple[float, float, int] | None:
-    """(peak hip lift, bottom hip lift after the rep, index of that bottom) for complete reps."""
+def _rep_levels(ctx: CueContext, signal: str = "hip_lift") -> tuple[float, float, int] | None:
+    """(peak hip lift, bottom hip lift after the rep, index of that bottom) for complete reps,
+    read on ``signal`` (``bridge_height`` for the hips' level above the ground)."""
     sp = ctx.sp
-    lift = ctx.signals["hip_lift"]
+    lift = ctx.signals[signal]
     low_ph = sp.phase("bottom") or sp.phase("lower")
     if not sp.complete or low_ph is None:
         return None
@@ -288,7 +289,7 @@ def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
     """Bottom bridge height as a fraction of the rep's range above the ground ≤ threshold."""
     if not ctx.sp.complete:
         return not_measurable(cue, ctx, Reason.CUT, CUT_BY_CLIP_END)
-    lv = _rep_levels(ctx)
+    lv = _rep_levels(ctx, "bridge_height")
     if lv is None:
         return not_measurable(
             cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip"

@@ -474,9 +474,10 @@ def _image_hip_lift(
     across the image's shoulder → heel floor line as a side view reads it; from the feet or
     the head, where that line runs up the picture, along the image's vertical. On the sweep
     this took rep counts at 45–60° from 14/20 to 20/20, and from the feet (75–90°) from 4/20
-    to 9/20. The price: the image's zero (hips level with the shoulders) moves with a raised
-    camera's perspective, so a set hovering above the floor on every rep passes
-    ``touch_ground`` off the side (the synthetic suite's oblique hover clip: 5 of 13 missed).
+    to 9/20. The image's zero (hips level with the shoulders) moves with a raised camera's
+    perspective, so the hips' level above the ground (``bridge_height``, what
+    ``touch_ground`` reads) stays in the view's own geometry: on the image's zero the
+    synthetic suite's oblique set hovering on every rep passed 5 of 13 times.
 
     From the feet or the head the hips are measured against where the shoulders lie over the
     clip (their median), not frame by frame: the shoulders stay on the floor, hidden behind
@@ -617,9 +618,10 @@ def compute_signals(
     values["knee_angle_left_deg"], values["knee_angle_right_deg"] = knee["left"], knee["right"]
     values.update(_body(g, view))
     values["hip_lift_fast"] = _hip_lift_fast(track, g, params, causal)
-    if g.p.shape[-1] == 3:  # off the side, the hips' height is read in the image
-        values["hip_lift"], values["hip_lift_fast"] = _image_hip_lift(track, view, params, causal)
+    # the hips' level above the ground, in the view's geometry (`bottom_return`)
     values["bridge_height"] = values["hip_lift"].copy()
+    if g.p.shape[-1] == 3:  # off the side, the hips' rise and fall is read in the image
+        values["hip_lift"], values["hip_lift_fast"] = _image_hip_lift(track, view, params, causal)
     values.update(_heels(track, g, params, causal))
     image_rise = None if g.p.shape[-1] == 2 else _image_foot_rise(track, g, params, causal)
     values.update(_feet(g, params, image_rise))

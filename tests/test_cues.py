@@ -454,3 +454,18 @@ def test_a_variant_of_another_drill_than_the_recognised_one_is_left_out_with_a_w
     assert any("--variant toe is not a way of doing" in w for w in report.warnings)
     with pytest.raises(BadSettings, match="no variant 'heel'"):
         analyze_track(track, variant="heel")
+
+
+def test_a_set_hovering_above_the_floor_misses_the_touch_down_from_an_oblique_camera() -> None:
+    """Off the side the hips' rise is read in the image, whose zero moves with a raised camera's
+    perspective; their level above the ground (``bridge_height``) stays in the view's own
+    geometry, so hips that never come down are still seen not to."""
+    from formcheck.synth.suite import suite
+
+    # the synthetic suite's oblique hover: a portrait phone, hips 38 % of the way up at the bottom
+    clip = next(c for c in suite(70) if c.spec.seed == 900)
+    assert clip.spec.camera == "oblique" and clip.spec.faults.bottom_gap_frac
+    a = analyze_track(clip.track, drill="single-leg-bridge", camera_limits=False)
+    assert a.signals.view.name == "oblique"
+    assert len(a.report.reps) == 5
+    assert _statuses(a, "slgb.touch_ground") == {Status.FAULT}
