@@ -460,7 +460,7 @@ def write_outputs(rows: list[ClipResult], raw: dict[str, dict[str, tuple[int, in
         "the hips' width across the picture against the trunk's length, and MediaPipe's world",
         "landmarks. The views found",
         "at each sweep angle are in the first table (the yaw read in brackets, median over the",
-        "clips): side-on and 15° read side, 30° mostly oblique (a few side at 17–20°), 45–60°",
+        "clips): side-on and 15° read side (at most 10°), 30° oblique (one clip side at 9°), 45–60°",
         "oblique, 75–90° front. Those bounds come from this table: at 30° the image-plane signals",
         "of a side view already time tops 0.6–1.1 s short, and the foot-end readings start at 75°.",
         "From the feet, a camera on the floor is often read as the head end: the near knees hide",
