@@ -54,6 +54,21 @@ def test_verdict_drill_view_and_what_cannot_be_measured(page: str) -> None:
     )
 
 
+def test_an_oblique_view_says_its_angle_and_why_key_points_are_left_out(analysis) -> None:
+    from formcheck.report.model import ViewInfo
+
+    view = ViewInfo(name="oblique", confidence=0.7, can_measure=["slgb.touch_ground"],
+                    cannot_measure=["slgb.hips_level"], yaw_deg=46.8)  # fmt: skip
+    oblique = replace(analysis, report=replace(analysis.report, view=view))
+    card = render_html(oblique)
+    card = card[card.index('id="view"') :]
+    card = card[: card.index("</section>")]
+    assert "about 47° off side-on" in card and "camera sweep" in card
+    side = render_html(analysis)
+    side = side[side.index('id="view"') :]
+    assert "camera sweep" not in side[: side.index("</section>")]
+
+
 def test_every_cue_of_every_rep_with_value_threshold_and_status(page: str, analysis) -> None:
     reps = page[page.index('id="reps"') :]
     cards = reps.split('class="card rep-card"')[1:]

@@ -184,11 +184,21 @@ def _view(report: Report) -> str:
             or "—"
         )
 
+    angle = f", about {v.yaw_deg:.0f}° off side-on" if v.yaw_deg is not None else ""
+    off_side = v.name not in ("side-left", "side-right", "unknown") and v.cannot_measure
+    why = (
+        "<p class='muted small'>Off the side, formcheck judges only the key points the rendered"
+        " camera sweep found right at this angle (docs/camera_angles.md in the project); film"
+        " from the side for every key point.</p>"
+        if off_side
+        else ""
+    )
     return (
         '<section class="card" id="view"><h3>What this view can measure</h3>'
-        f"<p>The camera view found is <b>{escape(v.name)}</b> ({v.confidence:.0%} sure).</p>"
+        f"<p>The camera view found is <b>{escape(v.name)}</b>{angle}"
+        f" ({v.confidence:.0%} sure).</p>"
         f"<p><b>Measured:</b> {names(v.can_measure)}</p>"
-        f"<p><b>Not measurable from this view:</b> {names(v.cannot_measure)}</p></section>"
+        f"<p><b>Not measurable from this view:</b> {names(v.cannot_measure)}</p>{why}</section>"
     )
 
 
