@@ -13,6 +13,7 @@ from formcheck.report.units import format_value, measure_unit
 from formcheck.report.words import (
     REASON_WORDS,
     UNJUDGED_KINDS,
+    camera_limit_words,
     cue_words,
     hold_mark_words,
     legend_line,
@@ -21,6 +22,7 @@ from formcheck.report.words import (
     short_label,
     side_words,
     verdict_words,
+    view_angle_words,
 )
 from formcheck.settings import overrides_line
 
@@ -84,16 +86,13 @@ def _header(report: Report) -> Text:
         for warning in report.drill_warnings:
             text.append(f"\nwarning: {warning}", style="bold red")
     view = report.view
-    angle = f", about {view.yaw_deg:.0f}° off side-on" if view.yaw_deg is not None else ""
-    text.append(f"\ncamera view: {view.name}{angle} (confidence {view.confidence:.0%})")
+    text.append(
+        f"\ncamera view: {view.name}{view_angle_words(view)} (confidence {view.confidence:.0%})"
+    )
     if view.cannot_measure:
         text.append(f"\nthis view cannot measure: {', '.join(view.cannot_measure)}", style="dim")
-        if view.name not in ("side-left", "side-right", "unknown"):
-            text.append(
-                "\n(off the side, only what the rendered camera sweep judged right at this angle"
-                " is judged: docs/camera_angles.md; film from the side for every key point)",
-                style="dim",
-            )
+    if (why := camera_limit_words(view)) is not None:
+        text.append(f"\n({why})", style="dim")
     if report.settings:
         text.append(f"\n{overrides_line(report.settings)}", style="yellow")
     return text

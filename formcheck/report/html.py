@@ -27,6 +27,7 @@ from formcheck.report.svgplot import PlotSpec, svg_plot
 from formcheck.report.units import format_limit, format_value, measure_unit
 from formcheck.report.words import (
     UNJUDGED_KINDS,
+    camera_limit_words,
     cue_words,
     hold_mark_words,
     legend,
@@ -36,6 +37,7 @@ from formcheck.report.words import (
     side_words,
     verdict_class,
     verdict_words,
+    view_angle_words,
 )
 
 log = logging.getLogger(__name__)
@@ -184,18 +186,11 @@ def _view(report: Report) -> str:
             or "—"
         )
 
-    angle = f", about {v.yaw_deg:.0f}° off side-on" if v.yaw_deg is not None else ""
-    off_side = v.name not in ("side-left", "side-right", "unknown") and v.cannot_measure
-    why = (
-        "<p class='muted small'>Off the side, formcheck judges only the key points the rendered"
-        " camera sweep found right at this angle (docs/camera_angles.md in the project); film"
-        " from the side for every key point.</p>"
-        if off_side
-        else ""
-    )
+    limit = camera_limit_words(v)
+    why = f"<p class='muted small'>{escape(limit[0].upper() + limit[1:])}.</p>" if limit else ""
     return (
         '<section class="card" id="view"><h3>What this view can measure</h3>'
-        f"<p>The camera view found is <b>{escape(v.name)}</b>{angle}"
+        f"<p>The camera view found is <b>{escape(v.name)}</b>{escape(view_angle_words(v))}"
         f" ({v.confidence:.0%} sure).</p>"
         f"<p><b>Measured:</b> {names(v.can_measure)}</p>"
         f"<p><b>Not measurable from this view:</b> {names(v.cannot_measure)}</p>{why}</section>"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from formcheck.report.model import CueResult, Reason, Report, Segment, Status
+from formcheck.report.model import CueResult, Reason, Report, Segment, Status, ViewInfo
 from formcheck.report.units import format_limit, format_value
 
 
@@ -193,6 +193,22 @@ VIEW_WORDS = {
     "front-head": "the head end",
     "oblique": "about 45°",
 }
+
+
+def view_angle_words(view: ViewInfo) -> str:
+    """", about 47° off side-on" after a view's name, when its angle is known."""
+    return f", about {view.yaw_deg:.0f}° off side-on" if view.yaw_deg is not None else ""
+
+
+def camera_limit_words(view: ViewInfo) -> str | None:
+    """Why a view off the side leaves key points out (None for a side or unknown view, or
+    when it leaves none out): the camera sweep's limits (`formcheck.view.reliable_cues`)."""
+    if view.name in ("side-left", "side-right", "unknown") or not view.cannot_measure:
+        return None
+    return (
+        "off the side, formcheck judges only the key points the rendered camera sweep found"
+        " right at this angle (docs/camera_angles.md); film from the side for every key point"
+    )
 
 
 def mark_words(mark_s: float) -> str:
