@@ -174,20 +174,21 @@ def _working_side(sig: Signals, span: Span) -> str | None:
     return "right" if diff > 0 else "left"
 
 
-def _on_working_leg(sig: Signals, rep: Span, params: SegmentParams) -> Span:
+def _on_working_leg(
+    sig: Signals, rep: Span, mean: np.ndarray | None, params: SegmentParams
+) -> Span:
     """A single-leg rep with its top band read on the working leg's own hip extension.
 
     The mean of both sides moves half as far (the lifted leg's hip stays flexed), so 5° of it
     spans ~10° of the working hip and a no-pause top reads twice as long. A side view's far
     leg is read through a hidden knee, whose error can tilt the plateau by more than the band:
-    there the mean of both sides stays (it halves that error), on a band narrowed by
-    ``far_leg_band_fraction``.
+    there the mean of both sides (``mean``, as `_top_signal` made it) stays (it halves that
+    error), on a band narrowed by ``far_leg_band_fraction``. For side views only.
     """
     if rep.side not in ("left", "right"):
         return rep
-    if sig.view.is_side and sig.view.facing not in (None, rep.side):
+    if sig.view.facing not in (None, rep.side):
         narrow = replace(params, top_band_deg=params.top_band_deg * params.far_leg_band_fraction)
-        mean = _top_signal(sig["hip_extension_deg"], sig.fps, params)
         return retop(rep, mean, sig["hip_lift"], sig.t, narrow)
     own = sig[f"hip_extension_{rep.side}_deg"]
     if np.isfinite(own[rep.start : rep.end]).sum() < 3:
@@ -217,7 +218,7 @@ def _segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
         if drill.single_leg:
             reps = [replace(r, side=_working_side(sig, r)) for r in reps]
             if sig.view.is_side:  # the top band read again on the working hip (`retop`)
-                reps = [_on_working_leg(sig, r, params) for r in reps]
+                reps = [_on_working_leg(sig, r, ext, params) for r in reps]
         return _with_floor_holds(sig, reps, params)
     # on one leg the lifted leg's hip flexes: the hold's level is the higher side's extension
     both = np.fmax(sig["hip_extension_left_deg"], sig["hip_extension_right_deg"])

@@ -445,7 +445,11 @@ def _build_reps(
 
 
 def retop(
-    span: Span, ext: np.ndarray, pos: np.ndarray, t: np.ndarray, params: SegmentParams | None = None
+    span: Span,
+    ext: np.ndarray | None,
+    pos: np.ndarray,
+    t: np.ndarray,
+    params: SegmentParams | None = None,
 ) -> Span:
     """``span`` with its top phase found again on ``ext`` (e.g. the working leg's extension).
 

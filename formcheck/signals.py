@@ -617,10 +617,11 @@ def compute_signals(
     values["knee_angle_deg"] = knee["both"]
     values["knee_angle_left_deg"], values["knee_angle_right_deg"] = knee["left"], knee["right"]
     values.update(_body(g, view))
-    values["hip_lift_fast"] = _hip_lift_fast(track, g, params, causal)
     # the hips' level above the ground, in the view's geometry (`bottom_return`)
     values["bridge_height"] = values["hip_lift"].copy()
-    if g.p.shape[-1] == 3:  # off the side, the hips' rise and fall is read in the image
+    if g.p.shape[-1] == 2:
+        values["hip_lift_fast"] = _hip_lift_fast(track, g, params, causal)
+    else:  # off the side, the hips' rise and fall is read in the image
         values["hip_lift"], values["hip_lift_fast"] = _image_hip_lift(track, view, params, causal)
     values.update(_heels(track, g, params, causal))
     image_rise = None if g.p.shape[-1] == 2 else _image_foot_rise(track, g, params, causal)

@@ -150,9 +150,9 @@ def reliable_cues(yaw_deg: float) -> frozenset[str] | None:
     stands for ±7.5°; asking for both neighbours instead dropped a 47° sample's touch-down and
     drop, right at 45°, for one verdict more agreeing on the sweep). A cue the sweep never
     judged (no rendered motion shows it) has no evidence there, so it is not among them.
-    None below `SIDE_MAX_YAW_DEG`:
-    a side view's verdicts are measured on the labelled real clips and the synthetic suite,
-    and the sweep's side-on cells rest on four to six verdicts each."""
+    None below `SIDE_MAX_YAW_DEG` (a side view): its verdicts are measured on the labelled real
+    clips and the synthetic suite, and the sweep's side-on cells rest on four to six verdicts
+    each."""
     if not np.isfinite(yaw_deg) or yaw_deg < SIDE_MAX_YAW_DEG:
         return None
     angles, reliable = _reliable_at()
@@ -257,5 +257,5 @@ def detect_view(track: PoseTrack) -> View:
         facing=facing,
         yaw_deg=round(yaw, 1),
         measurable=MEASURABLE[name],
-        reliable=None if name.startswith("side") else reliable_cues(yaw),
+        reliable=reliable_cues(yaw),  # None for a side view: below SIDE_MAX_YAW_DEG
     )

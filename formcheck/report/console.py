@@ -91,8 +91,8 @@ def _header(report: Report) -> Text:
     )
     if view.cannot_measure:
         text.append(f"\nthis view cannot measure: {', '.join(view.cannot_measure)}", style="dim")
-    if (why := camera_limit_words(view)) is not None:
-        text.append(f"\n({why})", style="dim")
+    if (limit := camera_limit_words(view)) is not None:
+        text.append(f"\n({limit})", style="dim")
     if report.settings:
         text.append(f"\n{overrides_line(report.settings)}", style="yellow")
     return text
