@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -54,53 +55,51 @@ def _verdicts(truth: dict, cue: str) -> list[tuple[str, float | None]]:
     return [(c["expected"], c["value"]) for c in truth["expected"]["cues"] if c["cue"] == cue]
 
 
+def _clips(motions: tuple[str, ...]) -> Iterator[tuple[Path, dict]]:
+    """The sweep's rendered clips of ``motions`` at 30–90°, both heights, with their truth."""
+    for motion in motions:
+        for height in ("low", "raised"):
+            for az in AZIMUTHS:
+                mp4 = SWEEP / f"{motion}_az{az:02d}_{height}.mp4"
+                if mp4.exists():
+                    yield mp4, json.loads(mp4.with_suffix(".truth.json").read_text())
+
+
 def main() -> int:
     if not SWEEP.is_dir():
         print(f"no sweep clips at {SWEEP}: run benchmarks/camera_sweep.py --render first")
         return 1
     print("hips level: hip line turn (true / pose, °) | pelvic tilt p95 per rep (truth)")
-    for motion in HIPS:
-        for height in ("low", "raised"):
-            for az in AZIMUTHS:
-                mp4 = SWEEP / f"{motion}_az{az:02d}_{height}.mp4"
-                if not mp4.exists():
-                    continue
-                truth = json.loads(mp4.with_suffix(".truth.json").read_text())
-                track = track_video(mp4).track
-                names = truth["landmarks"]
-                true = np.asarray(truth["frames"]["image_px"], dtype=float)[: len(track)]
-                turn = (_line_turn(true, names), _line_turn(track.image_px, names))
-                a = analyze_track(track, drill="single-leg-bridge", camera_limits=False)
-                tilt = a.signals["pelvic_tilt_deg"]
-                reps = [
-                    f"{np.nanpercentile(tilt[s.start:s.end], 95):.0f}"
-                    if np.isfinite(tilt[s.start : s.end]).any() else "-"
-                    for s in a.spans if s.kind == "rep"
-                ]  # fmt: skip
-                want = "".join(e[0].upper() if e == "fault" else e[0] for e, _ in
-                               _verdicts(truth, "slgb.hips_level"))  # fmt: skip
-                print(f"  {mp4.stem:28s} {a.signals.view.name:10s} turn {turn[0]:4.0f} / "
-                      f"{turn[1]:4.0f}   tilt {', '.join(reps):16s} ({want})")  # fmt: skip
+    for mp4, truth in _clips(HIPS):
+        track = track_video(mp4).track
+        names = truth["landmarks"]
+        true = np.asarray(truth["frames"]["image_px"], dtype=float)[: len(track)]
+        turn = (_line_turn(true, names), _line_turn(track.image_px, names))
+        a = analyze_track(track, drill="single-leg-bridge", camera_limits=False)
+        tilt = a.signals["pelvic_tilt_deg"]
+        reps = [
+            f"{np.nanpercentile(tilt[s.start:s.end], 95):.0f}"
+            if np.isfinite(tilt[s.start : s.end]).any() else "-"
+            for s in a.spans if s.kind == "rep"
+        ]  # fmt: skip
+        want = "".join(e[0].upper() if e == "fault" else e[0] for e, _ in
+                       _verdicts(truth, "slgb.hips_level"))  # fmt: skip
+        print(f"  {mp4.stem:28s} {a.signals.view.name:10s} turn {turn[0]:4.0f} / "
+              f"{turn[1]:4.0f}   tilt {', '.join(reps):16s} ({want})")  # fmt: skip
     print("knee gap at the top per rep: engine (truth value, verdict)")
-    for motion in KNEES:
-        for height in ("low", "raised"):
-            for az in AZIMUTHS:
-                mp4 = SWEEP / f"{motion}_az{az:02d}_{height}.mp4"
-                if not mp4.exists():
-                    continue
-                truth = json.loads(mp4.with_suffix(".truth.json").read_text())
-                a = analyze_track(track_video(mp4).track, drill="banded-bridge", camera_limits=False)
-                gap = a.signals["knee_gap"]
-                tops = []
-                for s in a.spans:
-                    if s.kind != "rep":
-                        continue
-                    top = s.phase("top") or (s.start, s.end)
-                    x = gap[top[0] : top[1]]
-                    tops.append(f"{np.nanmedian(x):.2f}" if np.isfinite(x).any() else "-")
-                want = [f"{v:.2f} {e}" for e, v in _verdicts(truth, "sbb.knees_out") if v]
-                print(f"  {mp4.stem:28s} {a.signals.view.name:10s} {', '.join(tops):18s} "
-                      f"({'; '.join(want)})")  # fmt: skip
+    for mp4, truth in _clips(KNEES):
+        a = analyze_track(track_video(mp4).track, drill="banded-bridge", camera_limits=False)
+        gap = a.signals["knee_gap"]
+        tops = []
+        for s in a.spans:
+            if s.kind != "rep":
+                continue
+            top = s.phase("top") or (s.start, s.end)
+            x = gap[top[0] : top[1]]
+            tops.append(f"{np.nanmedian(x):.2f}" if np.isfinite(x).any() else "-")
+        want = [f"{v:.2f} {e}" for e, v in _verdicts(truth, "sbb.knees_out") if v]
+        print(f"  {mp4.stem:28s} {a.signals.view.name:10s} {', '.join(tops):18s} "
+              f"({'; '.join(want)})")  # fmt: skip
     return 0
 
 
