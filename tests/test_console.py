@@ -58,6 +58,18 @@ def test_a_clean_set_says_every_key_point_was_met() -> None:
     assert "Every measurable key point was met." in rendered(replace(report, results=ok))
 
 
+def test_a_clean_set_says_how_many_key_points_the_camera_judged() -> None:
+    report = full_report()
+    seg: Segment = report.segments[0]
+    results = [
+        CueResult(cue_id="slgb.hips_up", segment_index=seg.index, status=Status.PASS),
+        CueResult(cue_id="slgb.hips_level", segment_index=seg.index, status=Status.NOT_MEASURABLE,
+                  reason=Reason.VIEW),
+    ]  # fmt: skip
+    text = " ".join(rendered(replace(report, results=results)).split())
+    assert "Every measurable key point was met (1 of 2 key points judged)." in text
+
+
 def test_the_legend_names_every_mark_the_table_can_show() -> None:
     """i (measured, not judged) and the blank cell of a cue that does not apply included."""
     text = " ".join(rendered(full_report(), width=200).split())

@@ -54,6 +54,21 @@ def test_verdict_drill_view_and_what_cannot_be_measured(page: str) -> None:
     )
 
 
+def test_a_clean_headline_says_how_many_key_points_were_judged(analysis) -> None:
+    """An oblique view judging 2 of 8 key points once read "Good form: no faults in 2 reps"."""
+    seg = analysis.report.segments[0].index
+    results = [
+        CueResult(cue_id="slgb.hips_up", segment_index=seg, status=Status.PASS),
+        CueResult(cue_id="slgb.hips_level", segment_index=seg, status=Status.NOT_MEASURABLE,
+                  reason=Reason.VIEW),
+    ]  # fmt: skip
+    headline = re.search(r'class="headline">([^<]*)', render_html(_with_results(analysis, results)))
+    assert headline and headline[1] == "No faults in 3 reps: 1 of 2 key points judged"
+    every = [r for r in results if r.status is Status.PASS]
+    headline = re.search(r'class="headline">([^<]*)', render_html(_with_results(analysis, every)))
+    assert headline and headline[1] == "Good form: no faults in 3 reps"
+
+
 def test_an_oblique_view_says_its_angle_and_why_key_points_are_left_out(analysis) -> None:
     from formcheck.report.model import ViewInfo
 

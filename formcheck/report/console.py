@@ -16,6 +16,7 @@ from formcheck.report.words import (
     camera_limit_words,
     cue_words,
     hold_mark_words,
+    judged_share_words,
     legend_line,
     result_where,
     segment_label,
@@ -202,7 +203,9 @@ def _findings(report: Report) -> Text:
     elif not judged_any:
         text.append("No key point could be measured in this clip.\n", style="yellow")
     elif not faults:
-        text.append("Every measurable key point was met.\n", style="bold green")
+        share = judged_share_words(report)
+        met = f"Every measurable key point was met ({share})" if share else "Every measurable key point was met"
+        text.append(f"{met}.\n", style="bold green")
     for r in faults:
         text.append(f"{verdict_words(r)[0]} {r.cue_id}", style=STATUS_STYLE[r.status])
         text.append(f" ({result_where(report, r)}): {r.message}\n")

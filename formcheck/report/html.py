@@ -30,6 +30,7 @@ from formcheck.report.words import (
     camera_limit_words,
     cue_words,
     hold_mark_words,
+    judged_share_words,
     legend,
     result_where,
     segment_label,
@@ -125,7 +126,9 @@ def _verdict(report: Report) -> str:
     elif not report.segments:
         cls, headline = "none", "No reps or holds found: nothing to judge"
     elif not faults:
-        cls, headline = "good", f"Good form: no faults in {what}"
+        share = judged_share_words(report)
+        headline = f"No faults in {what}: {share}" if share else f"Good form: no faults in {what}"
+        cls = "good"
     else:
         cls, headline = "faults", f"{len(faults)} fault{'s' * (len(faults) != 1)} in {what}"
     items += [

@@ -211,6 +211,17 @@ def camera_limit_words(view: ViewInfo) -> str | None:
     )
 
 
+def judged_share_words(report: Report) -> str | None:
+    """"2 of 8 key points judged" when some of the clip's key points got no verdict on any
+    rep or hold (not measurable, not seen): a "no faults" headline must not read as a clean
+    bill where the camera saw a quarter of what the coach asks. None when every one was."""
+    cue_ids = {r.cue_id for r in report.results if r.status is not Status.INFO}
+    judged = {r.cue_id for r in report.results if r.status in (Status.PASS, Status.FAULT, Status.ADVICE)}
+    if not judged or judged >= cue_ids:
+        return None
+    return f"{len(judged)} of {len(cue_ids)} key points judged"
+
+
 def mark_words(mark_s: float) -> str:
     """A hold mark as the article says it: "10 s", "2 min"; other marks as set ("12.5 s")."""
     if mark_s >= 60 and mark_s % 60 == 0:
