@@ -13,9 +13,9 @@ import warnings
 from dataclasses import replace
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+from formcheck.smoothing import running_median
 from formcheck.track import PoseTrack
 
 log = logging.getLogger(__name__)
@@ -33,15 +33,6 @@ def _centre(image: np.ndarray, a: int, b: int) -> np.ndarray:
     return 0.5 * (image[:, a, :2] + image[:, b, :2])
 
 
-def _running_median(x: np.ndarray, half: int) -> np.ndarray:
-    """(N, D) NaN-aware median of each frame's ±``half`` neighbours (the frame included)."""
-    padded = np.pad(x, ((half, half), (0, 0)), constant_values=np.nan)
-    windows = sliding_window_view(padded, 2 * half + 1, axis=0)  # (N, D, W)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
-        return np.nanmedian(windows, axis=-1)
-
-
 def identity_jumps(track: PoseTrack) -> np.ndarray:
     """(N,) True where the frame's pose jumped away from where its neighbours put it."""
     hips = _centre(track.image, LEFT_HIP, RIGHT_HIP)
@@ -54,7 +45,7 @@ def identity_jumps(track: PoseTrack) -> np.ndarray:
     if not np.isfinite(trunk) or trunk <= 0:
         return np.zeros(len(track), dtype=bool)
     half = max(1, int(round(WINDOW_S * track.fps)))
-    off = np.linalg.norm(hips - _running_median(hips, half), axis=1) / trunk
+    off = np.linalg.norm(hips - running_median(hips, half), axis=1) / trunk
     return np.where(np.isfinite(off), off > MAX_OFFSET_TRUNK, False)
 
 

@@ -5,6 +5,7 @@
   so a person leaving the frame is never invented.
 - ``smooth_zero_phase``: offline smoothing without lag — a NaN-aware centred moving average
   applied twice (a triangular kernel), pure numpy, O(N) per column with cumulative sums.
+- ``running_median``: a centred NaN-aware median, for brief spikes a mean would spread.
 - ``OneEuroFilter`` / ``one_euro``: causal smoothing for the live path (Casiez et al. 2012),
   little lag when moving fast, strong smoothing when still.
 
@@ -14,8 +15,10 @@ All functions work along axis 0 (time) of arrays of any trailing shape.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 def gate_visibility(values: np.ndarray, visibility: np.ndarray, floor: float) -> np.ndarray:
@@ -76,6 +79,18 @@ def _moving_mean(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
         out = total / count
     out[count < min_count] = np.nan
     return out
+
+
+def running_median(x: np.ndarray, half: int) -> np.ndarray:
+    """NaN-aware median of each frame's ±``half`` neighbours (the frame included), along axis 0
+    of an (N,) or (N, D) array; all-NaN windows stay NaN."""
+    x2 = x[:, None] if x.ndim == 1 else x
+    padded = np.pad(x2, ((half, half), (0, 0)), constant_values=np.nan)
+    windows = sliding_window_view(padded, 2 * half + 1, axis=0)  # (N, D, W)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.nanmedian(windows, axis=-1)
+    return out[:, 0] if x.ndim == 1 else out
 
 
 def smooth_zero_phase(values: np.ndarray, fps: float, window_s: float = 0.2) -> np.ndarray:
