@@ -20,7 +20,7 @@ from formcheck.drills import DRILLS, Drill, get_drill
 from formcheck.drills.recognize import NOT_A_BRIDGE, Recognition, recognize_drill
 from formcheck.errors import BadSettings
 from formcheck.kinematics import nan_percentile
-from formcheck.outliers import drop_identity_jumps
+from formcheck.outliers import drop_identity_jumps, untangle_leg_swaps
 from formcheck.report.model import (
     ClipInfo,
     CoachCheck,
@@ -611,7 +611,8 @@ def analyze_track(
     landmarks are exact (the synthetic suite) and for the sweep's own raw scoring."""
     t0 = time.perf_counter()
     settings = settings or Settings()
-    seen = drop_identity_jumps(track)  # a few frames on another person are not the athlete
+    # a few frames on another person are not the athlete; a leg crossing the other keeps its name
+    seen = untangle_leg_swaps(drop_identity_jumps(track))
     view = detect_view(seen)
     if not camera_limits:
         view = replace(view, reliable=None)

@@ -1,9 +1,14 @@
-"""Identity jumps: frames where the pose model briefly locked onto someone or something else.
+"""The pose model's brief gross errors, repaired before any signal is read from the track.
 
-MediaPipe sometimes puts the whole skeleton on another person, a reflection or a poster for a
-few frames, then comes back. The hips, which barely move in a bridge between two frames, then
-sit far from where the frames around them put them. `drop_identity_jumps` turns such frames
-into missing ones (NaN), which the signals already treat as "not seen" and fill when short.
+- **Identity jumps**: MediaPipe sometimes puts the whole skeleton on another person, a
+  reflection or a poster for a few frames, then comes back. The hips, which barely move in a
+  bridge between two frames, then sit far from where the frames around them put them.
+  `drop_identity_jumps` turns such frames into missing ones (NaN), which the signals already
+  treat as "not seen" and fill when short.
+- **Leg swaps**: where one leg crosses the other (a single-leg bridge's lifted leg, seen a
+  little off the side), MediaPipe gives each leg the other's name for a few frames.
+  `untangle_leg_swaps` gives them back: a frame's legs are swapped where each then sits much
+  nearer where the frames around it put that leg.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, SIDE
 from formcheck.smoothing import running_median
 from formcheck.track import PoseTrack
 
@@ -58,4 +63,58 @@ def drop_identity_jumps(track: PoseTrack) -> PoseTrack:
     image, world = track.image.copy(), track.world.copy()
     image[jumped] = np.nan
     world[jumped] = np.nan
+    return replace(track, image=image, world=world)
+
+
+#: the landmarks of each leg below the hip: the ones a crossing leg takes the name of
+LEG_PARTS = ("knee", "ankle", "heel", "toe")
+#: a swap is undone where it brings the two legs this much nearer (in trunk lengths, summed
+#: over both legs' mean landmark distance) to where their neighbours put them. Legs side by
+#: side gain nothing from a swap and are left alone; on the rendered camera sweep's 15°
+#: single-leg bridges the swapped frames gain 0.5–1.5 trunk lengths
+MIN_SWAP_GAIN_TRUNK = 0.3
+
+
+def leg_swaps(track: PoseTrack) -> np.ndarray:
+    """(N,) True where the frame's left and right legs sit where the frames around it put the
+    other leg (module doc)."""
+    n = len(track)
+    if n < 3:
+        return np.zeros(n, dtype=bool)
+    px = track.image_px[:, :, :2].astype(np.float64)
+    left = px[:, [SIDE["left"][p] for p in LEG_PARTS]]
+    right = px[:, [SIDE["right"][p] for p in LEG_PARTS]]
+    trunk_len = np.linalg.norm(_centre(px, LEFT_SHOULDER, RIGHT_SHOULDER) - _centre(px, LEFT_HIP, RIGHT_HIP), axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        trunk = float(np.nanmedian(trunk_len)) if np.isfinite(trunk_len).any() else np.nan
+    if not np.isfinite(trunk) or trunk <= 0:
+        return np.zeros(n, dtype=bool)
+    half = max(1, int(round(WINDOW_S * track.fps)))
+    shape = left.shape
+    at_left = running_median(left.reshape(n, -1), half).reshape(shape)
+    at_right = running_median(right.reshape(n, -1), half).reshape(shape)
+
+    def off(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.nanmean(np.linalg.norm(a - b, axis=-1), axis=1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gain = (off(left, at_left) + off(right, at_right)) - (off(left, at_right) + off(right, at_left))
+    return np.where(np.isfinite(gain), gain / trunk > MIN_SWAP_GAIN_TRUNK, False)
+
+
+def untangle_leg_swaps(track: PoseTrack) -> PoseTrack:
+    """The track with each leg given its own name back where MediaPipe swapped them."""
+    swapped = leg_swaps(track)
+    if not swapped.any():
+        return track
+    log.debug("%d frames with the legs swapped; swapped back", int(swapped.sum()))
+    pairs = [(SIDE["left"][p], SIDE["right"][p]) for p in LEG_PARTS]
+    a, b = [p[0] for p in pairs], [p[1] for p in pairs]
+    image, world = track.image.copy(), track.world.copy()
+    for arr in (image, world):
+        rows = arr[swapped]
+        rows[:, a + b] = rows[:, b + a]
+        arr[swapped] = rows
     return replace(track, image=image, world=world)
