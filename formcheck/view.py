@@ -134,31 +134,36 @@ def make_view(name: str, confidence: float = 1.0, facing: str | None = None) -> 
     )
 
 
-#: per cue, the sweep yaws where its verdicts agreed with the rendered truth ≥ 90 % at both
-#: camera heights (written by ``benchmarks/camera_sweep.py --write``; docs/camera_angles.md)
+#: per cue, the bands of the yaw formcheck reads where its verdicts agreed with the rendered
+#: truth ≥ 90 % (written by ``benchmarks/camera_sweep.py --write``; docs/camera_angles.md)
 CAMERA_ANGLES = "camera_angles.json"
 
 
 @cache
-def _reliable_at() -> tuple[tuple[int, ...], dict[str, frozenset[int]]]:
+def _reliable_bands() -> tuple[tuple[float, ...], dict[str, frozenset[float]]]:
+    """The band edges of the yaw as read, and per cue the bands (their lower edges) it is
+    reliable in."""
     data = json.loads(resources.files("formcheck").joinpath(CAMERA_ANGLES).read_text("utf-8"))
-    angles = tuple(int(a) for a in data["angles_deg"])
-    return angles, {cue: frozenset(int(a) for a in at) for cue, at in data["reliable_at_deg"].items()}
+    edges = tuple(float(a) for a in data["read_yaw_bands_deg"])
+    return edges, {cue: frozenset(float(a) for a in at) for cue, at in data["reliable_in"].items()}
 
 
 def reliable_cues(yaw_deg: float) -> frozenset[str] | None:
-    """Cues the camera sweep found reliable at ``yaw_deg``: at the sweep angle nearest it (each
-    stands for ±7.5°; asking for both neighbours instead dropped a 47° sample's touch-down and
-    drop, right at 45°, for one verdict more agreeing on the sweep). A cue the sweep never
-    judged (no rendered motion shows it) has no evidence there, so it is not among them.
-    None below `SIDE_MAX_YAW_DEG` (a side view): its verdicts are measured on the labelled real
-    clips and the synthetic suite, and the sweep's side-on cells rest on four to six verdicts
-    each."""
+    """Cues the camera sweep found reliable on the clips whose yaw read in the same band as
+    ``yaw_deg`` (`camera_angles.json`): banded by the reading, not by the angle the sweep
+    filmed from, because the reading is all a clip gives. The two part: the sweep's 60°
+    cameras read 41–62° and a 75° one 40°, and with the table keyed by the filmed angle, the
+    cues right at 45° judged those and were wrong (sbb.hips_up faulting held tops).
+    A cue the sweep never judged (no rendered motion shows it) has no evidence there, so it
+    is not among them. None below `SIDE_MAX_YAW_DEG` (a side view): its verdicts are
+    measured on the labelled real clips and the synthetic suite."""
     if not np.isfinite(yaw_deg) or yaw_deg < SIDE_MAX_YAW_DEG:
         return None
-    angles, reliable = _reliable_at()
-    nearest = min(angles, key=lambda a: abs(a - yaw_deg))
-    return frozenset(cue for cue, at in reliable.items() if nearest in at)
+    edges, reliable = _reliable_bands()
+    if yaw_deg > edges[-1]:
+        return frozenset()
+    band = max((lo for lo in edges[:-1] if lo <= yaw_deg), default=None)
+    return frozenset(cue for cue, at in reliable.items() if band in at)
 
 
 def _world_yaw(track: PoseTrack) -> float:
