@@ -15,6 +15,12 @@ angle. This says why, per clip of the single-leg and banded-bridge motions at 30
 - *pelvic tilt*: the engine's ``pelvic_tilt_deg`` (every cue judged, ``camera_limits=False``),
   95th percentile per rep, with the truth's verdict (``F`` a drop, ``p`` level).
 - *knee gap*: the engine's ``knee_gap`` at each rep's top (median), with the truth's value.
+- *hips from the feet*: at 75–90°, where the hips hide behind the knees, how closely the
+  image hips' height (mid-hip above the shoulders' clip median, as the engine reads it off the
+  side) follows the rendered body's own over the clip (correlation), with the reps counted.
+  The rendered hips rise and fall twice; a pose model whose hips follow them at 0.3 makes
+  reps no smoothing can recover, and one that finds no one lying flat until the hips are up
+  (from a floor camera at the feet) leaves the first rep's rise unseen: an opening partial.
 """
 
 from __future__ import annotations
@@ -37,6 +43,20 @@ SWEEP = Path(os.environ.get("FORMCHECK_SWEEP_DIR", Path.home() / ".cache/formche
 AZIMUTHS = (30, 45, 60, 75, 90)
 HIPS = ("slgb_clean", "slgb_hip_drop")
 KNEES = ("sbb_clean", "sbb_knees_cave")
+END_ON = (75, 90)
+
+
+def _hips_height(points: np.ndarray, names: list[str]) -> np.ndarray:
+    """Mid-hip above the shoulders' clip median, image pixels (y up)."""
+    def mid(a: str, b: str) -> np.ndarray:
+        return (points[:, names.index(a), 1] + points[:, names.index(b), 1]) / 2
+
+    return -(mid("left_hip", "right_hip") - np.nanmedian(mid("left_shoulder", "right_shoulder")))
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    ok = np.isfinite(a) & np.isfinite(b)
+    return float(np.corrcoef(a[ok], b[ok])[0, 1]) if ok.sum() > 10 else float("nan")
 
 
 def _line_turn(points: np.ndarray, names: list[str]) -> float:
@@ -55,11 +75,11 @@ def _verdicts(truth: dict, cue: str) -> list[tuple[str, float | None]]:
     return [(c["expected"], c["value"]) for c in truth["expected"]["cues"] if c["cue"] == cue]
 
 
-def _clips(motions: tuple[str, ...]) -> Iterator[tuple[Path, dict]]:
-    """The sweep's rendered clips of ``motions`` at 30–90°, both heights, with their truth."""
+def _clips(motions: tuple[str, ...], azimuths: tuple[int, ...] = AZIMUTHS) -> Iterator[tuple[Path, dict]]:
+    """The sweep's rendered clips of ``motions`` at ``azimuths``, both heights, with their truth."""
     for motion in motions:
         for height in ("low", "raised"):
-            for az in AZIMUTHS:
+            for az in azimuths:
                 mp4 = SWEEP / f"{motion}_az{az:02d}_{height}.mp4"
                 if mp4.exists():
                     yield mp4, json.loads(mp4.with_suffix(".truth.json").read_text())
@@ -100,6 +120,17 @@ def main() -> int:
         want = [f"{v:.2f} {e}" for e, v in _verdicts(truth, "sbb.knees_out") if v]
         print(f"  {mp4.stem:28s} {a.signals.view.name:10s} {', '.join(tops):18s} "
               f"({'; '.join(want)})")  # fmt: skip
+    print("hips from the feet: correlation of the image hips' height with the rendered body's, reps found / true")
+    for mp4, truth in _clips(HIPS + KNEES, END_ON):
+        track = track_video(mp4).track
+        names = truth["landmarks"]
+        true = np.asarray(truth["frames"]["image_px"], dtype=float)[: len(track)]
+        r = _correlation(_hips_height(track.image_px, names), _hips_height(true, names))
+        a = analyze_track(track, drill="single-leg-bridge" if mp4.stem.startswith("slgb") else "banded-bridge")
+        reps_true = sum(s["kind"] == "rep" for s in truth["segments"])
+        first = track.t[np.flatnonzero(track.detected)[0]] if track.detected.any() else float("nan")
+        print(f"  {mp4.stem:28s} {a.signals.view.name:10s} r {r:5.2f}   reps {len(a.report.reps)}/{reps_true}"
+              f"   person found from {first:.1f} s (first rep starts {truth['segments'][0]['start_s']:.1f} s)")
     return 0
 
 
