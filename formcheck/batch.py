@@ -29,7 +29,7 @@ from typing import Any
 
 from formcheck import __version__
 from formcheck.errors import FormcheckError, OutputError
-from formcheck.report.atomic import write_text_atomic
+from formcheck.fileio import write_text_atomic
 from formcheck.report.model import SCHEMA_VERSION
 from formcheck.video import DEFAULT_MAX_FPS
 

@@ -17,11 +17,11 @@ import numpy as np
 
 from formcheck.drills.base import Cue
 from formcheck.kinematics import nan_percentile
-from formcheck.report.model import CueResult, Reason, Status, TimeSpan
 from formcheck.report.units import format_limit, format_value, measured, needs
 from formcheck.report.words import hold_mark_words, mark_words, signal_words, views_words
 from formcheck.segment import Span, frame_time, runs, top_pause_s
 from formcheck.signals import Signals
+from formcheck.types import CueResult, Reason, Status, TimeSpan
 
 #: a segment whose needed signal is finite in less than this fraction of frames is not judged
 MIN_VALID_FRACTION = 0.5

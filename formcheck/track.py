@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.fileio import writing
 from formcheck.landmarks import NUM_LANDMARKS
-from formcheck.report.atomic import writing
 
 TRACK_FORMAT_VERSION = 1
 

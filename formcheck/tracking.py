@@ -30,8 +30,8 @@ from formcheck.memory import release_freed_memory
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
 from formcheck.pose.legacy_models import LEGACY_MODELS
 from formcheck.pose.people import PEOPLE_METHOD, PeopleFinder
-from formcheck.report.model import Timings
 from formcheck.track import TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
+from formcheck.types import Timings
 from formcheck.video import (
     DEFAULT_IMAGE_FPS,
     DEFAULT_MAX_FPS,

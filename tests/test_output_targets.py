@@ -18,8 +18,8 @@ import report_fakes as rf
 from test_track import make_track
 
 from formcheck.errors import OutputError
+from formcheck.fileio import write_text_atomic
 from formcheck.report.annotate import VideoSink
-from formcheck.report.atomic import write_text_atomic
 from formcheck.track import PoseTrack
 
 

@@ -9,7 +9,7 @@ import pytest
 from test_track import make_track
 
 from formcheck.errors import OutputError
-from formcheck.report.atomic import write_text_atomic
+from formcheck.fileio import write_text_atomic
 from formcheck.tracking import _from_cache
 
 

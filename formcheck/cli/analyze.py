@@ -25,7 +25,7 @@ from rich.progress import (
 )
 
 from formcheck.errors import InputNotFound, NoPersonFound, NotABridge, OutputError
-from formcheck.report.atomic import reason
+from formcheck.fileio import reason
 from formcheck.video import DEFAULT_MAX_FPS
 
 

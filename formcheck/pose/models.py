@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.errors import BadSettings, ModelError, ModelNotInstalled, OutputError
+from formcheck.fileio import writing
 from formcheck.pose._mp import import_mediapipe
-from formcheck.report.atomic import writing
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ import cv2
 import numpy as np
 
 from formcheck.errors import OutputError
+from formcheck.fileio import check_target, discard, part_path, publish, reason
 from formcheck.landmarks import SKELETON
-from formcheck.report.atomic import check_target, discard, part_path, publish, reason
 from formcheck.report.model import CueResult, Report, Status
 from formcheck.report.units import format_limit, format_value
 from formcheck.report.words import cue_words

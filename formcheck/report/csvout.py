@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from formcheck.report.atomic import write_text_atomic
+from formcheck.fileio import write_text_atomic
 from formcheck.report.model import CueResult, Report, Status
 from formcheck.report.units import measure_unit, rounded, rounded_limit
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from formcheck import __version__
-from formcheck.report.atomic import write_text_atomic
+from formcheck.fileio import write_text_atomic
 from formcheck.report.keyframes import KeyFrame, key_frames
 from formcheck.report.model import CueResult, Report, Status
 from formcheck.report.svgplot import PlotSpec, svg_plot

@@ -7,7 +7,23 @@ Plain frozen dataclasses; ``formcheck.report.serialize`` turns them into JSON (w
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+
+# the stages' own types, re-exported: a report is made of them
+from formcheck.types import (
+    CueResult,
+    Phase,
+    Reason,
+    Segment,
+    Status,
+    TimeSpan,
+    Timings,
+)
+
+__all__ = [
+    "SCHEMA_VERSION", "MISMATCH_PREFIXES", "ClipInfo", "CoachCheck", "CueResult", "Detection",
+    "DrillInfo", "HoldSummary", "Phase", "Reason", "Report", "Segment", "SideSummary", "Status",
+    "TimeSpan", "Timings", "ViewInfo", "numbered",
+]  # fmt: skip
 
 #: 1.1: ``Segment.number``, ``CueResult.rep`` and ``CueResult.reason``;
 #: 1.2: ``ClipInfo.declared_duration_s``, the file's own length beside the decoded one;
@@ -17,39 +33,6 @@ from enum import Enum
 #: reps has rep segments too (all added; older reports read as before)
 #: 1.6: ``ViewInfo.yaw_deg``, the camera's angle off side-on that the view was read from
 SCHEMA_VERSION = "1.6"
-
-
-class Status(str, Enum):
-    """A cue's verdict on one segment."""
-
-    PASS = "pass"
-    FAULT = "fault"
-    #: the camera view, visibility or the segment does not allow the check
-    NOT_MEASURABLE = "not_measurable"
-    #: the cue reports a measure without judging it (e.g. hold duration against marks)
-    INFO = "info"
-    #: a recommendation that was not followed; never counted as a fault
-    ADVICE = "advice"
-
-
-class Reason(str, Enum):
-    """Why a cue has no verdict (``Status.NOT_MEASURABLE``): each has its own mark and words in
-    every rendering (`formcheck.report.words.REASON_WORDS`)."""
-
-    #: the camera view cannot show what the cue needs (film from another side)
-    VIEW = "view"
-    #: the view can, but the person was out of view or the body part hidden or unclear
-    NOT_SEEN = "not_seen"
-    #: the rep was cut by the clip's start or end before the measured part finished
-    CUT = "cut_by_clip"
-    #: nothing happened to judge (no top phase, no contact with the ground, no reps)
-    NOTHING = "nothing_to_judge"
-
-
-@dataclass(frozen=True, kw_only=True)
-class TimeSpan:
-    start_s: float
-    end_s: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,64 +112,6 @@ class ViewInfo:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Phase:
-    #: "lift", "top", "lower" or "bottom"
-    name: str
-    start_s: float
-    end_s: float
-
-
-@dataclass(frozen=True, kw_only=True)
-class Segment:
-    """A rep, a hold, or a single-leg phase of a hold."""
-
-    #: 0-based position in ``Report.segments`` (what ``CueResult.segment_index`` points at)
-    index: int
-    #: "rep", "hold" or "single_leg"
-    kind: str
-    start_s: float
-    end_s: float
-    #: working side for single-leg work ("left"/"right"), else None: for a single-leg phase the
-    #: stance leg, whose foot stays down (the lifted one is `lifted_side`)
-    side: str | None = None
-    phases: list[Phase] = field(default_factory=list)
-    #: named measures, units in the names: peak_hip_extension_deg, top_pause_s, lift_s, lower_s…
-    measures: dict[str, float | None] = field(default_factory=dict)
-    #: the 1-based number every rendering shows, counted within the kind: rep 1, 2, …; hold 1;
-    #: single-leg phase 1, 2; partial rep 1 (0: not given, numbered by the `Report`)
-    number: int = 0
-
-    @property
-    def lifted_side(self) -> str | None:
-        """For a single-leg phase, the leg lifted (the other of ``side``, the stance leg): the
-        one a coach names ("right leg up"), as the article's leg-lift cue does; else None."""
-        if self.kind != "single_leg" or self.side not in ("left", "right"):
-            return None
-        return "left" if self.side == "right" else "right"
-
-
-@dataclass(frozen=True, kw_only=True)
-class CueResult:
-    cue_id: str
-    #: the segment judged, or None for a cue judged over the whole set
-    segment_index: int | None
-    status: Status
-    value: float | None = None
-    threshold: float | None = None
-    #: how value is compared with threshold: ">=", "<=", "within", "info"
-    comparison: str = ""
-    unit: str = ""
-    #: one line for the athlete: what was measured, against what, or why it was not measurable
-    message: str = ""
-    fault_spans: list[TimeSpan] = field(default_factory=list)
-    #: why there is no verdict, for ``not_measurable`` results (None otherwise)
-    reason: Reason | None = None
-    #: the judged segment's ``Segment.number`` as every rendering shows it ("rep 2"; for a
-    #: table top, hold 1 or single-leg phase 2); None for a cue judged over the whole set
-    rep: int | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
 class CoachCheck:
     """A key point the camera cannot judge: listed so the athlete sees the whole drill."""
 
@@ -215,17 +140,6 @@ class SideSummary:
     peak_hip_extension_deg_mean: float | None = None
     lower_s_mean: float | None = None
     lift_s_mean: float | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Timings:
-    decode_s: float = 0.0
-    pose_s: float = 0.0
-    analysis_s: float = 0.0
-    total_s: float = 0.0
-    frames_per_s: float = 0.0
-    #: True when the pose track came from the cache and no inference ran
-    track_cached: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -47,7 +47,7 @@ def report_to_json(report: Report, indent: int | None = 2) -> str:
 
 def write_report_json(report: Report, path: str | Path) -> Path:
     """Write atomically: a half-written report never replaces a finished one."""
-    from formcheck.report.atomic import write_text_atomic
+    from formcheck.fileio import write_text_atomic
 
     return write_text_atomic(path, report_to_json(report))
 

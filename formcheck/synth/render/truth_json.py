@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.fileio import write_text_atomic
 from formcheck.landmarks import NAMES, SIDE
-from formcheck.report.atomic import write_text_atomic
 from formcheck.synth.render.clip import RenderedTruth
 from formcheck.synth.render.geometry import angle_deg
 
