@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from formcheck.analysis import analyze_track
 from formcheck.batch import BatchOptions, run_batch
+from formcheck.pipeline import analyze_track
 from formcheck.report.model import ClipInfo
 from formcheck.testing import REAL_CLIPS
 from formcheck.track import PoseTrack

@@ -8,7 +8,7 @@
 Each clip of the randomised suite comes from `formcheck.synth.suite` (fixed seeds: all drills,
 views, noise levels, dropouts, left/right swaps, identity jumps, frame rates, faults alone and
 combined, magnitudes clearly past or clearly inside the drills' thresholds). The engine
-(`formcheck.analysis.analyze_track`) judges the track; its verdicts are matched to the ground
+(`formcheck.pipeline.analyze_track`) judges the track; its verdicts are matched to the ground
 truth by segment overlap (`formcheck.synth.scoring`). The borderline suite
 (`formcheck.synth.borderline`) puts one fault per clip within ±20 % of its cue's threshold and
 scores those verdicts only: its figures show the margins, and are not expected to be 1.0.
@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from formcheck.analysis import analyze_track
+from formcheck.pipeline import analyze_track
 from formcheck.report.model import Report
 from formcheck.synth.borderline import BAND, borderline_suite
 from formcheck.synth.scoring import NEAR_MARGIN, POSITIVE, Comparison, Tally, compare

@@ -110,7 +110,7 @@ class ClipScore:
 def analyse(path: Path) -> Report:
     """The report ``formcheck analyze --drill auto`` gives, from the cached pose track (once
     per process: the regression test reuses it)."""
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
     from formcheck.tracking import track_video
 
     return analyze_track(track_video(path).track, drill="auto").report

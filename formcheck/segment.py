@@ -118,7 +118,7 @@ class SegmentParams:
     #: jitter (main-suite precision 0.77 -> 0.65)
     far_leg_band_fraction: float = 0.7
     #: where the view shows no hip extension fit to time a top (oblique and foot-end views,
-    #: `formcheck.analysis`), the top band is the hips within this fraction of the rep's
+    #: `formcheck.segmenting`), the top band is the hips within this fraction of the rep's
     #: height below its peak. On the rendered camera sweep's 30–60° single-leg clips
     #: (benchmarks/camera_sweep.py) 0.1 read held tops within 0.75 s of the truth and faulted
     #: every no-pause top; 0.15 passed some no-pause tops, 0.08 read held 45° tops ~1 s short

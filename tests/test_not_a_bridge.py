@@ -23,10 +23,10 @@ from builders import (
     table_top_track,
 )
 
-from formcheck.analysis import analyze_track
 from formcheck.drills import DRILL_IDS
 from formcheck.drills.recognize import NOT_A_BRIDGE, REASONS, recognize_drill
 from formcheck.errors import EXIT_CODES
+from formcheck.pipeline import analyze_track
 from formcheck.signals import compute_signals
 from formcheck.testing import REAL_CLIPS
 

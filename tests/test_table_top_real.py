@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from formcheck.analysis import analyze_track
+from formcheck.pipeline import analyze_track
 from formcheck.report.model import Report
 from formcheck.testing import REAL_CLIPS
 

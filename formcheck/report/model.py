@@ -94,7 +94,7 @@ class DrillInfo:
         return self.id != "none"
 
 
-#: how `formcheck.analysis` begins a warning that the clip does not look like the drill given
+#: how `formcheck.report.assemble` begins a warning that the clip does not look like the drill given
 MISMATCH_PREFIXES = ("this does not look like", "this looks like")
 
 
