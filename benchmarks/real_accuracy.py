@@ -41,6 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from formcheck.cues import tempo  # noqa: E402
+from formcheck.cues.base import Check as CueCheck  # noqa: E402
 from formcheck.drills import all_cues  # noqa: E402
 from formcheck.report.model import Reason, Report, Segment, Status  # noqa: E402
 from formcheck.testing import LabelledClip, labelled_clips  # noqa: E402
@@ -65,15 +67,15 @@ LONGEST_HOLD_TOLERANCE_S = 0.5
 VERDICT = (Status.PASS, Status.FAULT, Status.ADVICE, Status.INFO)
 
 
-def _cues_with(*checks: str) -> frozenset[str]:
+def _cues_with(*checks: CueCheck) -> frozenset[str]:
     """The ids of every drill's cues that run one of ``checks`` (formcheck/drills/*.py)."""
     return frozenset(c.id for c in all_cues() if c.check in checks)
 
 
 #: the rep's height: sbb.hips_up, slgb.hips_up
-HIPS_UP_CUES = _cues_with("peak_hip_extension")
+HIPS_UP_CUES = _cues_with(tempo.peak_hip_extension)
 #: the squeeze at the top: sbb.intent, slgb.squeeze_top
-TOP_PAUSE_CUES = _cues_with("top_pause")
+TOP_PAUSE_CUES = _cues_with(tempo.top_pause)
 
 
 @dataclass(frozen=True, kw_only=True)

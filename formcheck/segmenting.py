@@ -53,15 +53,9 @@ def with_working_side(sig: Signals, spans: list[Span]) -> Signals:
 
 
 def segment_params(drill: Drill, base: SegmentParams) -> SegmentParams:
-    """Segmentation thresholds that the drill's data owns (hold dips, leg-lift height)."""
-    if drill.id != "table-top":
-        return base
-    return replace(
-        base,
-        dip_deg=drill.param("tth.hold_top", "dip_below_deg"),
-        dip_min_s=drill.param("tth.hold_top", "min_dip_s"),
-        min_foot_lift_cm=drill.param("tth.leg_lift", "min_foot_lift_cm"),
-    )
+    """``base`` with the segmentation thresholds the drill's own cues hold
+    (`Drill.segment_settings`: a table top's hold dips and leg-lift height)."""
+    return replace(base, **drill.segment_values())
 
 
 def _working_side(sig: Signals, span: Span) -> str | None:

@@ -18,7 +18,7 @@ from test_analysis_real import CLIPS, LABELS, _analysis, _track
 from typer.testing import CliRunner
 
 from formcheck.cli import app
-from formcheck.cues import CUT_BY_CLIP_END
+from formcheck.cues.base import CUT_BY_CLIP_END
 from formcheck.live import LiveCoach
 from formcheck.pipeline import analyze_track
 from formcheck.pose.replay import ReplayBackend

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from formcheck.cues import CHECKS
 from formcheck.drills import DRILL_IDS, all_cues, get_drill
 from formcheck.errors import BadSettings
 from formcheck.pipeline import Analysis, analyze_track
@@ -229,7 +228,7 @@ def test_every_judged_cue_has_a_check_and_unit_named_thresholds() -> None:
         if cue.coach_check:
             assert not cue.params
             continue
-        assert cue.check in CHECKS
+        assert callable(cue.check) and cue.check.__module__.startswith("formcheck.cues.")
         for name in cue.params:
             assert name.endswith(units), f"{cue.id}.{name} has no unit in its name"
 
