@@ -16,8 +16,9 @@ import numpy as np
 
 from formcheck.cues import CueContext, judge
 from formcheck.drills import Drill
-from formcheck.segment import Span, frame_time, runs
+from formcheck.segment import Span, frame_time
 from formcheck.signals import Signals
+from formcheck.smoothing import runs
 from formcheck.track import PoseTrack
 from formcheck.types import CueResult, Reason, Status, TimeSpan
 

@@ -21,8 +21,9 @@ import numpy as np
 from formcheck.kinematics import nan_percentile
 from formcheck.report.units import format_value, needs
 from formcheck.report.words import signal_words, views_words
-from formcheck.segment import Span, frame_time, runs
+from formcheck.segment import Span, frame_time
 from formcheck.signals import Signals
+from formcheck.smoothing import runs
 from formcheck.types import CueResult, Reason, Status, TimeSpan
 
 if TYPE_CHECKING:
