@@ -34,7 +34,7 @@ from formcheck.segment import Span, frame_time, top_pause_s
 from formcheck.segmenting import WORKING_HIP_EXTENSION
 from formcheck.settings import Settings
 from formcheck.signals import Signals
-from formcheck.track import PoseTrack
+from formcheck.track import NO_PERSON, PoseTrack
 
 #: warn when the person is missing from at least this fraction of frames
 MISSING_WARN_FRACTION = 0.1
@@ -205,8 +205,8 @@ def _track_warnings(track: PoseTrack, sig: Signals) -> list[str]:
     if len(track) == 0:
         return ["the track has no frames"]
     missing = 1.0 - float(track.detected.mean())
-    if missing == 1.0:
-        out.append("no person was found in any frame")
+    if track.nobody:
+        out.append(NO_PERSON)
     elif missing >= MISSING_WARN_FRACTION:
         out.append(f"no person in {100 * missing:.0f}% of frames")
     if sig.view.name == "unknown":
