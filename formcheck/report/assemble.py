@@ -30,6 +30,7 @@ from formcheck.report.model import (
     Timings,
     ViewInfo,
 )
+from formcheck.report.verdict_words import with_message
 from formcheck.segment import Span, frame_time, top_pause_s
 from formcheck.segmenting import WORKING_HIP_EXTENSION
 from formcheck.settings import Settings
@@ -316,7 +317,7 @@ def build_report(
         drill=info,
         view=view,
         segments=segments,
-        results=list(assessment.results),
+        results=[with_message(r) for r in assessment.results],
         coach_checks=[
             CoachCheck(
                 cue_id=c.id, key_point=c.key_point, note="not judged from video: a coach's eye"
