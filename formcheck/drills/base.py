@@ -54,6 +54,11 @@ class Cue:
     id: str
     #: the article's words
     key_point: str
+    #: a short on-screen line for its fault, in a coach's words ("Pause and squeeze at the
+    #: top"); "" reads as the id's own words
+    fault_words: str = ""
+    #: the signal a plot of its fault spans is drawn on (None: not plotted)
+    plot_signal: str | None = None
     #: what is measured, in one line (CUES.md's "check" column): a template whose ``{param}``
     #: fields are this cue's thresholds (``{param:pct}`` for a fraction shown in per cent) or a
     #: setting of segmentation or signals (``{segment.top_band_deg}``), so the text follows an
