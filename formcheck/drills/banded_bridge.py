@@ -24,6 +24,7 @@ DRILL = Drill(
             check_text="peak hip extension ≥ {min_peak_hip_extension_deg}°",
             check=tempo.peak_hip_extension,
             params={"min_peak_hip_extension_deg": 165.0},
+            plot_lines={"hip_extension_deg": "min_peak_hip_extension_deg"},
             needs=("hip_extension_deg",),
         ),
         Cue(
@@ -94,6 +95,7 @@ DRILL = Drill(
             ),
             check=holds.hips_stay_up,
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
+            plot_lines={"pelvic_tilt_deg": "max_pelvic_tilt_deg"},
             # judged where the view shows hip extension; pelvic tilt joins when it shows that too
             needs=("hip_extension_deg",),
             applies_to="single_leg",

@@ -25,6 +25,7 @@ DRILL = Drill(
             check_text="peak hip extension of the rep ≥ {min_peak_hip_extension_deg}°",
             check=tempo.peak_hip_extension,
             params={"min_peak_hip_extension_deg": 165.0},
+            plot_lines={"hip_extension_deg": "min_peak_hip_extension_deg"},
             needs=("hip_extension_deg",),
         ),
         Cue(
@@ -85,6 +86,7 @@ DRILL = Drill(
             check_text="pelvic tilt ≤ {max_pelvic_tilt_deg}° through the rep",
             check=body.pelvic_tilt,
             params={"max_pelvic_tilt_deg": 10.0},
+            plot_lines={"pelvic_tilt_deg": "max_pelvic_tilt_deg"},
             needs=("pelvic_tilt_deg",),
         ),
         Cue(
@@ -132,6 +134,7 @@ DRILL = Drill(
             ),
             check=holds.hips_stay_up,
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
+            plot_lines={"pelvic_tilt_deg": "max_pelvic_tilt_deg"},
             # judged where the view shows hip extension; pelvic tilt joins when it shows that too
             needs=("hip_extension_deg",),
             applies_to="single_leg",

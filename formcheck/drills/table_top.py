@@ -44,6 +44,7 @@ DRILL = Drill(
             ),
             check=holds.head_neutral,
             params={"max_head_neck_deg": 20.0, "min_fraction": 0.9},
+            plot_lines={"head_neck_deg": "max_head_neck_deg"},
             needs=("head_neck_deg",),
             applies_to="hold",
         ),
@@ -65,6 +66,7 @@ DRILL = Drill(
                 "dip_below_deg": 160.0,
                 "min_dip_s": 0.5,
             },
+            plot_lines={"hip_extension_deg": "min_hip_extension_deg"},
             needs=("hip_extension_deg",),
             applies_to="hold",
         ),
@@ -118,6 +120,7 @@ DRILL = Drill(
             ),
             check=holds.hips_stay_up,
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
+            plot_lines={"pelvic_tilt_deg": "max_pelvic_tilt_deg"},
             # judged where the view shows hip extension; pelvic tilt joins when it shows that too
             needs=("hip_extension_deg",),
             applies_to="single_leg",

@@ -6,6 +6,7 @@ article's marks, per-side summaries and the warnings.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
@@ -36,6 +37,18 @@ from formcheck.segmenting import WORKING_HIP_EXTENSION
 from formcheck.settings import Settings
 from formcheck.signals import Signals
 from formcheck.track import NO_PERSON, PoseTrack
+
+
+@dataclass(frozen=True, kw_only=True)
+class Analysis:
+    """The report with what it was computed from; ``spans[i]`` is ``report.segments[i]``: what
+    every rendering (HTML plots, key frames, the annotated video) draws from."""
+
+    report: Report
+    track: PoseTrack
+    signals: Signals
+    spans: tuple[Span, ...] = ()
+
 
 #: warn when the person is missing from at least this fraction of frames
 MISSING_WARN_FRACTION = 0.1
