@@ -23,10 +23,10 @@ from formcheck.segment import (
     held_top,
     reps_or_holds,
     retop,
-    runs,
     swing_pivots,
     top_pause_s,
 )
+from formcheck.smoothing import runs
 
 
 def _reps(track, drill: str = "banded-bridge"):
