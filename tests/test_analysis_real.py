@@ -123,7 +123,7 @@ def test_the_side_view_is_found(name: str) -> None:
 
 
 def test_a_dead_bug_read_oblique_still_has_no_reps() -> None:
-    """Off the side, the hips' height is read in the image (`signals._image_hip_lift`): the
+    """Off the side, the hips' height is read in the image (`signals.parts.image_hip_lift`): the
     world landmarks' floor, found from feet that point at the ceiling, made a dead bug's
     legs swing the hips like reps when the drill was forced."""
     name = next(n for n in CLIPS if LABELS[n]["reps"] == 0)

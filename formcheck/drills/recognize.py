@@ -1,7 +1,7 @@
 """`--drill auto`: is the clip one of the three drills, and which one?
 
 First, is it a bridge at all? Each of these checks scores the clip from 1 (as a bridge drill
-looks) to 0 (clearly not), on a ramp between two values of a posture signal (`signals.py`),
+looks) to 0 (clearly not), on a ramp between two values of a posture signal (`formcheck.signals`),
 so a clip near a limit gets a middling score rather than a confident answer:
 
 - **upright**: the trunk's median elevation above the floor; a standing or sitting body is
@@ -198,7 +198,7 @@ def _which_bridge(sig: Signals) -> tuple[str, float]:
     sh = sig["shoulder_height"]
     if not np.isfinite(sh[up]).any():
         # a view that gates the shoulders' height (from the feet or the head): the same height
-        # from the world landmarks, ungated (`signals._posture`), which agrees with it within
+        # from the world landmarks, ungated (`signals.parts.posture`), which agrees with it within
         # 0.04 trunk lengths on every labelled real clip and synthetic view where both exist
         sh = sig["shoulders_above_feet"] * sig.lengths["thigh"] / sig.lengths["trunk"]
     table = _fraction((sh >= TABLE_TOP_MIN_SHOULDER_TRUNK).astype(float), up & np.isfinite(sh))
