@@ -10,6 +10,9 @@ Resumable: a clip's ``manifest.json`` is written last, after all its files; a la
 a clip whose manifest has the same content hash and settings. A clip that fails is recorded
 in the summary with its error and the batch goes on. Every file is written atomically, so an
 interrupted run never leaves a broken report in place of a finished one.
+
+Over 400 lines because finding, resuming and recording clips are one contract (what is done
+is never redone or lost); the executors (`executors.py`) and the files (`report/`) are apart.
 """
 
 from __future__ import annotations

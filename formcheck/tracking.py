@@ -7,6 +7,9 @@ a second run on the same clip skips decoding and inference entirely and says ``c
 
 Cache folder: ``cache_dir`` argument, else ``$FORMCHECK_CACHE_DIR``, else
 ``~/.cache/formcheck/tracks``. Webcams, image folders and the replay backend are not cached.
+
+Over 400 lines because the cache key, the inference loop and the people check must agree on
+what one tracked clip is; `formcheck.video` and `formcheck.pose` already hold the parts below.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ browser, at the source's size and rotation-corrected orientation. Frames are pro
 a time, so memory stays flat with clip length.
 
 Frames are RGB (as `formcheck.video` yields them); colours here are RGB tuples.
+
+Over 400 lines because the overlays, the per-frame state they read and the streaming writer
+change together (one frame's drawing); `keyframes.py` and `svgplot.py` are already apart.
 """
 
 from __future__ import annotations

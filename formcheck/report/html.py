@@ -5,6 +5,9 @@ base64 JPEG key frames (`formcheck.report.keyframes`). The page says: the verdic
 and view (and what the view cannot measure), the signals over time with reps and faults
 shaded, each rep with every cue (value, threshold, status), the whole-set cues, the holds
 against the 10 s / 20 s / 2 min marks, the sides, and the coach checks.
+
+Over 400 lines because it is one page, section by section, each a short function; the plots
+(`svgplot.py`), key frames (`keyframes.py`) and words (`words.py`) are already apart.
 """
 
 from __future__ import annotations
