@@ -7,7 +7,7 @@ import pytest
 
 from formcheck.analysis import WORKING_HIP_EXTENSION, analyze_track
 from formcheck.segment import SegmentParams
-from formcheck.synth import SynthSpec, generate
+from formcheck_synth import SynthSpec, generate
 
 
 def test_plotted_hip_extension_is_the_working_legs_on_single_leg_reps() -> None:
