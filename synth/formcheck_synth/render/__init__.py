@@ -1,13 +1,14 @@
 """Rendering a digital athlete (Anny body, pyrender) for clips with exact ground truth.
 
-Needs the optional ``synth`` extra (torch, anny, pyrender); nothing here is imported by the
-core package.
+Needs this distribution's optional ``render`` extra (torch, anny, pyrender); nothing here is
+imported by formcheck itself, nor by the synthetic tracks of `formcheck_synth`.
 """
 
-#: the whole working install for rendering, as pyproject.toml's comment on the extra says: anny
-#: is installed without its dependencies (they pull warp-lang and requests, never used here)
+#: the whole working install for rendering, as synth/pyproject.toml's comment on the extra says:
+#: anny is installed without its dependencies (they pull warp-lang and requests, never used here)
 SYNTH_INSTALL = (
-    "pip install 'formcheck[synth]' && pip install --no-deps anny==0.6.2, "
+    "pip install -e './synth[render]' (from the formcheck checkout) && "
+    "pip install --no-deps anny==0.6.2, "
     "and the system's EGL: apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri "
     "(see sample_videos/README.md)"
 )
@@ -15,4 +16,4 @@ SYNTH_INSTALL = (
 
 def missing_extra(err: ImportError) -> str:
     """The one-line message when a rendering dependency is missing."""
-    return f"rendering needs the synth extra (missing: {err.name}): {SYNTH_INSTALL}"
+    return f"rendering needs formcheck-synth's render extra (missing: {err.name}): {SYNTH_INSTALL}"
