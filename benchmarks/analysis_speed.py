@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from formcheck.analysis import analyze_track  # noqa: E402
+from formcheck.pipeline import analyze_track  # noqa: E402
 from formcheck.track import PoseTrack  # noqa: E402
 
 

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from formcheck.analysis import analyze_track
 from formcheck.batch import BatchOptions, run_batch
+from formcheck.pipeline import analyze_track
 from formcheck.report.model import ClipInfo
 from formcheck.track import PoseTrack
 

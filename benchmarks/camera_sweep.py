@@ -279,7 +279,7 @@ def _top_errors(tf: Any, report: Any) -> list[float]:
 
 def analyse_clip(mp4: Path) -> ClipResult:
     import formcheck.analysis as analysis
-    from formcheck.pipeline import track_clip
+    from formcheck.pipeline import analyze_track, track_clip
     from formcheck_synth.render.truth_load import load_truth
 
     tf = load_truth(mp4.with_name(mp4.stem + ".truth.json"))
@@ -289,7 +289,7 @@ def analyse_clip(mp4: Path) -> ClipResult:
                      height=next(k for k, v in HEIGHTS_M.items() if v == cam["height_m"]))
     variant = "toe" if spec.get("toe_variant") else ""
     track = track_clip(mp4).track
-    result = analysis.analyze_track(track, drill=tf.drill, variant=variant)
+    result = analyze_track(track, drill=tf.drill, variant=variant)
     shipped, view = result.report, result.signals.view
     row.view, row.confidence, row.yaw_deg = view.name, view.confidence, view.yaw_deg
     row.reps_true, row.reps_found = len(tf.truth.reps), len(shipped.reps)
@@ -301,9 +301,7 @@ def analyse_clip(mp4: Path) -> ClipResult:
     detect = analysis.detect_view
     analysis.detect_view = lambda t: _all_signals_view(detect(t))  # type: ignore[assignment]
     try:
-        raw = analysis.analyze_track(
-            track, drill=tf.drill, variant=variant, camera_limits=False
-        ).report
+        raw = analyze_track(track, drill=tf.drill, variant=variant, camera_limits=False).report
     finally:
         analysis.detect_view = detect  # type: ignore[assignment]
     _score(row, "raw", tf, raw)

@@ -8,7 +8,7 @@
 Each clip of the randomised suite comes from `benchmarks/synth_suite.py` (fixed seeds: all drills,
 views, noise levels, dropouts, left/right swaps, identity jumps, frame rates, faults alone and
 combined, magnitudes clearly past or clearly inside the drills' thresholds). The engine
-(`formcheck.analysis.analyze_track`) judges the track; its verdicts are matched to the ground
+(`formcheck.pipeline.analyze_track`) judges the track; its verdicts are matched to the ground
 truth by segment overlap (`benchmarks/scoring.py`). The borderline suite
 (`benchmarks/borderline_suite.py`) puts one fault per clip within ±20 % of its cue's threshold and
 scores those verdicts only: its figures show the margins, and are not expected to be 1.0.
@@ -37,7 +37,7 @@ from borderline_suite import BAND, borderline_suite
 from scoring import NEAR_MARGIN, POSITIVE, Comparison, Tally, compare
 from synth_suite import suite
 
-from formcheck.analysis import analyze_track
+from formcheck.pipeline import analyze_track
 from formcheck.report.model import Report
 from formcheck_synth.tracks import SynthClip
 

@@ -98,7 +98,7 @@ def top_errors(report: Any, label: dict[str, Any]) -> list[float]:
 
 
 def real_at(rate: float | str, figs: RateFigures) -> None:
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
     from formcheck.tracking import track_video
 
     for clip in labelled_clips():
@@ -229,7 +229,7 @@ class SixtyRow:
 
 
 def sixty(clips: tuple[Path, ...] = SIXTY_FROM) -> list[SixtyRow]:
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
     from formcheck.tracking import track_video
 
     labels = {c.path: c.label for c in labelled_clips()}

@@ -78,7 +78,7 @@ def speed(model: str) -> tuple[float, float]:
 
 
 def real_scores(model: str) -> list[real_accuracy.ClipScore]:
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
     from formcheck.tracking import track_video
 
     scores = []

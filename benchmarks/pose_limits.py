@@ -36,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formcheck.analysis import analyze_track  # noqa: E402
+from formcheck.pipeline import analyze_track  # noqa: E402
 from formcheck.tracking import track_video  # noqa: E402
 
 SWEEP = Path(os.environ.get("FORMCHECK_SWEEP_DIR", Path.home() / ".cache/formcheck/camera_sweep"))

@@ -44,6 +44,8 @@ sys.path.insert(0, str(ROOT / "tests"))  # shared_clips
 
 from shared_clips import LabelledClip, labelled_clips  # noqa: E402
 
+from formcheck.cues import tempo  # noqa: E402
+from formcheck.cues.base import Check as CueCheck  # noqa: E402
 from formcheck.drills import all_cues  # noqa: E402
 from formcheck.report.model import Reason, Report, Segment, Status  # noqa: E402
 
@@ -67,15 +69,15 @@ LONGEST_HOLD_TOLERANCE_S = 0.5
 VERDICT = (Status.PASS, Status.FAULT, Status.ADVICE, Status.INFO)
 
 
-def _cues_with(*checks: str) -> frozenset[str]:
+def _cues_with(*checks: CueCheck) -> frozenset[str]:
     """The ids of every drill's cues that run one of ``checks`` (formcheck/drills/*.py)."""
     return frozenset(c.id for c in all_cues() if c.check in checks)
 
 
 #: the rep's height: sbb.hips_up, slgb.hips_up
-HIPS_UP_CUES = _cues_with("peak_hip_extension")
+HIPS_UP_CUES = _cues_with(tempo.peak_hip_extension)
 #: the squeeze at the top: sbb.intent, slgb.squeeze_top
-TOP_PAUSE_CUES = _cues_with("top_pause")
+TOP_PAUSE_CUES = _cues_with(tempo.top_pause)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,7 +114,7 @@ class ClipScore:
 def analyse(path: Path) -> Report:
     """The report ``formcheck analyze --drill auto`` gives, from the cached pose track (once
     per process: the regression test reuses it)."""
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
     from formcheck.tracking import track_video
 
     return analyze_track(track_video(path).track, drill="auto").report

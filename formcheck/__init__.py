@@ -18,7 +18,7 @@ def __getattr__(name: str):  # lazy: importing formcheck stays light
 
         return analyze
     if name == "analyze_track":
-        from formcheck.analysis import analyze_track
+        from formcheck.pipeline import analyze_track
 
         return analyze_track
     raise AttributeError(f"module 'formcheck' has no attribute {name!r}")

@@ -313,10 +313,6 @@ def _digest(job: ClipJob, report: Any) -> str:
 NOT_A_BRIDGE_STATUS = "not a bridge drill"
 
 
-def _no_person(report: Any) -> bool:
-    return report.detection.frames_total > 0 and report.detection.frames_with_person == 0
-
-
 def process_clip(job: ClipJob) -> ClipOutcome:
     """Analyse one clip and write its files and manifest; errors become an "error" outcome."""
     from formcheck.report.csvout import clip_row
@@ -333,7 +329,7 @@ def process_clip(job: ClipJob) -> ClipOutcome:
     report = analysis.report
     row = clip_row(report, athlete=job.athlete, clip=job.rel, links=_links(job, files))
     row["warnings"] = " | ".join(report.warnings)
-    status, error = ("error", "no person found in any frame") if _no_person(report) else ("ok", "")
+    status, error = ("error", "no person found in any frame") if report.detection.nobody else ("ok", "")
     row.update(status=status, error=error)
     if status == "ok" and not report.drill.is_bridge:
         # finished, not failed (a resumed batch keeps it): the row says what the clip is

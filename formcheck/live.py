@@ -19,8 +19,8 @@ from itertools import islice
 
 import numpy as np
 
-from formcheck.analysis import Analysis, analyze_track
 from formcheck.drills import get_drill
+from formcheck.pipeline import Analysis, analyze_track
 from formcheck.pose.base import Landmarks, PoseBackend
 from formcheck.report.model import CueResult, Report, Segment, Status
 from formcheck.report.units import to_ascii

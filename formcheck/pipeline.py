@@ -1,26 +1,69 @@
-"""The whole job on one clip: video → PoseTrack → analysis → Report.
+"""The whole job on one clip: video → PoseTrack → assessment → Report.
 
-``analyze(path)`` is what ``formcheck analyze`` runs. Each stage is its own module; this file
-only joins them and records how long each took.
+``analyze(path)`` is what ``formcheck analyze`` runs; ``analyze_track(track)`` the same from a
+pose track. Each stage is its own module (`formcheck.tracking`, `formcheck.analysis`); this file
+only joins them to the report (`formcheck.report.assemble`) and records how long each took.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from formcheck.analysis import assess
 from formcheck.pose.models import choose_pose_model
-from formcheck.report.model import ClipInfo
+from formcheck.report.assemble import build_report
+from formcheck.report.model import ClipInfo, Report
+from formcheck.segment import Span
+from formcheck.settings import Settings
+from formcheck.signals import Signals
+from formcheck.track import PoseTrack
 from formcheck.video import DEFAULT_MAX_FPS
 
 if TYPE_CHECKING:
-    from formcheck.analysis import Analysis
     from formcheck.tracking import TrackResult
 
+log = logging.getLogger(__name__)
+
 ProgressFn = Callable[[int, "int | None"], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Analysis:
+    """The report with what it was computed from; ``spans[i]`` is ``report.segments[i]``."""
+
+    report: Report
+    track: PoseTrack
+    signals: Signals
+    spans: tuple[Span, ...] = ()
+
+
+def analyze_track(
+    track: PoseTrack,
+    *,
+    drill: str = "auto",
+    settings: Settings | None = None,
+    clip: ClipInfo | None = None,
+    variant: str = "",
+    camera_limits: bool = True,
+) -> Analysis:
+    """Analyse a pose track: the full report, with the signals and segments behind it.
+    ``variant``: how the athlete chose to do the drill (table top's "toe"), see `Drill.variants`.
+    ``camera_limits=False`` judges every cue whose signals the view shows, also where the camera
+    sweep found the pose model unreliable at that angle (`View.reliable`): for tracks whose
+    landmarks are exact (the synthetic suite) and for the sweep's own raw scoring."""
+    t0 = time.perf_counter()
+    settings = settings or Settings()
+    judged = assess(
+        track, drill=drill, settings=settings, variant=variant, camera_limits=camera_limits
+    )
+    report = build_report(judged, settings=settings, clip=clip, variant=variant, started=t0)
+    log.debug("analysed %d frames in %.3f s", len(track), report.timings.analysis_s)
+    return Analysis(report=report, track=track, signals=judged.signals, spans=judged.spans)
 
 
 def clip_info_from(result: TrackResult, path: str | Path | None = None) -> ClipInfo:
@@ -71,8 +114,6 @@ def analyze(
         for cue in result.report.faults:
             print(cue.cue_id, cue.message)
     """
-    from formcheck.analysis import analyze_track
-
     t0 = time.perf_counter()
     tracked = track_clip(
         path,

@@ -81,7 +81,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.smoothing import smooth_zero_phase
+from formcheck.smoothing import runs, smooth_zero_phase
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,7 +118,7 @@ class SegmentParams:
     #: jitter (main-suite precision 0.77 -> 0.65)
     far_leg_band_fraction: float = 0.7
     #: where the view shows no hip extension fit to time a top (oblique and foot-end views,
-    #: `formcheck.analysis`), the top band is the hips within this fraction of the rep's
+    #: `formcheck.segmenting`), the top band is the hips within this fraction of the rep's
     #: height below its peak. On the rendered camera sweep's 30–60° single-leg clips
     #: (benchmarks/camera_sweep.py) 0.1 read held tops within 0.75 s of the truth and faulted
     #: every no-pause top; 0.15 passed some no-pause tops, 0.08 read held 45° tops ~1 s short
@@ -179,12 +179,6 @@ class Span:
             if n == name:
                 return a, b
         return None
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) of the True runs of a 1-D bool array, end exclusive."""
-    d = np.diff(np.concatenate(([0], np.asarray(mask, dtype=np.int8), [0])))
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
 
 
 def close_gaps(mask: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
@@ -536,14 +530,7 @@ def _split_on_dips(
     """Split hold [a, b) where the extension dips below the dip level for ``dip_min_s``."""
     x = ext[a:b]
     level = min(p.dip_deg, float(np.nanmedian(x)) - p.dip_margin_deg)
-    dip = ~(x >= level)
-    cuts = [(a + s, a + e) for s, e in runs(dip) if t[a + e - 1] - t[a + s] + dt >= p.dip_min_s]
-    pieces, cur = [], a
-    for s, e in cuts:
-        pieces.append((cur, s))
-        cur = e
-    pieces.append((cur, b))
-    return [(s, e) for s, e in pieces if e > s]
+    return _split_at_dips(~(x >= level), t, a, b, p, dt)
 
 
 def _split_on_lift_dips(
@@ -553,7 +540,13 @@ def _split_on_lift_dips(
     the floor for ``dip_min_s`` or more."""
     x = pos[a:b]
     level = float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
-    dip = ~(x >= level - 0.25 * (level - lo))
+    return _split_at_dips(~(x >= level - 0.25 * (level - lo)), t, a, b, p, dt)
+
+
+def _split_at_dips(
+    dip: np.ndarray, t: np.ndarray, a: int, b: int, p: SegmentParams, dt: float
+) -> list[tuple[int, int]]:
+    """Hold [a, b) cut where ``dip`` (over its frames) is True for ``dip_min_s`` or more."""
     cuts = [(a + s, a + e) for s, e in runs(dip) if t[a + e - 1] - t[a + s] + dt >= p.dip_min_s]
     pieces, cur = [], a
     for s, e in cuts:

@@ -316,8 +316,8 @@ def _feet(
         low = np.fmin(_height(g, g(S["heel"]), sh, g.thigh), _height(g, g(S["toe"]), sh, g.thigh))
         heights[side] = g.slow(low)
         pos = g.slow(g.despiked(np.sum(foot * g.along, axis=-1) / g.shin))
-        out[f"support_drift_{side}"] = pos - _nanmedian(pos)
-    rest = {s: _nanpercentile(h, params.foot_rest_percentile) for s, h in heights.items()}
+        out[f"support_drift_{side}"] = pos - kin.nan_percentile(pos, 50.0)
+    rest = {s: kin.nan_percentile(h, params.foot_rest_percentile) for s, h in heights.items()}
     floor = (
         np.nanmin([rest["left"], rest["right"]])
         if any(np.isfinite(list(rest.values())))
@@ -375,18 +375,8 @@ def _image_foot_rise(
     out = {}
     for side, other in (("left", "right"), ("right", "left")):
         above = low[side] - low[other]
-        out[side] = (above - _nanpercentile(above, params.foot_rest_percentile)) / shin_px * shin_cm
+        out[side] = (above - kin.nan_percentile(above, params.foot_rest_percentile)) / shin_px * shin_cm
     return out
-
-
-def _nanmedian(x: np.ndarray) -> float:
-    x = x[np.isfinite(x)]
-    return float(np.median(x)) if x.size else float("nan")
-
-
-def _nanpercentile(x: np.ndarray, q: float) -> float:
-    x = x[np.isfinite(x)]
-    return float(np.percentile(x, q)) if x.size else float("nan")
 
 
 def _arms(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:

@@ -30,10 +30,10 @@ def gate_visibility(values: np.ndarray, visibility: np.ndarray, floor: float) ->
     return out
 
 
-def _nan_runs(isnan: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (exclusive) indices of True runs in a 1-D bool array."""
-    d = np.diff(np.concatenate(([0], isnan.astype(np.int8), [0])))
-    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of the True runs of a 1-D bool array, end exclusive."""
+    d = np.diff(np.concatenate(([0], np.asarray(mask, dtype=np.int8), [0])))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
 
 
 def fill_gaps(values: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
@@ -53,9 +53,8 @@ def fill_gaps(values: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray
         bad = np.isnan(col)
         if not bad.any() or bad.all():
             continue
-        starts, ends = _nan_runs(bad)
         fill = np.zeros(n, dtype=bool)
-        for s, e in zip(starts, ends, strict=True):
+        for s, e in runs(bad):
             if s > 0 and e < n and t[e] - t[s - 1] <= max_gap_s + 1e-9:
                 fill[s:e] = True
         if fill.any():

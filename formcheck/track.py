@@ -30,6 +30,10 @@ from formcheck.landmarks import NUM_LANDMARKS
 TRACK_FORMAT_VERSION = 1
 
 
+#: the words for a track with frames and no person in any (`PoseTrack.nobody`)
+NO_PERSON = "no person was found in any frame"
+
+
 @dataclass(frozen=True, kw_only=True)
 class TrackSource:
     """Where a track came from: enough to tell whether a cached track is still valid."""
@@ -82,6 +86,12 @@ class PoseTrack:
     def detected(self) -> np.ndarray:
         """(N,) bool: a person was found in the frame."""
         return ~np.isnan(self.image[:, :, 0]).all(axis=1)
+
+    @property
+    def nobody(self) -> bool:
+        """The track has frames and no person in any of them (`NO_PERSON`): the one test of
+        it, for tracking, the report and the commands' exit code."""
+        return len(self) > 0 and not self.detected.any()
 
     @property
     def duration_s(self) -> float:

@@ -30,7 +30,7 @@ from formcheck.memory import release_freed_memory
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
 from formcheck.pose.legacy_models import LEGACY_MODELS
 from formcheck.pose.people import PEOPLE_METHOD, PeopleFinder
-from formcheck.track import TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
+from formcheck.track import NO_PERSON, TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
 from formcheck.types import Timings
 from formcheck.video import (
     DEFAULT_IMAGE_FPS,
@@ -226,7 +226,7 @@ def _declared_fps(path: str | Path | int, image_fps: float | None) -> float | No
 
 
 def _checked(result: TrackResult, require_person: bool) -> TrackResult:
-    if require_person and not result.track.detected.any():
+    if require_person and result.track.nobody:
         raise NoPersonFound(f"{result.info.path}: no person was found in any frame")
     return result
 
@@ -485,9 +485,9 @@ def identity_jumps(track: PoseTrack) -> list[float]:
 
 def person_warnings(track: PoseTrack, persons: np.ndarray | None = None) -> list[str]:
     """One-line warnings about who is in view: nobody, several people, a switch of person."""
+    if track.nobody:
+        return [NO_PERSON]
     detected = track.detected
-    if len(track) and not detected.any():
-        return ["no person was found in any frame"]
     warnings: list[str] = []
     if persons is not None and detected.any():
         several = float(np.mean(persons[detected] >= 2))

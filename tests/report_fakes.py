@@ -195,7 +195,7 @@ def make_report(
 
 def make_analysis(report: Report, track: PoseTrack, signals: Any) -> Any:
     """A real ``Analysis`` of these parts."""
-    from formcheck.analysis import Analysis
+    from formcheck.pipeline import Analysis
 
     return Analysis(report=report, track=track, signals=signals)
 

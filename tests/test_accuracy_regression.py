@@ -28,8 +28,8 @@ import numpy as np
 import pytest
 from synth_suite import suite
 
-from formcheck import cues
-from formcheck.cues import CueContext, not_measurable
+from formcheck.cues import CueContext
+from formcheck.cues.base import not_measurable
 from formcheck.drills.base import Cue
 from formcheck.report.model import CueResult, Reason, Status
 from formcheck_synth.tracks import SynthClip
@@ -125,18 +125,20 @@ PLANTS: dict[str, tuple[str, Change, str]] = {
 
 
 def _plant(monkeypatch: pytest.MonkeyPatch, cue_id: str, change: Change) -> None:
-    """Make ``change`` happen to ``cue_id``'s verdicts (its check shared with other cues is
-    left as it is for them)."""
-    from formcheck.drills import all_cues
+    """Make ``change`` happen to ``cue_id``'s verdicts: its drill is replaced by one whose cue
+    runs the planted check (the same function in other cues is left as it is)."""
+    from formcheck.drills import DRILLS
 
-    name = next(c.check for c in all_cues() if c.id == cue_id)
-    original = cues.CHECKS[name]
+    drill = next(d for d in DRILLS.values() if any(c.id == cue_id for c in d.cues))
+    cue = drill.cue(cue_id)
+    original = cue.check
+    assert original is not None
 
     def planted(cue: Cue, ctx: CueContext) -> CueResult:
-        res = original(cue, ctx)
-        return change(cue, ctx, res) if cue.id == cue_id else res
+        return change(cue, ctx, original(cue, ctx))
 
-    monkeypatch.setitem(cues.CHECKS, name, planted)
+    cues = tuple(replace(c, check=planted) if c.id == cue_id else c for c in drill.cues)
+    monkeypatch.setitem(DRILLS, drill.id, replace(drill, cues=cues))
 
 
 @pytest.mark.parametrize("plant", list(PLANTS))

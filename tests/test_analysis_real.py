@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from shared_clips import REAL_CLIPS, real_clips_available, real_labels
 
-from formcheck.analysis import Analysis, analyze_track
 from formcheck.drills import DRILL_IDS
+from formcheck.pipeline import Analysis, analyze_track
 from formcheck.report.model import Status
 
 pytestmark = [

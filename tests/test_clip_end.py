@@ -18,10 +18,10 @@ from shared_clips import REAL_CLIPS, real_clips_available
 from test_analysis_real import CLIPS, LABELS, _analysis, _track
 from typer.testing import CliRunner
 
-from formcheck.analysis import analyze_track
 from formcheck.cli import app
-from formcheck.cues import CUT_BY_CLIP_END
+from formcheck.cues.base import CUT_BY_CLIP_END
 from formcheck.live import LiveCoach
+from formcheck.pipeline import analyze_track
 from formcheck.pose.replay import ReplayBackend
 from formcheck.report.annotate import FrameStates
 from formcheck.report.model import Report, Status

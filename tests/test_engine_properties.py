@@ -11,8 +11,8 @@ from builders import hip_height_for_extension, make_track
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from formcheck.analysis import analyze_track
 from formcheck.drills import DRILL_CHOICES
+from formcheck.pipeline import analyze_track
 from formcheck.report.model import Status
 from formcheck.report.serialize import report_to_json
 from formcheck.signals import compute_signals

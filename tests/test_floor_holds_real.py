@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from shared_clips import REAL_CLIPS
 
-from formcheck.analysis import analyze_track
+from formcheck.pipeline import analyze_track
 from formcheck.report.model import Report, Status
 
 FIELD = REAL_CLIPS.parent / "field"

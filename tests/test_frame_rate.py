@@ -145,7 +145,7 @@ def test_a_60_fps_clip_gets_the_verdicts_of_its_30_fps_copy(tmp_path: Path) -> N
     """The issue's figure, without the timing: a sample clip at 30 fps and at 60 (its frames
     plus a blend between each two, as a faster camera adds frames between), the 60 capped,
     sends the model what the 30 does and gets the same reps and verdicts."""
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
 
     copy30 = retimed_copy(SAMPLE, tmp_path / "copy30.mp4", 30)
     copy60 = retimed_copy(copy30, tmp_path / "copy60.mp4", 60)

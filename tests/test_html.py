@@ -347,7 +347,7 @@ def test_real_clip_report(tmp_path: Path) -> None:
 
 
 def test_table_top_holds_from_a_synthetic_track() -> None:
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
     from formcheck.report.model import ClipInfo
     from formcheck_synth.spec import Faults, LegLift, SynthSpec
     from formcheck_synth.tracks import generate
@@ -449,7 +449,7 @@ def test_notes_add_to_measured_and_threshold_never_repeat_them(analysis) -> None
 
 
 def test_a_view_that_cannot_measure_says_so_in_words_not_signal_names() -> None:
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
     from formcheck_synth.spec import SynthSpec
     from formcheck_synth.tracks import generate
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from formcheck.analysis import analyze_track
 from formcheck.cli import app
 from formcheck.errors import InputNotFound, OutputError
 from formcheck.live import LiveCoach, LiveState
+from formcheck.pipeline import analyze_track
 from formcheck.pose.replay import ReplayBackend
 from formcheck.report.model import Status
 from formcheck.track import PoseTrack

@@ -216,8 +216,7 @@ def _short_clip() -> Path:
 @needs_lite_and_heavy
 @pytest.mark.parametrize("name", ["lite", "heavy"])
 def test_lite_and_heavy_track_a_short_clip_like_the_full_model(name: str, tmp_path: Path) -> None:
-    from formcheck.analysis import analyze_track
-    from formcheck.pipeline import track_clip
+    from formcheck.pipeline import analyze_track, track_clip
 
     clip = _short_clip()
     fps = 10.0  # a short, cheap run: the heavy model takes ~40 ms a frame here

@@ -24,10 +24,10 @@ from builders import (
 )
 from shared_clips import REAL_CLIPS
 
-from formcheck.analysis import analyze_track
 from formcheck.drills import DRILL_IDS
 from formcheck.drills.recognize import NOT_A_BRIDGE, REASONS, recognize_drill
 from formcheck.errors import EXIT_CODES
+from formcheck.pipeline import analyze_track
 from formcheck.signals import compute_signals
 
 CAMERAS = ("side-left", "oblique", "front-feet")

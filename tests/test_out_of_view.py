@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.analysis import analyze_track
+from formcheck.pipeline import analyze_track
 from formcheck.report.model import Reason, Status
 from formcheck.track import PoseTrack
 from formcheck_synth import SynthSpec, generate

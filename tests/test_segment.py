@@ -14,7 +14,7 @@ from builders import (
     top_hip_height,
 )
 
-from formcheck.analysis import analyze_track
+from formcheck.pipeline import analyze_track
 from formcheck.segment import (
     SegmentParams,
     Span,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.analysis import WORKING_HIP_EXTENSION, analyze_track
+from formcheck.pipeline import analyze_track
 from formcheck.segment import SegmentParams
+from formcheck.segmenting import WORKING_HIP_EXTENSION
 from formcheck_synth import SynthSpec, generate
 
 

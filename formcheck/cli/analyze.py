@@ -233,7 +233,7 @@ def analyze_command(
     if not quiet and str(json_path) != "-":
         with writing_stdout("the summary"):
             render_console(report)
-    if report.detection.frames_total and not report.detection.frames_with_person:
+    if report.detection.nobody:
         # the report (and any JSON/HTML asked for) says so too; the exit code lets scripts know
         raise NoPersonFound(
             f"{clip}: no person found in any of its {report.detection.frames_total} frames"

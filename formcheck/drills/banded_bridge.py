@@ -7,6 +7,7 @@ and judge (`formcheck.segment`, "Holds on the floor").
 
 from __future__ import annotations
 
+from formcheck.cues import body, holds, tempo
 from formcheck.drills.base import Cue, Drill
 
 DRILL = Drill(
@@ -19,7 +20,7 @@ DRILL = Drill(
             id="sbb.hips_up",
             key_point="Drive hips up",
             check_text="peak hip extension ≥ {min_peak_hip_extension_deg}°",
-            check="peak_hip_extension",
+            check=tempo.peak_hip_extension,
             params={"min_peak_hip_extension_deg": 165.0},
             needs=("hip_extension_deg",),
         ),
@@ -27,7 +28,7 @@ DRILL = Drill(
             id="sbb.intent",
             key_point="Intent matters (glute squeeze)",
             check_text="top pause ≥ {min_top_pause_s} s, as for slgb.squeeze_top",
-            check="top_pause",
+            check=tempo.top_pause,
             params={"min_top_pause_s": 1.0},
             needs=("hip_extension_deg",),
         ),
@@ -35,7 +36,7 @@ DRILL = Drill(
             id="sbb.grab_glutes",
             key_point="Grab your own ass to enhance the mind body connection",
             check_text="hands-on-glutes signal for ≥ {min_fraction:pct} of the set (advice, not a fault)",
-            check="hands_on_glutes",
+            check=body.hands_on_glutes,
             params={"min_fraction": 0.8},
             needs=("hands_on_glutes",),
             kind="advice",
@@ -45,7 +46,7 @@ DRILL = Drill(
             id="sbb.knees_out",
             key_point="modification: mini band around the knees",
             check_text="knee gap ≥ {min_knee_gap_ratio} at the top of each rep",
-            check="knee_gap_top",
+            check=body.knee_gap_top,
             params={"min_knee_gap_ratio": 0.9},
             needs=("knee_gap",),
         ),
@@ -53,7 +54,7 @@ DRILL = Drill(
             id="sbb.ball_squeeze",
             key_point="modification: medicine ball between the knees",
             check_text="knee gap steady: its range within a rep ≤ {max_knee_gap_range}",
-            check="knee_gap_steady",
+            check=body.knee_gap_steady,
             params={"max_knee_gap_range": 0.15},
             needs=("knee_gap",),
         ),
@@ -67,7 +68,7 @@ DRILL = Drill(
                 "in a hold (hips up and still ≥ {segment.floor_hold_min_s} s), a foot lifted "
                 "≥ {segment.min_foot_lift_cm} cm is a one-leg phase; report its side and duration"
             ),
-            check="leg_lift",
+            check=holds.leg_lift,
             needs=("foot_lift_left_cm",),
             kind="info",
             applies_to="single_leg",
@@ -79,7 +80,7 @@ DRILL = Drill(
                 "during a one-leg phase of a hold, hip extension falls ≤ {max_hip_drop_deg}° "
                 "below the two-leg level and pelvic tilt ≤ {max_pelvic_tilt_deg}°"
             ),
-            check="hips_stay_up",
+            check=holds.hips_stay_up,
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
             # judged where the view shows hip extension; pelvic tilt joins when it shows that too
             needs=("hip_extension_deg",),

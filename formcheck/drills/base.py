@@ -1,7 +1,7 @@
 """The types drills are declared with: a `Cue` per key point, a `Drill` holding them.
 
-A cue names its check (a function in ``formcheck.cues.CHECKS``), its thresholds as data with the
-unit in every name, the signals it needs (the view decides whether it can be judged), the
+A cue names its check (the function itself, from a family in ``formcheck.cues``), its thresholds
+as data with the unit in every name, the signals it needs (the view decides whether it can be judged), the
 segments it applies to, and its kind: a ``fault`` check, ``advice`` (a recommendation never
 counted as a fault), ``info`` (a measure reported without judgement) or ``coach`` (a key point
 the camera cannot see, listed in every report and never judged).
@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from formcheck.cues.base import Check
 
 KINDS = ("fault", "advice", "info", "coach")
 
@@ -55,8 +59,8 @@ class Cue:
     #: setting of segmentation or signals (``{segment.top_band_deg}``), so the text follows an
     #: override; read it as `check_line`
     check_text: str
-    #: name of the check function in ``formcheck.cues.CHECKS`` ("" for coach checks)
-    check: str = ""
+    #: the check: a function of ``formcheck.cues``'s families (None for coach checks)
+    check: Check | None = None
     params: Mapping[str, float] = field(default_factory=dict)
     #: signals the check needs; ``needs_any``: one of them is enough
     needs: tuple[str, ...] = ()
@@ -132,6 +136,20 @@ class Drill:
     #: "toe" (stance heel up on the toe); ``variant`` is the chosen one ("" = the standard way)
     variants: tuple[str, ...] = ()
     variant: str = ""
+    #: segmentation settings (`formcheck.segment.SegmentParams` fields) that this drill's cues
+    #: own: field -> (cue id, parameter), e.g. a table top's hold ends at ``tth.hold_top``'s
+    #: dip, so ``--set tth.hold_top.dip_below_deg=…`` moves where holds split
+    segment_settings: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segment_settings", MappingProxyType(dict(self.segment_settings)))
+        for name, (cue_id, param) in self.segment_settings.items():
+            if param not in self.cue(cue_id).params:
+                raise ValueError(f"{self.id}: segment setting {name} names {cue_id}.{param}, no such parameter")
+
+    def segment_values(self) -> dict[str, float]:
+        """The `segment_settings` with this drill's (possibly overridden) values."""
+        return {name: self.param(*where) for name, where in self.segment_settings.items()}
 
     def with_variant(self, variant: str) -> Drill:
         """This drill done the ``variant`` way; ValueError if it has no such variant."""

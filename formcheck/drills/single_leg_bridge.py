@@ -7,6 +7,7 @@ one-leg phases, which ``slgb.leg_lift`` and ``slgb.hips_stay_up`` report and jud
 
 from __future__ import annotations
 
+from formcheck.cues import body, ground, holds, tempo
 from formcheck.drills.base import Cue, Drill
 
 DRILL = Drill(
@@ -20,7 +21,7 @@ DRILL = Drill(
             id="slgb.hips_up",
             key_point="Drive hips up to bridge position",
             check_text="peak hip extension of the rep ≥ {min_peak_hip_extension_deg}°",
-            check="peak_hip_extension",
+            check=tempo.peak_hip_extension,
             params={"min_peak_hip_extension_deg": 165.0},
             needs=("hip_extension_deg",),
         ),
@@ -30,7 +31,7 @@ DRILL = Drill(
             check_text=(
                 "time within {segment.top_band_deg}° of the rep's peak ≥ {min_top_pause_s} s"
             ),
-            check="top_pause",
+            check=tempo.top_pause,
             params={"min_top_pause_s": 1.0},
             needs=("hip_extension_deg",),
         ),
@@ -38,7 +39,7 @@ DRILL = Drill(
             id="slgb.slow_down",
             key_point="Slow on the way down",
             check_text="lowering time ≥ {min_lower_s} s and ≥ {min_lower_to_lift_ratio} × lifting time",
-            check="slow_lowering",
+            check=tempo.slow_lowering,
             params={"min_lower_s": 1.5, "min_lower_to_lift_ratio": 1.0},
             needs=("bridge_height",),
         ),
@@ -46,7 +47,7 @@ DRILL = Drill(
             id="slgb.touch_ground",
             key_point="touch your butt on the ground",
             check_text="bridge height at the bottom returns to ≤ {max_bottom_fraction:pct} of the rep's range",
-            check="bottom_return",
+            check=ground.bottom_return,
             params={"max_bottom_fraction": 0.15, "max_ground_level_thigh": 0.15},
             needs=("bridge_height",),
         ),
@@ -58,7 +59,7 @@ DRILL = Drill(
                 "{max_contact_speed_thigh_per_s} thigh lengths/s, and no resting: time on the ground "
                 "between reps ≤ {max_ground_rest_s} s"
             ),
-            check="no_drop_no_rest",
+            check=ground.no_drop_no_rest,
             params={
                 "max_contact_speed_thigh_per_s": 0.5,
                 "contact_window_s": 0.2,
@@ -70,7 +71,7 @@ DRILL = Drill(
             id="slgb.hips_level",
             key_point="hips stay level on one leg",
             check_text="pelvic tilt ≤ {max_pelvic_tilt_deg}° through the rep",
-            check="pelvic_tilt",
+            check=body.pelvic_tilt,
             params={"max_pelvic_tilt_deg": 10.0},
             needs=("pelvic_tilt_deg",),
         ),
@@ -78,7 +79,7 @@ DRILL = Drill(
             id="slgb.arms_crossed",
             key_point="Arms crossed",
             check_text="arms-crossed signal true for ≥ {min_fraction:pct} of the rep",
-            check="arms_crossed",
+            check=body.arms_crossed,
             params={"min_fraction": 0.9},
             needs=("arms_crossed",),
         ),
@@ -86,7 +87,7 @@ DRILL = Drill(
             id="slgb.force_down",
             key_point="force … pushed straight down (the kettlebell not moving)",
             check_text="support-foot drift ≤ {max_support_drift_shin} shin lengths per rep",
-            check="support_drift",
+            check=body.support_drift,
             params={"max_support_drift_shin": 0.15},
             needs=("support_drift",),
         ),
@@ -100,7 +101,7 @@ DRILL = Drill(
                 "in a hold (hips up and still ≥ {segment.floor_hold_min_s} s), a foot lifted "
                 "≥ {segment.min_foot_lift_cm} cm is a one-leg phase; report its side and duration"
             ),
-            check="leg_lift",
+            check=holds.leg_lift,
             needs=("foot_lift_left_cm",),
             kind="info",
             applies_to="single_leg",
@@ -112,7 +113,7 @@ DRILL = Drill(
                 "during a one-leg phase of a hold, hip extension falls ≤ {max_hip_drop_deg}° "
                 "below the two-leg level and pelvic tilt ≤ {max_pelvic_tilt_deg}°"
             ),
-            check="hips_stay_up",
+            check=holds.hips_stay_up,
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
             # judged where the view shows hip extension; pelvic tilt joins when it shows that too
             needs=("hip_extension_deg",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from formcheck.cues import body, holds
 from formcheck.drills.base import Cue, Drill
 
 DRILL = Drill(
@@ -9,6 +10,11 @@ DRILL = Drill(
     name="Table Top Holds",
     segments="holds",
     variants=("toe",),
+    segment_settings={
+        "dip_deg": ("tth.hold_top", "dip_below_deg"),
+        "dip_min_s": ("tth.hold_top", "min_dip_s"),
+        "min_foot_lift_cm": ("tth.leg_lift", "min_foot_lift_cm"),
+    },
     description="Shoulders on a bench, feet flat, hips held up level with the knees.",
     cues=(
         Cue(
@@ -19,7 +25,7 @@ DRILL = Drill(
                 "both heels down (≤ {max_heel_above_toe_cm} cm) "
                 "unless the toe variant is chosen"
             ),
-            check="setup",
+            check=holds.setup,
             # heels (mean of both): MediaPipe reads flat feet 0.4–2.1 cm heel-high from the side
             # (rendered clips), so "down" is judged at 2.5 cm; heels-up set-ups lift them ≥ 5 cm
             params={"min_shoulder_height_trunk": 0.5, "max_heel_above_toe_cm": 2.5},
@@ -33,7 +39,7 @@ DRILL = Drill(
                 "head–neck alignment within ±{max_head_neck_deg}° of the trunk line for "
                 "≥ {min_fraction:pct} of the hold"
             ),
-            check="head_neutral",
+            check=holds.head_neutral,
             params={"max_head_neck_deg": 20.0, "min_fraction": 0.9},
             needs=("head_neck_deg",),
             applies_to="hold",
@@ -46,7 +52,7 @@ DRILL = Drill(
                 "{min_knee_angle_deg}°–{max_knee_angle_deg}°; a dip below {dip_below_deg}° for "
                 "≥ {min_dip_s} s ends a hold segment"
             ),
-            check="hold_top",
+            check=holds.hold_top,
             params={
                 "min_hip_extension_deg": 165.0,
                 "min_knee_angle_deg": 80.0,
@@ -64,7 +70,7 @@ DRILL = Drill(
                 "longest continuous hold, reported against the {mark_1_s} s / {mark_2_s} s / "
                 "{mark_3_s} s marks"
             ),
-            check="hold_duration",
+            check=holds.hold_duration,
             params={"mark_1_s": 10.0, "mark_2_s": 20.0, "mark_3_s": 120.0},
             needs=("hip_extension_deg",),
             kind="info",
@@ -74,7 +80,7 @@ DRILL = Drill(
             id="tth.ball_squeeze",
             key_point="Hold med ball between knees … constantly squeezing",
             check_text="knee gap steady: its range within a hold ≤ {max_knee_gap_range}",
-            check="knee_gap_steady",
+            check=body.knee_gap_steady,
             params={"max_knee_gap_range": 0.15},
             needs=("knee_gap",),
             applies_to="hold",
@@ -86,7 +92,7 @@ DRILL = Drill(
                 "a foot lifted ≥ {min_foot_lift_cm} cm is a single-leg phase; report its side "
                 "and duration"
             ),
-            check="leg_lift",
+            check=holds.leg_lift,
             params={"min_foot_lift_cm": 2.5},
             needs=("foot_lift_left_cm",),
             kind="info",
@@ -99,7 +105,7 @@ DRILL = Drill(
                 "during a single-leg phase, hip extension falls ≤ {max_hip_drop_deg}° below the "
                 "two-leg level and pelvic tilt ≤ {max_pelvic_tilt_deg}°"
             ),
-            check="hips_stay_up",
+            check=holds.hips_stay_up,
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
             # judged where the view shows hip extension; pelvic tilt joins when it shows that too
             needs=("hip_extension_deg",),
@@ -109,7 +115,7 @@ DRILL = Drill(
             id="tth.heel_up",
             key_point="come up on the toe … heel off the ground (hardest variant)",
             check_text="stance heel ≥ {min_heel_above_toe_cm} cm above the toe line for the whole single-leg phase",
-            check="heel_up",
+            check=holds.heel_up,
             # up on the toe raises the heel several cm (5 cm in the rendered clips); a flat foot
             # reads up to 2.5 cm heel-high in MediaPipe, so below 3 cm is not "off the ground"
             params={"min_heel_above_toe_cm": 3.0},

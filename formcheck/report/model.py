@@ -70,6 +70,11 @@ class Detection:
     #: stretches of the clip with no person found (person out of frame, occluded, …)
     missing: list[TimeSpan] = field(default_factory=list)
 
+    @property
+    def nobody(self) -> bool:
+        """Frames, and no person in any of them (the report's `PoseTrack.nobody`)."""
+        return self.frames_total > 0 and self.frames_with_person == 0
+
 
 @dataclass(frozen=True, kw_only=True)
 class DrillInfo:
@@ -94,7 +99,7 @@ class DrillInfo:
         return self.id != "none"
 
 
-#: how `formcheck.analysis` begins a warning that the clip does not look like the drill given
+#: how `formcheck.report.assemble` begins a warning that the clip does not look like the drill given
 MISMATCH_PREFIXES = ("this does not look like", "this looks like")
 
 

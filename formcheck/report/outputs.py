@@ -25,7 +25,7 @@ def write_outputs(
 ) -> dict[str, Path]:
     """Write each requested file (atomically) and return them by kind: html, video, csv.
 
-    ``analysis`` is a `formcheck.analysis.Analysis` (report, track, signals); ``clip_path``
+    ``analysis`` is a `formcheck.pipeline.Analysis` (report, track, signals); ``clip_path``
     defaults to the clip its report names (decoded again for the video and key frames).
     Raises `formcheck.errors.OutputError` with the reason when a file cannot be written.
     """

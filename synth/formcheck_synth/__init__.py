@@ -4,7 +4,7 @@
 pose model would produce for a chosen camera, the `MotionPlan` that drove it, and the
 `GroundTruth` of what every cue of the drill should say::
 
-    from formcheck.analysis import analyze_track
+    from formcheck.pipeline import analyze_track
     from formcheck_synth import Faults, SynthSpec, generate
 
     clip = generate(SynthSpec(drill="single-leg-bridge", camera="oblique", reps=4,
