@@ -106,10 +106,10 @@ def _out_of_view(
     for r in results:
         gap = unseen.get(r.segment_index) if r.segment_index is not None else None
         if gap is not None and r.status in (Status.PASS, Status.FAULT, Status.ADVICE):
-            why = f"not measurable: the person was out of view {gap.start_s:.1f}–{gap.end_s:.1f} s"
             r = replace(
-                r, status=Status.NOT_MEASURABLE, value=None, threshold=None, message=why,
-                fault_spans=[], reason=Reason.NOT_SEEN,
+                r, status=Status.NOT_MEASURABLE, value=None, threshold=None, fault_spans=[],
+                reason=Reason.NOT_SEEN, what="out_of_view",
+                details={"from_s": gap.start_s, "to_s": gap.end_s},
             )  # fmt: skip
         out.append(r)
     return out

@@ -10,17 +10,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from formcheck.analysis import assess
 from formcheck.pose.models import choose_pose_model
-from formcheck.report.assemble import build_report
-from formcheck.report.model import ClipInfo, Report
-from formcheck.segment import Span
+from formcheck.report.assemble import Analysis, build_report
+from formcheck.report.model import ClipInfo
 from formcheck.settings import Settings
-from formcheck.signals import Signals
 from formcheck.track import PoseTrack
 from formcheck.video import DEFAULT_MAX_FPS
 
@@ -30,16 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, "int | None"], None]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Analysis:
-    """The report with what it was computed from; ``spans[i]`` is ``report.segments[i]``."""
-
-    report: Report
-    track: PoseTrack
-    signals: Signals
-    spans: tuple[Span, ...] = ()
 
 
 def analyze_track(

@@ -100,6 +100,11 @@ class Signals:
     def __len__(self) -> int:
         return int(self.t.shape[0])
 
+    def series(self, name: str) -> np.ndarray | None:
+        """The signal as floats, or None when it was not computed (a rendering's optional plot)."""
+        arr = self.values.get(name)
+        return None if arr is None else np.asarray(arr, dtype=np.float64)
+
     def valid(self, name: str) -> np.ndarray:
         """(N,) bool: frames where the signal was measurable."""
         return np.isfinite(self.values[name])

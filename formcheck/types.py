@@ -95,7 +95,9 @@ class CueResult:
     #: how value is compared with threshold: ">=", "<=", "within", "info"
     comparison: str = ""
     unit: str = ""
-    #: one line for the athlete: what was measured, against what, or why it was not measurable
+    #: one line for the athlete: what was measured, against what, or why it was not
+    #: measurable. Made by the report layer from ``what`` and ``details``
+    #: (`formcheck.report.verdict_words`); a check leaves it empty
     message: str = ""
     fault_spans: list[TimeSpan] = field(default_factory=list)
     #: why there is no verdict, for ``not_measurable`` results (None otherwise)
@@ -103,6 +105,12 @@ class CueResult:
     #: the judged segment's ``Segment.number`` as every rendering shows it ("rep 2"; for a
     #: table top, hold 1 or single-leg phase 2); None for a cue judged over the whole set
     rep: int | None = None
+    #: what the check measured, or why it could not ("top_pause", "no_top_phase"): the key
+    #: of the words every rendering shows for it
+    what: str = ""
+    #: the other numbers and names those words need beside ``value`` and ``threshold`` (the
+    #: lifting time beside the lowering, the side of a lifted foot), units in the names
+    details: dict[str, float | str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,6 @@
 """A worked example of adding a cue (ARCHITECTURE.md, "Adding a cue"): a check function, a cue in
-a drill naming it, and the verdicts it gives, end to end through `analyze_track`.
+a drill naming it, the words of its verdict, and the verdicts it gives, end to end through
+`analyze_track`.
 
 The cue here, "hips held high at the top", is an example only: it judges the median hip
 extension over each rep's top phase against a threshold of its own.
@@ -18,6 +19,8 @@ from formcheck.cues import CueContext
 from formcheck.cues.base import extension, not_measurable, pct, result, span_time
 from formcheck.drills import DRILLS, Cue
 from formcheck.pipeline import analyze_track
+from formcheck.report.units import measured
+from formcheck.report.verdict_words import WORDS
 from formcheck.types import CueResult, Reason, Status
 
 
@@ -27,16 +30,25 @@ def top_held_high(cue: Cue, ctx: CueContext) -> CueResult:
     top = ctx.sp.phase("top") or (ctx.sp.start, ctx.sp.end)
     held = pct(extension(ctx)[top[0] - ctx.sp.start : top[1] - ctx.sp.start], 50.0)
     if not math.isfinite(held):
-        return not_measurable(cue, ctx, Reason.NOT_SEEN, "not measurable: hips not seen at the top")
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "hip_extension_not_seen_at_top")
     lim = cue.params["min_top_extension_deg"]
-    msg = f"hips held at {held:.0f}° over the top (needs ≥ {lim:.0f}°)"
-    return result(cue, ctx, held >= lim, held, lim, ">=", "deg", msg, [span_time(ctx, *top)])
+    return result(
+        cue, ctx, held >= lim, held, lim, ">=", "deg", "top_held_high", [span_time(ctx, *top)]
+    )
 
 
-# 2. the cue, as it would be written in formcheck/drills/banded_bridge.py's cues
+# 2. the words of its verdict, as they would be written in formcheck/report/verdict_words.py's
+# WORDS (the value against the threshold is formatted as every other verdict's)
+def top_held_high_words(r: CueResult) -> str:
+    return f"hips held at {measured(r.value or 0.0, r.comparison, r.threshold or 0.0, r.unit)} over the top"
+
+
+# 3. the cue, as it would be written in formcheck/drills/banded_bridge.py's cues
 TOP_HELD_HIGH = Cue(
     id="sbb.top_held_high",
     key_point="Hold the hips high at the top",
+    fault_words="Hold the hips higher at the top",
+    plot_signal="hip_extension_deg",
     check_text="median hip extension over the top ≥ {min_top_extension_deg}°",
     check=top_held_high,
     params={"min_top_extension_deg": 165.0},
@@ -48,6 +60,7 @@ TOP_HELD_HIGH = Cue(
 def with_the_cue(monkeypatch: pytest.MonkeyPatch) -> None:
     drill = DRILLS["banded-bridge"]
     monkeypatch.setitem(DRILLS, drill.id, replace(drill, cues=(*drill.cues, TOP_HELD_HIGH)))
+    monkeypatch.setitem(WORDS, "top_held_high", top_held_high_words)
 
 
 def _verdicts(camera: str, **kw: object) -> list[CueResult]:
@@ -61,6 +74,8 @@ def test_the_new_cue_is_judged_on_every_rep_from_the_side() -> None:
     verdicts = _verdicts("side-left")
     assert len(verdicts) == 2 and {r.status for r in verdicts} == {Status.PASS}
     assert all(r.value is not None and r.value >= 165.0 for r in verdicts)
+    assert all(r.message.startswith("hips held at ") and "(needs ≥ 165°)" in r.message
+               for r in verdicts)
 
 
 @pytest.mark.usefixtures("with_the_cue")
@@ -76,6 +91,7 @@ def test_the_new_cue_is_not_measurable_where_the_view_cannot_see_its_signal() ->
     verdicts = _verdicts("front-feet")
     assert verdicts and {r.status for r in verdicts} == {Status.NOT_MEASURABLE}
     assert {r.reason for r in verdicts} == {Reason.VIEW}
+    assert all("cannot show the hip extension" in r.message for r in verdicts)
 
 
 @pytest.mark.usefixtures("with_the_cue")

@@ -19,12 +19,12 @@ from test_analysis_real import CLIPS, LABELS, _analysis, _track
 from typer.testing import CliRunner
 
 from formcheck.cli import app
-from formcheck.cues.base import CUT_BY_CLIP_END
 from formcheck.live import LiveCoach
 from formcheck.pipeline import analyze_track
 from formcheck.pose.replay import ReplayBackend
 from formcheck.report.annotate import FrameStates
 from formcheck.report.model import Report, Status
+from formcheck.report.verdict_words import CUT_BY_CLIP_END_WORDS as CUT_BY_CLIP_END
 from formcheck.track import PoseTrack
 
 pytestmark = [

@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from formcheck.kinematics import nan_percentile
-from formcheck.report.units import format_value, needs
-from formcheck.report.words import signal_words, views_words
 from formcheck.segment import Span, frame_time
 from formcheck.signals import Signals
 from formcheck.smoothing import runs
@@ -79,6 +77,13 @@ Check = Callable[["Cue", CueContext], CueResult]
 # -- result helpers -------------------------------------------------------------------------
 
 
+Detail = float | str | None
+
+
+def _details(values: dict[str, Detail]) -> dict[str, Detail]:
+    return {k: finite(v) if isinstance(v, (int, float)) else v for k, v in values.items()}
+
+
 def result(
     cue: Cue,
     ctx: CueContext,
@@ -87,56 +92,70 @@ def result(
     threshold: float | None,
     comparison: str,
     unit: str,
-    message: str,
+    what: str,
     fault_spans: list[TimeSpan] | None = None,
+    **details: Detail,
 ) -> CueResult:
-    """A judged result: pass when ``ok``; else fault (or advice for an advice cue)."""
+    """A judged result: pass when ``ok``; else fault (or advice for an advice cue). ``what``
+    names what was measured and ``details`` the other numbers its words need
+    (`formcheck.report.verdict_words`)."""
     bad = Status.ADVICE if cue.kind == "advice" else Status.FAULT
     return CueResult(
         cue_id=cue.id,
         segment_index=ctx.index,
         status=Status.PASS if ok else bad,
-        value=round_value(value),
+        value=finite(value),
         threshold=threshold,
         comparison=comparison,
         unit=unit,
-        message=message,
         fault_spans=[] if ok else (fault_spans or []),
+        what=what,
+        details=_details(details),
     )
 
 
-def info(cue: Cue, ctx: CueContext, value: float | None, unit: str, message: str) -> CueResult:
+def info(
+    cue: Cue, ctx: CueContext, value: float | None, unit: str, what: str, **details: Detail
+) -> CueResult:
+    """A measure reported without a verdict (``what`` and ``details`` as for `result`)."""
     return CueResult(
         cue_id=cue.id,
         segment_index=ctx.index,
         status=Status.INFO,
-        value=round_value(value),
+        value=finite(value),
         comparison="info",
         unit=unit,
-        message=message,
+        what=what,
+        details=_details(details),
     )
 
 
-def not_measurable(cue: Cue, ctx: CueContext, reason: Reason, why: str) -> CueResult:
-    """No verdict: ``reason`` the kind of cause (its mark in every rendering), ``why`` in words."""
+def not_measurable(
+    cue: Cue, ctx: CueContext, reason: Reason, what: str, **details: Detail
+) -> CueResult:
+    """No verdict: ``reason`` the kind of cause (its mark in every rendering), ``what`` the
+    cause itself (the key of its words)."""
     return CueResult(
         cue_id=cue.id,
         segment_index=ctx.index,
         status=Status.NOT_MEASURABLE,
-        message=why,
         reason=reason,
+        what=what,
+        details=_details(details),
     )
 
 
 #: why a rep's lowering, bottom and touch-down are not judged when the clip cut the rep
 #: (`formcheck.segment.Span.complete`): judging a part of a lowering would make up faults
-CUT_BY_CLIP_END = "not measurable: cut by the clip end before the lowering finished"
+CUT_BY_CLIP_END = "cut_by_clip_end"
 
 
-def round_value(v: float | None, nd: int = 3) -> float | None:
+def finite(v: float | None) -> float | None:
+    """``v`` as a float, None when missing or not finite. Unrounded: the report rounds what it
+    shows (`formcheck.report.verdict_words.with_message`), from the exact value."""
     if v is None or not math.isfinite(float(v)):
         return None
-    return round(float(v), nd)
+    return float(v)
 
 
 def span_time(ctx: CueContext, a: int, b: int) -> TimeSpan:
@@ -155,28 +174,24 @@ def finite_fraction(x: np.ndarray) -> float:
 # -- measurability --------------------------------------------------------------------------
 
 
-def measurability(cue: Cue, ctx: CueContext) -> tuple[Reason, str] | None:
-    """Why the cue cannot be judged here (the kind of cause and its words), or None when it can."""
+def measurability(cue: Cue, ctx: CueContext) -> tuple[Reason, str, dict[str, Detail]] | None:
+    """Why the cue cannot be judged here (the kind of cause, the cause and its details), or
+    None when it can."""
     view = ctx.signals.view
     if not cue.needs:
         return None
     shown = [s for s in cue.needs if view.can_measure(s)]
     if (cue.needs_any and not shown) or (not cue.needs_any and len(shown) < len(cue.needs)):
-        missing = " or ".join(signal_words(s) for s in cue.needs if s not in shown)
-        where = views_words(cue.views_needed)
-        return Reason.VIEW, (
-            f"not measurable: a {view.name} view cannot show the {missing}"
-            + (f" (film from {where})" if where else "")
-        )
+        missing = [s for s in cue.needs if s not in shown]
+        return Reason.VIEW, "view_cannot_show", {
+            "view": view.name, "signals": ",".join(missing), "views": ",".join(cue.views_needed),
+        }  # fmt: skip
     if not view.judges(cue.id):
-        return Reason.VIEW, (
-            f"not measurable: {view.yaw_deg:.0f}° off side-on, where the camera sweep"
-            " (docs/camera_angles.md) did not judge it reliably; film from the side"
-        )
+        return Reason.VIEW, "camera_sweep", {"yaw_deg": view.yaw_deg}
     if ctx.span is not None:
         seen = [finite_fraction(ctx.seg(s)) for s in shown]
         if max(seen) < MIN_VALID_FRACTION:
-            return Reason.NOT_SEEN, "not measurable: the body parts it needs were not seen clearly"
+            return Reason.NOT_SEEN, "parts_not_seen", {}
     return None
 
 
@@ -184,7 +199,8 @@ def judge(cue: Cue, ctx: CueContext) -> CueResult:
     """The cue's verdict on the context's segment (or the whole set)."""
     why = measurability(cue, ctx)
     if why is not None:
-        return not_measurable(cue, ctx, *why)
+        reason, what, details = why
+        return not_measurable(cue, ctx, reason, what, **details)
     if cue.check is None:
         raise ValueError(f"{cue.id} has no check: a coach's key point is never judged")
     return cue.check(cue, ctx)
@@ -228,14 +244,12 @@ def set_frames(ctx: CueContext, exclude: tuple[Span, ...] = ()) -> np.ndarray:
     return mask
 
 
-def fraction_check(cue: Cue, ctx: CueContext, x: np.ndarray, what: str, offset: int) -> CueResult:
+def fraction_check(
+    cue: Cue, ctx: CueContext, x: np.ndarray, what: str, offset: int, **details: Detail
+) -> CueResult:
     """Fraction of frames where the 0/1 signal ``x`` is 1 ≥ ``min_fraction``."""
     ok_frames = x[np.isfinite(x)]
     frac = float(np.mean(ok_frames > 0.5)) if ok_frames.size else float("nan")
     lim = cue.params["min_fraction"]
-    msg = (
-        f"{what} {format_value(frac, 'fraction', against=lim)} of the time"
-        f" {needs('>=', lim, 'fraction')}"
-    )
     spans = mask_spans(ctx, x < 0.5, offset)
-    return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", msg, spans)
+    return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", what, spans, **details)

@@ -20,7 +20,6 @@ from formcheck.cues.base import (
     set_frames,
     span_time,
 )
-from formcheck.report.units import format_limit, format_value, measured, needs
 from formcheck.types import CueResult, Reason
 
 if TYPE_CHECKING:
@@ -31,36 +30,28 @@ def pelvic_tilt(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.seg("pelvic_tilt_deg")
     tilt = pct(x, 95.0)
     lim = cue.params["max_pelvic_tilt_deg"]
-    msg = f"pelvis tilted up to {measured(tilt, '<=', lim, 'deg')}"
     return result(
-        cue, ctx, tilt <= lim, tilt, lim, "<=", "deg", msg, mask_spans(ctx, x > lim, ctx.sp.start)
-    )
+        cue, ctx, tilt <= lim, tilt, lim, "<=", "deg", "pelvic_tilt",
+        mask_spans(ctx, x > lim, ctx.sp.start),
+    )  # fmt: skip
 
 
 def arms_crossed(cue: Cue, ctx: CueContext) -> CueResult:
-    return fraction_check(cue, ctx, ctx.seg("arms_crossed"), "arms crossed", ctx.sp.start)
+    return fraction_check(cue, ctx, ctx.seg("arms_crossed"), "arms_crossed", ctx.sp.start)
 
 
 def hands_on_glutes(cue: Cue, ctx: CueContext) -> CueResult:
     """Over the set's reps: hands on the glutes for ≥ ``min_fraction`` (advice)."""
     if not ctx.spans:  # no set was done: nothing to advise on
-        return not_measurable(
-            cue, ctx, Reason.NOTHING, "not measurable: no reps or holds in the clip"
-        )
+        return not_measurable(cue, ctx, Reason.NOTHING, "no_segments")
     x = ctx.signals["hands_on_glutes"]
     sel = x[set_frames(ctx)]  # each frame once: a floor hold lies inside its rep's top
     if finite_fraction(sel) < MIN_VALID_FRACTION:
-        return not_measurable(
-            cue, ctx, Reason.NOT_SEEN, "not measurable: the wrists were not visible enough"
-        )
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "wrists_not_seen")
     ok_frames = sel[np.isfinite(sel)]
     frac = float(np.mean(ok_frames > 0.5))
     lim = cue.params["min_fraction"]
-    msg = (
-        f"hands on the glutes {format_value(frac, 'fraction', against=lim)} of the set"
-        f" (advised {format_limit('>=', lim, 'fraction')})"
-    )
-    return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", msg)
+    return result(cue, ctx, frac >= lim, frac, lim, ">=", "fraction", "hands_on_glutes")
 
 
 def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
@@ -78,9 +69,8 @@ def support_drift(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.signals[name][ctx.sp.start : max(end, ctx.sp.start + 1)]
     drift = pct(x, 95.0) - pct(x, 5.0)
     lim = cue.params["max_support_drift_shin"]
-    msg = f"support foot moved {measured(drift, '<=', lim, 'shin')}"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
-    return result(cue, ctx, drift <= lim, drift, lim, "<=", "shin", msg, full)
+    return result(cue, ctx, drift <= lim, drift, lim, "<=", "shin", "support_drift", full)
 
 
 def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
@@ -89,12 +79,11 @@ def knee_gap_top(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.signals["knee_gap"][top[0] : top[1]]
     gap = pct(x, 50.0)
     if not math.isfinite(gap):
-        return not_measurable(
-            cue, ctx, Reason.NOT_SEEN, "not measurable: knees not visible at the top"
-        )
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "knees_not_seen_at_top")
     lim = cue.params["min_knee_gap_ratio"]
-    msg = f"knees {format_value(gap, 'ratio', against=lim)} apart at the top {needs('>=', lim, 'ratio')}"
-    return result(cue, ctx, gap >= lim, gap, lim, ">=", "ratio", msg, [span_time(ctx, *top)])
+    return result(
+        cue, ctx, gap >= lim, gap, lim, ">=", "ratio", "knee_gap_top", [span_time(ctx, *top)]
+    )
 
 
 def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
@@ -106,6 +95,5 @@ def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
         x = ctx.signals["knee_gap"][keep]
     rng = pct(x, 90.0) - pct(x, 10.0)
     lim = cue.params["max_knee_gap_range"]
-    msg = f"knee gap varied by {measured(rng, '<=', lim, 'ratio')}"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
-    return result(cue, ctx, rng <= lim, rng, lim, "<=", "ratio", msg, full)
+    return result(cue, ctx, rng <= lim, rng, lim, "<=", "ratio", "knee_gap_steady", full)

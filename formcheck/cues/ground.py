@@ -16,7 +16,6 @@ from formcheck.cues.base import (
     result,
     span_time,
 )
-from formcheck.report.units import format_value, measured, needs
 from formcheck.types import CueResult, Reason, TimeSpan
 
 if TYPE_CHECKING:
@@ -45,20 +44,15 @@ def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
         return not_measurable(cue, ctx, Reason.CUT, CUT_BY_CLIP_END)
     lv = _rep_levels(ctx, "bridge_height")
     if lv is None:
-        return not_measurable(
-            cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip"
-        )
+        return not_measurable(cue, ctx, Reason.CUT, "no_bottom")
     peak, bottom, i = lv
     ground = min(ctx.ground_level, cue.params["max_ground_level_thigh"])
     frac = (bottom - ground) / max(peak - ground, 1e-6)
     lim = cue.params["max_bottom_fraction"]
-    msg = (
-        f"hips came down to {format_value(frac, 'fraction', against=lim)} of the rep's height"
-        f" {needs('<=', lim, 'fraction')}"
-    )
     return result(
-        cue, ctx, frac <= lim, frac, lim, "<=", "fraction", msg, [span_time(ctx, i, i + 1)]
-    )
+        cue, ctx, frac <= lim, frac, lim, "<=", "fraction", "bottom_return",
+        [span_time(ctx, i, i + 1)],
+    )  # fmt: skip
 
 
 def _crossing(t: np.ndarray, x: np.ndarray, level: float, falling: bool) -> float | None:
@@ -156,14 +150,10 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
         return not_measurable(cue, ctx, Reason.CUT, CUT_BY_CLIP_END)
     lv = _rep_levels(ctx)
     if lv is None:
-        return not_measurable(
-            cue, ctx, Reason.CUT, "not measurable: the rep has no bottom in the clip"
-        )
+        return not_measurable(cue, ctx, Reason.CUT, "no_bottom")
     floor, down, up = _touchdown(ctx, lv[0])
     if down is None:
-        return not_measurable(
-            cue, ctx, Reason.NOTHING, "not measurable: no contact with the ground found"
-        )
+        return not_measurable(cue, ctx, Reason.NOTHING, "no_contact")
     # a window around the touch-down only: long clips have many reps
     t_all = ctx.signals.t
     a0 = max(int(np.searchsorted(t_all, down - cue.params["contact_window_s"] - 1.0)), 0)
@@ -172,9 +162,7 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     ok_t = np.isfinite(fast)
     w = cue.params["contact_window_s"]
     if ok_t.sum() < 2:
-        return not_measurable(
-            cue, ctx, Reason.NOT_SEEN, "not measurable: hips not visible at the contact"
-        )
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "hips_not_seen_at_contact")
     drop = _fall_speed(t[ok_t], fast[ok_t], down, w)
     # the touch-down's extrapolation assumes hips slowing into the floor; a drop speeds up
     # (often after a slow lowering, then straight back up): where the light-smoothed lift's
@@ -187,15 +175,12 @@ def no_drop_no_rest(cue: Cue, ctx: CueContext) -> CueResult:
     rest = None if up is None else max(0.0, up - down)
     vmax, rmax = cue.params["max_contact_speed_thigh_per_s"], cue.params["max_ground_rest_s"]
     ok = drop <= vmax and (rest is None or rest <= rmax)
-    rest_txt = (
-        ""
-        if rest is None
-        else f", {format_value(rest, 's', against=rmax)} on the ground {needs('<=', rmax, 's')}"
-    )
-    msg = f"hips met the ground at {measured(drop, '<=', vmax, 'thigh/s')}{rest_txt}"
     spans = []
     if drop > vmax:
         spans.append(TimeSpan(start_s=round(down - w, 3), end_s=round(down, 3)))
     if rest is not None and rest > rmax:
         spans.append(TimeSpan(start_s=round(down, 3), end_s=round(down + rest, 3)))
-    return result(cue, ctx, ok, drop, vmax, "<=", "thigh/s", msg, spans)
+    return result(
+        cue, ctx, ok, drop, vmax, "<=", "thigh/s", "no_drop_no_rest", spans,
+        rest_s=rest, max_rest_s=rmax,
+    )  # fmt: skip

@@ -22,8 +22,6 @@ from formcheck.cues.base import (
     set_frames,
     span_time,
 )
-from formcheck.report.units import format_limit, format_value, measured, needs
-from formcheck.report.words import hold_mark_words, mark_words
 from formcheck.types import CueResult, Reason
 
 if TYPE_CHECKING:
@@ -35,9 +33,7 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     frames = set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
     sh = pct(ctx.signals["shoulder_height"][frames], 50.0)
     if not math.isfinite(sh):
-        return not_measurable(
-            cue, ctx, Reason.NOT_SEEN, "not measurable: shoulders or heels not visible"
-        )
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "shoulders_not_seen")
     lim = cue.params["min_shoulder_height_trunk"]
     heel_lim = cue.params["max_heel_above_toe_cm"]
     heels = [pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
@@ -48,12 +44,11 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     # senses): the mean of the two decides
     heel = float(np.mean(heels)) if heels else float("nan")
     heels_ok = toe_variant or not heels or heel <= heel_lim
-    msg = f"shoulders {format_value(sh, 'trunk', against=lim)} above the feet {needs('>=', lim, 'trunk')}"
-    if heels and not toe_variant:
-        heel_txt = format_value(heel, "cm", against=heel_lim)
-        heel_need = format_limit("<=", heel_lim, "cm")
-        msg += f"; heels {heel_txt} above the toes (mean; needs {heel_need})"
-    return result(cue, ctx, sh >= lim and heels_ok, sh, lim, ">=", "trunk", msg)
+    judged_heel = heel if heels and not toe_variant else None  # the words name it when judged
+    return result(
+        cue, ctx, sh >= lim and heels_ok, sh, lim, ">=", "trunk", "setup",
+        heel_cm=judged_heel, max_heel_cm=heel_lim,
+    )  # fmt: skip
 
 
 def head_neutral(cue: Cue, ctx: CueContext) -> CueResult:
@@ -61,9 +56,7 @@ def head_neutral(cue: Cue, ctx: CueContext) -> CueResult:
     x = ctx.seg("head_neck_deg")
     lim = cue.params["max_head_neck_deg"]
     ok = np.where(np.isfinite(x), (x <= lim).astype(float), np.nan)
-    what = f"head within {format_value(lim, 'deg')} of the trunk line"
-    res = fraction_check(cue, ctx, ok, what, ctx.sp.start)
-    return res
+    return fraction_check(cue, ctx, ok, "head_neutral", ctx.sp.start, max_head_neck_deg=lim)
 
 
 def hold_top(cue: Cue, ctx: CueContext) -> CueResult:
@@ -73,12 +66,11 @@ def hold_top(cue: Cue, ctx: CueContext) -> CueResult:
     lim = cue.params["min_hip_extension_deg"]
     k_lo, k_hi = cue.params["min_knee_angle_deg"], cue.params["max_knee_angle_deg"]
     knee_ok = not math.isfinite(knee) or k_lo <= knee <= k_hi
-    msg = f"hip extension {measured(ext, '>=', lim, 'deg')}"
-    if math.isfinite(knee):
-        k_range = f"{format_value(k_lo, 'deg')}–{format_value(k_hi, 'deg')}"
-        msg += f", knee angle {format_value(knee, 'deg')} (needs {k_range})"
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
-    return result(cue, ctx, ext >= lim and knee_ok, ext, lim, ">=", "deg", msg, full)
+    return result(
+        cue, ctx, ext >= lim and knee_ok, ext, lim, ">=", "deg", "hold_top", full,
+        knee_deg=knee if math.isfinite(knee) else None, min_knee_deg=k_lo, max_knee_deg=k_hi,
+    )  # fmt: skip
 
 
 def mark_reached(longest_s: float, marks: tuple[float, float, float]) -> str:
@@ -96,9 +88,10 @@ def hold_duration(cue: Cue, ctx: CueContext) -> CueResult:
     holds = [s for s in ctx.spans if s.kind == "hold"]
     longest = max((ctx.duration(s.start, s.end) for s in holds), default=0.0)
     marks = (cue.params["mark_1_s"], cue.params["mark_2_s"], cue.params["mark_3_s"])
-    marks_txt = " / ".join(mark_words(m) for m in marks)
-    msg = f"{hold_mark_words(longest, marks)} (marks {marks_txt})"
-    return info(cue, ctx, longest, "s", msg)
+    return info(
+        cue, ctx, longest, "s", "hold_duration",
+        mark_1_s=marks[0], mark_2_s=marks[1], mark_3_s=marks[2],
+    )  # fmt: skip
 
 
 def leg_lift(cue: Cue, ctx: CueContext) -> CueResult:
@@ -107,11 +100,9 @@ def leg_lift(cue: Cue, ctx: CueContext) -> CueResult:
     lifted = "left" if sp.side == "right" else "right"
     height = pct(ctx.seg(f"foot_lift_{lifted}_cm"), 90.0)
     dur = ctx.duration(sp.start, sp.end)
-    msg = (
-        f"{lifted} foot lifted {format_value(height, 'cm')} for {format_value(dur, 's')}"
-        f" (standing on the {sp.side} leg)"
+    return info(
+        cue, ctx, dur, "s", "leg_lift", lifted_side=lifted, height_cm=height, stance_side=sp.side
     )
-    return info(cue, ctx, dur, "s", msg)
 
 
 def _two_leg_frames(ctx: CueContext) -> np.ndarray:
@@ -153,7 +144,10 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
     """On one leg: hip extension drop from the two-leg level ≤ threshold, and tilt ≤ threshold."""
     view = ctx.signals.view
     drop_lim, tilt_lim = cue.params["max_hip_drop_deg"], cue.params["max_pelvic_tilt_deg"]
-    parts, ok, value, thr = [], True, None, None
+    ok, value, thr = True, None, None
+    drop_deg: float | None = None
+    tilt_deg: float | None = None
+    drop_from: str | None = None
     if view.can_measure("hip_extension_deg"):
         side = ctx.sp.side if ctx.sp.side in ("left", "right") else None
         hidden = view.is_side and side is not None and view.facing not in (None, side)
@@ -161,42 +155,36 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
         if math.isfinite(drop):
             ok &= drop <= drop_lim
             value, thr = drop, drop_lim
-            how = " (from hip height: the far leg is hidden)" if hidden else ""
-            fell = format_value(drop, "deg", against=drop_lim)
-            parts.append(
-                f"hip extension fell {fell} on one leg{how} {needs('<=', drop_lim, 'deg')}"
-            )
+            drop_deg, drop_from = drop, "height" if hidden else "extension"
     if view.can_measure("pelvic_tilt_deg"):
         tilt = pct(ctx.seg("pelvic_tilt_deg"), 95.0)
         if math.isfinite(tilt):
             ok &= tilt <= tilt_lim
             if value is None:
                 value, thr = tilt, tilt_lim
-            parts.append(f"pelvis tilted {measured(tilt, '<=', tilt_lim, 'deg')}")
-    if not parts:
-        return not_measurable(
-            cue, ctx, Reason.NOTHING, "not measurable: no two-leg level or tilt to compare"
-        )
+            tilt_deg = tilt
+    if drop_deg is None and tilt_deg is None:
+        return not_measurable(cue, ctx, Reason.NOTHING, "no_two_leg_level")
     full = [span_time(ctx, ctx.sp.start, ctx.sp.end)]
-    return result(cue, ctx, ok, value, thr, "<=", "deg", "; ".join(parts), full)
+    return result(
+        cue, ctx, ok, value, thr, "<=", "deg", "hips_stay_up", full,
+        drop_deg=drop_deg, drop_from=drop_from, max_drop_deg=drop_lim,
+        tilt_deg=tilt_deg, max_tilt_deg=tilt_lim,
+    )  # fmt: skip
 
 
 def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
     """Toe variant: the stance heel above the toe line for the whole phase (its low end: the
     20th percentile, so one jittery frame does not decide) ≥ threshold."""
     if not ctx.extra.get("toe_variant"):
-        msg = "toe variant not chosen (analyze --variant toe to check it)"
-        return info(cue, ctx, None, "", msg)
+        return info(cue, ctx, None, "", "toe_variant_not_chosen")
     x = ctx.seg(f"heel_height_{ctx.sp.side}_cm")
     if finite_fraction(x) < MIN_VALID_FRACTION:
-        return not_measurable(
-            cue, ctx, Reason.NOT_SEEN, "not measurable: the stance heel was not visible"
-        )
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "stance_heel_not_seen")
     low = pct(x, 20.0)
     lim = cue.params["min_heel_above_toe_cm"]
-    low_txt = format_value(low, "cm", against=lim)
-    msg = f"{ctx.sp.side} heel {low_txt} above the toe line at its lowest {needs('>=', lim, 'cm')}"
     below = np.where(np.isfinite(x), x < lim, False)
     return result(
-        cue, ctx, low >= lim, low, lim, ">=", "cm", msg, mask_spans(ctx, below, ctx.sp.start)
-    )
+        cue, ctx, low >= lim, low, lim, ">=", "cm", "heel_up",
+        mask_spans(ctx, below, ctx.sp.start), stance_side=ctx.sp.side,
+    )  # fmt: skip

@@ -16,7 +16,6 @@ from formcheck.cues.base import (
     result,
     span_time,
 )
-from formcheck.report.units import format_limit, format_value, measured, needs
 from formcheck.segment import top_pause_s
 from formcheck.types import CueResult, Reason
 
@@ -29,28 +28,24 @@ def peak_hip_extension(cue: Cue, ctx: CueContext) -> CueResult:
     x = extension(ctx)[top[0] - ctx.sp.start : top[1] - ctx.sp.start]
     peak = pct(x, 90.0)
     if not math.isfinite(peak):
-        return not_measurable(
-            cue, ctx, Reason.NOT_SEEN, "not measurable: hip extension not visible at the top"
-        )
+        return not_measurable(cue, ctx, Reason.NOT_SEEN, "hip_extension_not_seen_at_top")
     lim = cue.params["min_peak_hip_extension_deg"]
     ok = peak >= lim
-    msg = f"peak hip extension {measured(peak, '>=', lim, 'deg')}"
-    return result(cue, ctx, ok, peak, lim, ">=", "deg", msg, [span_time(ctx, *top)])
+    return result(cue, ctx, ok, peak, lim, ">=", "deg", "peak_hip_extension", [span_time(ctx, *top)])
 
 
 def top_pause(cue: Cue, ctx: CueContext) -> CueResult:
     """Time the rep stays within the top band of its peak ≥ threshold."""
     top = ctx.sp.phase("top")
     if top is None:
-        return not_measurable(cue, ctx, Reason.NOTHING, "not measurable: no top phase found")
+        return not_measurable(cue, ctx, Reason.NOTHING, "no_top_phase")
     pause = top_pause_s(ctx.sp, ctx.signals.t)
     lim = cue.params["min_top_pause_s"]
     if pause < lim and top[1] >= len(ctx.signals):
-        return not_measurable(
-            cue, ctx, Reason.CUT, "not measurable: the clip ended during the top pause"
-        )
-    msg = f"top pause {measured(pause, '>=', lim, 's')}"
-    return result(cue, ctx, pause >= lim, pause, lim, ">=", "s", msg, [span_time(ctx, *top)])
+        return not_measurable(cue, ctx, Reason.CUT, "clip_ended_in_top")
+    return result(
+        cue, ctx, pause >= lim, pause, lim, ">=", "s", "top_pause", [span_time(ctx, *top)]
+    )
 
 
 def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
@@ -61,10 +56,8 @@ def slow_lowering(cue: Cue, ctx: CueContext) -> CueResult:
     lim = cue.params["min_lower_s"]
     need = max(lim, cue.params["min_lower_to_lift_ratio"] * (lift or 0.0))
     ok = lower >= need
-    msg = (
-        f"lowering {format_value(lower, 's', against=need)} {needs('>=', round(need, 3), 's')}, "
-        f"lifting {format_value(lift or 0.0, 's')} (the lowering needs "
-        f"{format_limit('>=', lim, 's')} and ≥ the lifting)"
-    )
     ph = ctx.sp.phase("lower") or (ctx.sp.start, ctx.sp.end)
-    return result(cue, ctx, ok, lower, round(need, 3), ">=", "s", msg, [span_time(ctx, *ph)])
+    return result(
+        cue, ctx, ok, lower, round(need, 3), ">=", "s", "slow_lowering", [span_time(ctx, *ph)],
+        lift_s=lift or 0.0, min_lower_s=lim,
+    )  # fmt: skip

@@ -54,6 +54,14 @@ class Cue:
     id: str
     #: the article's words
     key_point: str
+    #: a short on-screen line for its fault, in a coach's words ("Pause and squeeze at the
+    #: top"); "" reads as the id's own words
+    fault_words: str = ""
+    #: the signal a plot of its fault spans is drawn on (None: not plotted)
+    plot_signal: str | None = None
+    #: threshold lines it draws on plots: plotted signal -> its parameter on that signal's
+    #: scale (``min_…`` is drawn as a floor, ``max_…`` as a ceiling)
+    plot_lines: Mapping[str, str] = field(default_factory=dict)
     #: what is measured, in one line (CUES.md's "check" column): a template whose ``{param}``
     #: fields are this cue's thresholds (``{param:pct}`` for a fraction shown in per cent) or a
     #: setting of segmentation or signals (``{segment.top_band_deg}``), so the text follows an
@@ -79,6 +87,10 @@ class Cue:
             raise ValueError(f"{self.id}: a judged cue needs a check")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
         object.__setattr__(self, "section_overrides", MappingProxyType(dict(self.section_overrides)))
+        object.__setattr__(self, "plot_lines", MappingProxyType(dict(self.plot_lines)))
+        for param in self.plot_lines.values():
+            if param not in self.params:
+                raise ValueError(f"{self.id}: plot_lines names no parameter {param!r}")
         try:
             _ = self.check_line
         except (KeyError, AttributeError, ValueError) as err:

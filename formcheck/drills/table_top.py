@@ -20,6 +20,7 @@ DRILL = Drill(
         Cue(
             id="tth.setup",
             key_point="Shoulders on bench, feet flat on ground",
+            fault_words="Shoulders on the bench, feet flat",
             check_text=(
                 "shoulders above the feet's floor level by ≥ {min_shoulder_height_trunk} trunk lengths; "
                 "both heels down (≤ {max_heel_above_toe_cm} cm) "
@@ -35,18 +36,23 @@ DRILL = Drill(
         Cue(
             id="tth.head_neutral",
             key_point="Keep the head NEUTRAL",
+            fault_words="Head neutral",
+            plot_signal="head_neck_deg",
             check_text=(
                 "head–neck alignment within ±{max_head_neck_deg}° of the trunk line for "
                 "≥ {min_fraction:pct} of the hold"
             ),
             check=holds.head_neutral,
             params={"max_head_neck_deg": 20.0, "min_fraction": 0.9},
+            plot_lines={"head_neck_deg": "max_head_neck_deg"},
             needs=("head_neck_deg",),
             applies_to="hold",
         ),
         Cue(
             id="tth.hold_top",
             key_point="Hold the bridge position while squeezing glutes at the top",
+            fault_words="Hips up: hold the bridge",
+            plot_signal="hip_extension_deg",
             check_text=(
                 "hip extension ≥ {min_hip_extension_deg}° and knee angle "
                 "{min_knee_angle_deg}°–{max_knee_angle_deg}°; a dip below {dip_below_deg}° for "
@@ -60,12 +66,14 @@ DRILL = Drill(
                 "dip_below_deg": 160.0,
                 "min_dip_s": 0.5,
             },
+            plot_lines={"hip_extension_deg": "min_hip_extension_deg"},
             needs=("hip_extension_deg",),
             applies_to="hold",
         ),
         Cue(
             id="tth.duration",
             key_point="10–20 seconds. Work up to 2 minutes",
+            fault_words="Hold longer",
             check_text=(
                 "longest continuous hold, reported against the {mark_1_s} s / {mark_2_s} s / "
                 "{mark_3_s} s marks"
@@ -79,6 +87,8 @@ DRILL = Drill(
         Cue(
             id="tth.ball_squeeze",
             key_point="Hold med ball between knees … constantly squeezing",
+            fault_words="Keep squeezing the ball",
+            plot_signal="knee_gap",
             check_text="knee gap steady: its range within a hold ≤ {max_knee_gap_range}",
             check=body.knee_gap_steady,
             params={"max_knee_gap_range": 0.15},
@@ -88,6 +98,7 @@ DRILL = Drill(
         Cue(
             id="tth.leg_lift",
             key_point="Lift one leg an inch off the ground",
+            fault_words="Lift one leg an inch",
             check_text=(
                 "a foot lifted ≥ {min_foot_lift_cm} cm is a single-leg phase; report its side "
                 "and duration"
@@ -101,12 +112,15 @@ DRILL = Drill(
         Cue(
             id="tth.hips_stay_up",
             key_point="making sure hips stay up",
+            fault_words="Hips sagging: keep them up",
+            plot_signal="hip_extension_deg",
             check_text=(
                 "during a single-leg phase, hip extension falls ≤ {max_hip_drop_deg}° below the "
                 "two-leg level and pelvic tilt ≤ {max_pelvic_tilt_deg}°"
             ),
             check=holds.hips_stay_up,
             params={"max_hip_drop_deg": 5.0, "max_pelvic_tilt_deg": 10.0},
+            plot_lines={"pelvic_tilt_deg": "max_pelvic_tilt_deg"},
             # judged where the view shows hip extension; pelvic tilt joins when it shows that too
             needs=("hip_extension_deg",),
             applies_to="single_leg",
@@ -114,6 +128,7 @@ DRILL = Drill(
         Cue(
             id="tth.heel_up",
             key_point="come up on the toe … heel off the ground (hardest variant)",
+            fault_words="Heel up: come onto the toe",
             check_text="stance heel ≥ {min_heel_above_toe_cm} cm above the toe line for the whole single-leg phase",
             check=holds.heel_up,
             # up on the toe raises the heel several cm (5 cm in the rendered clips); a flat foot

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import cv2
 import numpy as np
@@ -31,6 +31,9 @@ from formcheck.landmarks import SKELETON
 from formcheck.report.model import CueResult, Report, Status
 from formcheck.report.units import format_limit, format_value
 from formcheck.report.words import cue_words
+
+if TYPE_CHECKING:
+    from formcheck.report.assemble import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -195,14 +198,6 @@ def default_annotator() -> Compose:
 # -- per-frame state from an analysis ------------------------------------------------------------
 
 
-def _signal(signals: Any, name: str) -> np.ndarray | None:
-    try:
-        arr = signals[name]
-    except (KeyError, TypeError, AttributeError):
-        return None
-    return None if arr is None else np.asarray(arr, dtype=np.float64)
-
-
 def fault_text(r: CueResult) -> str:
     """The on-screen line for a fault: plain words, then what was measured against what
     (ASCII only: OpenCV's fonts have no degree or ≥ signs)."""
@@ -242,15 +237,15 @@ def landmarks_px(row: np.ndarray, size: tuple[int, int]) -> np.ndarray | None:
 class FrameStates:
     """Looks up the `FrameState` of a frame at time ``t`` from an analysis."""
 
-    def __init__(self, analysis: Any) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.report: Report = analysis.report
         self.track = analysis.track
         # the working leg's hip extension, as the reps' peaks are measured (two-leg: both sides)
-        self.hip = _signal(analysis.signals, "hip_extension_working_deg")
+        self.hip = analysis.signals.series("hip_extension_working_deg")
         if self.hip is None:
-            self.hip = _signal(analysis.signals, "hip_extension_deg")
-        self.head = _signal(analysis.signals, "head_neck_deg")
-        self.sig_t = np.asarray(getattr(analysis.signals, "t", self.track.t), dtype=np.float64)
+            self.hip = analysis.signals.series("hip_extension_deg")
+        self.head = analysis.signals.series("head_neck_deg")
+        self.sig_t = np.asarray(analysis.signals.t, dtype=np.float64)
         # a rep counts at its end; the last one ends with the clip, one frame past its last
         # frame's time: it counts on that last frame, so the counter reaches the total
         last_t = float(self.track.t[-1]) if len(self.track.t) else np.inf
@@ -492,7 +487,7 @@ class VideoSink:
 
 def annotate_frames(
     frames: Iterable[Any],
-    analysis: Any,
+    analysis: Analysis,
     annotator: Annotator | None = None,
     on_frame: Callable[[Any], None] | None = None,
 ) -> Iterable[tuple[Any, np.ndarray]]:
@@ -512,7 +507,7 @@ def annotate_frames(
 
 
 def write_annotated_video(
-    analysis: Any,
+    analysis: Analysis,
     out_path: str | Path,
     *,
     clip_path: str | Path | None = None,

@@ -6,6 +6,7 @@ article's marks, per-side summaries and the warnings.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
@@ -30,11 +31,24 @@ from formcheck.report.model import (
     Timings,
     ViewInfo,
 )
+from formcheck.report.verdict_words import with_message
 from formcheck.segment import Span, frame_time, top_pause_s
 from formcheck.segmenting import WORKING_HIP_EXTENSION
 from formcheck.settings import Settings
 from formcheck.signals import Signals
 from formcheck.track import NO_PERSON, PoseTrack
+
+
+@dataclass(frozen=True, kw_only=True)
+class Analysis:
+    """The report with what it was computed from; ``spans[i]`` is ``report.segments[i]``: what
+    every rendering (HTML plots, key frames, the annotated video) draws from."""
+
+    report: Report
+    track: PoseTrack
+    signals: Signals
+    spans: tuple[Span, ...] = ()
+
 
 #: warn when the person is missing from at least this fraction of frames
 MISSING_WARN_FRACTION = 0.1
@@ -316,7 +330,7 @@ def build_report(
         drill=info,
         view=view,
         segments=segments,
-        results=list(assessment.results),
+        results=[with_message(r) for r in assessment.results],
         coach_checks=[
             CoachCheck(
                 cue_id=c.id, key_point=c.key_point, note="not judged from video: a coach's eye"

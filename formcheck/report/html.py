@@ -15,7 +15,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from formcheck.report.words import (
     hold_mark_words,
     judged_share_words,
     legend,
+    mark_words,
     result_where,
     segment_label,
     short_label,
@@ -40,6 +41,9 @@ from formcheck.report.words import (
     verdict_words,
     view_angle_words,
 )
+
+if TYPE_CHECKING:
+    from formcheck.report.assemble import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +70,6 @@ PER_SIDE: dict[str, tuple[tuple[str, str], ...]] = {
         ("right hip", "hip_extension_right_deg"),
     ),
 }
-#: the article's hold marks, seconds
-HOLD_MARKS_S: tuple[tuple[float, str], ...] = ((10.0, "10 s"), (20.0, "20 s"), (120.0, "2 min"))
 #: the prefix every message of a result without a verdict starts with (the badge says it)
 NOT_MEASURABLE_PREFIX = "not measurable: "
 
@@ -200,14 +202,12 @@ def _view(report: Report) -> str:
     )
 
 
-def _plot_specs(analysis: Any) -> list[PlotSpec]:
-    from formcheck.report.annotate import _signal
-
+def _plot_specs(analysis: Analysis) -> list[PlotSpec]:
     report: Report = analysis.report
-    t = np.asarray(getattr(analysis.signals, "t", analysis.track.t), dtype=np.float64)
+    t = np.asarray(analysis.signals.t, dtype=np.float64)
 
     def series(name: str) -> np.ndarray:
-        y = _signal(analysis.signals, name)
+        y = analysis.signals.series(name)
         return y if y is not None and y.size == t.size else np.full(t.size, np.nan)
 
     reps = [
@@ -255,8 +255,8 @@ SYMMETRIC_SIGNALS = ("pelvic_tilt_deg", "head_neck_deg")
 
 
 def _thresholds(report: Report, signal: str, unit: str) -> list[tuple[float, str]]:
-    """Threshold lines for a plot: the drill's cue parameters on this signal's own scale
-    (e.g. ``min_peak_hip_extension_deg``), with the report's overrides applied."""
+    """Threshold lines for a plot: the parameters the drill's judged cues draw on this signal
+    (`Cue.plot_lines`, e.g. ``min_peak_hip_extension_deg``), with the report's overrides."""
     if report.drill is None:
         return []
     try:
@@ -271,10 +271,9 @@ def _thresholds(report: Report, signal: str, unit: str) -> list[tuple[float, str
     for cue in cues:
         if cue.id not in judged:
             continue
-        for param, default in cue.params.items():
-            if signal not in param:
-                continue
-            value = float(report.settings.get(f"{cue.id}.{param}", default))
+        param = cue.plot_lines.get(signal)
+        if param is not None:
+            value = float(report.settings.get(f"{cue.id}.{param}", cue.params[param]))
             comparison = {"min": ">=", "max": "<="}.get(param.split("_", 1)[0], "")
             label = f"{cue_words(cue.id).key_point}: {format_limit(comparison, value, unit)}"
             values = (value, -value) if signal in SYMMETRIC_SIGNALS and value > 0 else (value,)
@@ -282,7 +281,7 @@ def _thresholds(report: Report, signal: str, unit: str) -> list[tuple[float, str
     return lines
 
 
-def _plots(analysis: Any) -> str:
+def _plots(analysis: Analysis) -> str:
     legend = (
         '<div class="legend"><span><i style="background:#eef3f9;border:1px dashed #8fa3ba"></i>rep / hold</span>'
         '<span><i style="background:rgba(198,40,40,.3)"></i>fault</span>'
@@ -412,11 +411,14 @@ def _holds(report: Report) -> str:
             f"segment(s), {format_value(h.total_s, 's')} in all: hips up and still on the floor."
             "</p></div></section>"
         )
-    top = HOLD_MARKS_S[-1][0] * 1.05
+    # the drill's marks (tth.duration's), as the report keeps them; a report written before it
+    # kept them has the article's
+    marks_s = sorted(h.marks_s) or [10.0, 20.0, 120.0]
+    top = marks_s[-1] * 1.05
     fill = min(100.0, h.longest_s / top * 100)
     marks = "".join(
-        f'<div class="mark{" reached" if h.longest_s >= s else ""}" style="left:{s / top * 100:.2f}%"><span>{label}</span></div>'
-        for s, label in HOLD_MARKS_S
+        f'<div class="mark{" reached" if h.longest_s >= s else ""}" style="left:{s / top * 100:.2f}%"><span>{mark_words(s)}</span></div>'
+        for s in marks_s
     )
     honest = hold_mark_words(h.longest_s, h.marks_s) if h.marks_s else ""
     return (
@@ -481,7 +483,7 @@ def _footer(report: Report) -> str:
 
 
 def render_html(
-    analysis: Any,
+    analysis: Analysis,
     *,
     clip_path: str | Path | None = None,
     thumbnails: bool = True,
@@ -529,7 +531,7 @@ def render_html(
 
 
 def write_html(
-    analysis: Any,
+    analysis: Analysis,
     path: str | Path,
     *,
     clip_path: str | Path | None = None,

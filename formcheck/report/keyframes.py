@@ -10,7 +10,7 @@ import base64
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -18,6 +18,9 @@ import numpy as np
 from formcheck.errors import FormcheckError
 from formcheck.report.annotate import FrameStates, draw_skeleton
 from formcheck.report.model import Segment
+
+if TYPE_CHECKING:
+    from formcheck.report.assemble import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +71,10 @@ def _encode(rgb: np.ndarray, width: int = THUMB_WIDTH_PX) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buf.tobytes()).decode("ascii")
 
 
-def _wanted(analysis: Any) -> list[tuple[int, float]]:
-    from formcheck.report.annotate import _signal
-
+def _wanted(analysis: Analysis) -> list[tuple[int, float]]:
     segs = [s for s in analysis.report.segments if s.kind in KEY_FRAME_KINDS][:MAX_THUMBNAILS]
-    height = _signal(analysis.signals, "bridge_height")
-    t = np.asarray(getattr(analysis.signals, "t", analysis.track.t), dtype=np.float64)
+    height = analysis.signals.series("bridge_height")
+    t = np.asarray(analysis.signals.t, dtype=np.float64)
     return [(s.index, key_time(s, t, height)) for s in segs]
 
 
@@ -129,7 +130,7 @@ class KeyFrameCollector:
     made as soon as the frames have passed its window, so memory stays small.
     """
 
-    def __init__(self, analysis: Any) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.pending = dict(_wanted(analysis))
         self.states = FrameStates(analysis)
         self.best: dict[int, tuple[float, _Still]] = {}
@@ -161,7 +162,7 @@ class KeyFrameCollector:
         return dict(self.out)
 
 
-def key_frames(analysis: Any, clip_path: str | Path | None = None) -> dict[int, KeyFrame]:
+def key_frames(analysis: Analysis, clip_path: str | Path | None = None) -> dict[int, KeyFrame]:
     """Thumbnails by segment index, decoding the clip again; empty (with a log line) when the
     clip cannot be read."""
     collector = KeyFrameCollector(analysis)

@@ -32,7 +32,9 @@ __all__ = [
 #: 1.5: ``HoldSummary.marks_s``, the marks the longest hold is told against; a table top done as
 #: reps has rep segments too (all added; older reports read as before)
 #: 1.6: ``ViewInfo.yaw_deg``, the camera's angle off side-on that the view was read from
-SCHEMA_VERSION = "1.6"
+#: 1.7: ``CueResult.what`` and ``CueResult.details``: what a check measured (or why it could
+#: not) and the numbers its words need; ``message`` is made from them
+SCHEMA_VERSION = "1.7"
 
 
 @dataclass(frozen=True, kw_only=True)

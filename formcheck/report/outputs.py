@@ -8,13 +8,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from formcheck.report.assemble import Analysis
 
 log = logging.getLogger(__name__)
 
 
 def write_outputs(
-    analysis: Any,
+    analysis: Analysis,
     *,
     html: str | Path | None = None,
     video: str | Path | None = None,
