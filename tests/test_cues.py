@@ -352,12 +352,12 @@ def test_the_cli_entry_point_for_settings(tmp_path: Path) -> None:
 
 def test_analyze_cli_applies_set(tmp_path: Path) -> None:
     """`formcheck analyze --set` reaches the engine (through the tracking cache's replay)."""
-    from formcheck.cli.analyze import _load_settings
+    from formcheck.cli.options import load_settings
 
-    s = _load_settings(["slgb.hips_up.min_peak_hip_extension_deg=150"], None)
+    s = load_settings(["slgb.hips_up.min_peak_hip_extension_deg=150"], None)
     assert s.get("slgb.hips_up.min_peak_hip_extension_deg") == 150.0
     with pytest.raises(BadSettings, match="formcheck drills` lists every key"):
-        _load_settings(["slgb.hips_up.nope=1"], None)
+        load_settings(["slgb.hips_up.nope=1"], None)
 
 
 def test_every_default_lies_in_its_valid_range() -> None:

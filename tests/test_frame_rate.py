@@ -175,7 +175,7 @@ def test_max_fps_is_an_option_where_clips_are_tracked(command: str) -> None:
     from typer.testing import CliRunner
 
     from formcheck.cli import app
-    from formcheck.cli.analyze import no_cap_if_zero
+    from formcheck.cli.options import no_cap_if_zero
 
     text = " ".join(CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"}).output.split())
     assert "--max-fps" in text and "0 analyses every frame" in text

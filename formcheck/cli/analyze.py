@@ -3,126 +3,32 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
-from typing import Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
+from formcheck.cli.options import (
+    BACKEND_HELP,
+    FPS_HELP,
+    IMAGE_FPS_HELP,
+    MAX_FPS_HELP,
+    MODEL_HELP,
+    VARIANT_HELP,
+    DrillChoice,
+    check_variant,
+    finite_rate,
+    load_settings,
+    no_cap_if_zero,
+    parse_drill,
+    progress_bar,
+)
 from formcheck.errors import InputNotFound, NoPersonFound, NotABridge, OutputError
 from formcheck.fileio import reason
 from formcheck.video import DEFAULT_MAX_FPS
-
-
-class DrillChoice(str, Enum):
-    auto = "auto"
-    single_leg_bridge = "single-leg-bridge"
-    banded_bridge = "banded-bridge"
-    table_top = "table-top"
-
-
-def parse_drill(value: str) -> DrillChoice:
-    """``--drill``: a drill id, or a one-line error that lists them."""
-    try:
-        return DrillChoice(value)
-    except ValueError:
-        choices = ", ".join(d.value for d in DrillChoice)
-        raise typer.BadParameter(f"{value!r} is not a drill; choose one of {choices}") from None
-
-
-BACKEND_HELP = "Pose backend: mediapipe-legacy (default, offline), mediapipe-tasks (needs --model)."
-MODEL_HELP = (
-    "Pose model: lite, full (the default, bundled) or heavy; lite and heavy once installed by "
-    "`formcheck models install` (else refused, exit 13; never downloaded). A .task file runs "
-    "with mediapipe-tasks; with --backend mediapipe-tasks, lite / full / heavy are the .task "
-    "files in models/."
-)
-FPS_HELP = "Analyse at most N frames a second of any clip (true timestamps kept); speeds up long clips."
-MAX_FPS_HELP = (
-    "A clip filmed faster than N frames a second (a phone's 60) sends only N a second to the "
-    "pose model, so it costs what an N fps clip does; the verdicts are the same (README: "
-    "frame rate). 0 analyses every frame."
-)
-IMAGE_FPS_HELP = "For a folder of images: how many were taken a second (else 30, with a warning)."
-
-
-VARIANT_HELP = (
-    "How the athlete chose to do the drill: 'toe' for table top with the stance heel up on the "
-    "toe (judges tth.heel_up). Default: the standard way."
-)
-
-
-def _check_variant(drill: DrillChoice, variant: str) -> None:
-    """Refuse a variant no drill has (or the given drill lacks) before tracking, exit 9."""
-    if not variant:
-        return
-    from formcheck.drills import DRILLS
-    from formcheck.errors import BadSettings
-
-    offered = [d for d in DRILLS.values() if variant in d.variants]
-    if not offered or (drill is not DrillChoice.auto and drill.value not in {d.id for d in offered}):
-        known = ", ".join(f"{v} ({d.id})" for d in DRILLS.values() for v in d.variants)
-        where = "any drill" if drill is DrillChoice.auto else drill.value
-        raise BadSettings(f"--variant {variant!r} is not a variant of {where}; variants: {known}")
-
-
-def no_cap_if_zero(value: float | None) -> float | None:
-    """``--max-fps``: 0 means no cap; otherwise a finite rate of at least 1."""
-    value = finite_rate(value)
-    if value == 0:
-        return None
-    if value is not None and value < 1:
-        raise typer.BadParameter(f"{value:g}: give at least 1 frame a second, or 0 for no cap")
-    return value
-
-
-def finite_rate(value: float | None) -> float | None:
-    """Option callback: a frame rate must be a finite number (``inf`` passes a ``min=`` check)."""
-    if value is not None and not math.isfinite(value):
-        raise typer.BadParameter(f"{value} is not a finite number of frames a second")
-    return value
-
-
-def progress_columns(unit: str) -> list[ProgressColumn]:
-    """The columns of formcheck's progress bars: label, bar, done/total UNIT, times."""
-    return [
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn(unit),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    ]
-
-
-@contextmanager
-def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
-    """A rich progress bar on stderr; yields a callback(done, total)."""
-    if not enabled:
-        yield None
-        return
-    with Progress(*progress_columns("frames"), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 @contextmanager
@@ -150,14 +56,6 @@ def _drop_stdout() -> None:
 def _check_clip(clip: Path) -> None:
     if not clip.exists():
         raise InputNotFound(f"{clip}: no such file or folder")
-
-
-def _load_settings(set_: list[str], config: Path | None) -> Any:
-    if not set_ and config is None:
-        return None
-    from formcheck.settings import load_settings
-
-    return load_settings(overrides=set_, toml_path=config)
 
 
 def analyze_command(
@@ -204,8 +102,8 @@ def analyze_command(
     from formcheck.report.serialize import report_to_json, write_report_json
 
     _check_clip(clip)
-    settings = _load_settings(set_, config)
-    _check_variant(drill, variant)
+    settings = load_settings(set_, config)
+    check_variant(drill, variant)
     with progress_bar("tracking", enabled=not quiet) as update:
         result = analyze(
             clip,

@@ -12,16 +12,16 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from formcheck.cli.analyze import (
+from formcheck.cli.options import (
     BACKEND_HELP,
     FPS_HELP,
     MAX_FPS_HELP,
     MODEL_HELP,
     VARIANT_HELP,
     DrillChoice,
-    _check_variant,
-    _load_settings,
+    check_variant,
     finite_rate,
+    load_settings,
     no_cap_if_zero,
     parse_drill,
     progress_columns,
@@ -143,8 +143,8 @@ def batch_command(
     from formcheck.settings import overrides_line
 
     console = Console(stderr=True)
-    settings = _load_settings(set_ or [], config)
-    _check_variant(drill, variant)
+    settings = load_settings(set_ or [], config)
+    check_variant(drill, variant)
     choose_pose_model(backend, model)  # a model not installed stops the batch before any clip
     options = BatchOptions(
         drill=drill.value,

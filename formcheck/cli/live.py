@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import typer
 
-from formcheck.cli.analyze import (
+from formcheck.cli.options import (
     BACKEND_HELP,
     MODEL_HELP,
     VARIANT_HELP,
     DrillChoice,
-    _check_variant,
+    check_variant,
     parse_drill,
 )
 from formcheck.errors import OutputError
@@ -128,7 +128,7 @@ def live_command(
     from formcheck.report.annotate import VideoSink, default_annotator
     from formcheck.video import open_video
 
-    _check_variant(drill, variant)
+    check_variant(drill, variant)
     if window and not _has_display():
         raise OutputError("no display to show a window: use --no-window (with --record PATH)")
     backend, chosen = choose_pose_model(backend, model)
