@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.cues import CueContext, judge
 from formcheck.drills import Drill
@@ -89,7 +91,7 @@ def missing_spans(track: PoseTrack) -> list[TimeSpan]:
 
 
 def _out_of_view(
-    results: list[CueResult], t: np.ndarray, spans: list[Span], missing: list[TimeSpan]
+    results: list[CueResult], t: NDArray[Any], spans: list[Span], missing: list[TimeSpan]
 ) -> list[CueResult]:
     """Results of segments during which the person was out of view (or not found) for longer
     than `MAX_UNSEEN_IN_SEGMENT_S` become not measurable, saying when."""

@@ -17,26 +17,29 @@ Angle conventions (written here, where they are computed):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
 _EPS = 1e-9
 
 
-def norm(v: np.ndarray) -> np.ndarray:
+def norm(v: NDArray[Any]) -> NDArray[Any]:
     """Euclidean length over the last axis."""
-    return np.sqrt(np.sum(np.square(v), axis=-1))
+    return np.asarray(np.sqrt(np.sum(np.square(v), axis=-1)))
 
 
-def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def distance(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     """Distance between points ``a`` and ``b`` (same shape, last axis = coordinates)."""
     return norm(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))
 
 
-def midpoint(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def midpoint(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     return (np.asarray(a, dtype=np.float64) + np.asarray(b, dtype=np.float64)) * 0.5
 
 
-def vector_angle_deg(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+def vector_angle_deg(u: NDArray[Any], v: NDArray[Any]) -> NDArray[Any]:
     """Unsigned angle between vectors ``u`` and ``v`` in degrees (0..180); NaN for zero length."""
     u = np.asarray(u, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
@@ -44,10 +47,10 @@ def vector_angle_deg(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         cos = np.sum(u * v, axis=-1) / (nu * nv)
     cos = np.where((nu > _EPS) & (nv > _EPS), cos, np.nan)
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    return np.asarray(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
 
 
-def joint_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+def joint_angle_deg(a: NDArray[Any], b: NDArray[Any], c: NDArray[Any]) -> NDArray[Any]:
     """Inside angle at ``b`` of the chain a–b–c, degrees; 180° = a, b, c in a straight line."""
     b = np.asarray(b, dtype=np.float64)
     return vector_angle_deg(
@@ -55,13 +58,13 @@ def joint_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     )
 
 
-def line_angle_deg(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+def line_angle_deg(u: NDArray[Any], v: NDArray[Any]) -> NDArray[Any]:
     """Unsigned angle between two lines (no sense) in degrees, 0..90; 0 = parallel."""
     ang = vector_angle_deg(u, v)
     return np.minimum(ang, 180.0 - ang)
 
 
-def remove_component(v: np.ndarray, axis: np.ndarray) -> np.ndarray:
+def remove_component(v: NDArray[Any], axis: NDArray[Any]) -> NDArray[Any]:
     """``v`` minus its projection on ``axis`` (per frame): projects onto the plane normal to it.
 
     Used for the sagittal-plane hip angle from world landmarks: removing the left–right (hip
@@ -73,12 +76,12 @@ def remove_component(v: np.ndarray, axis: np.ndarray) -> np.ndarray:
     n = norm(axis)[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):
         unit = np.where(n > _EPS, axis / n, np.nan)
-    return v - np.sum(v * unit, axis=-1, keepdims=True) * unit
+    return np.asarray(v - np.sum(v * unit, axis=-1, keepdims=True) * unit)
 
 
 def sagittal_joint_angle_deg(
-    a: np.ndarray, b: np.ndarray, c: np.ndarray, lateral: np.ndarray
-) -> np.ndarray:
+    a: NDArray[Any], b: NDArray[Any], c: NDArray[Any], lateral: NDArray[Any]
+) -> NDArray[Any]:
     """Joint angle at ``b`` (180° = straight) measured in the plane normal to ``lateral``.
 
     ``lateral`` is the body's left–right axis (e.g. left hip → right hip) in 3-D.
@@ -89,12 +92,12 @@ def sagittal_joint_angle_deg(
     return vector_angle_deg(u, v)
 
 
-def height_along(p: np.ndarray, origin: np.ndarray, up: np.ndarray) -> np.ndarray:
+def height_along(p: NDArray[Any], origin: NDArray[Any], up: NDArray[Any]) -> NDArray[Any]:
     """Signed height of point ``p`` above ``origin`` along the unit direction ``up``."""
-    return np.sum((np.asarray(p, dtype=np.float64) - origin) * up, axis=-1)
+    return np.asarray(np.sum((np.asarray(p, dtype=np.float64) - origin) * up, axis=-1))
 
 
-def robust_length(lengths: np.ndarray, weights: np.ndarray | None = None) -> float:
+def robust_length(lengths: NDArray[Any], weights: NDArray[Any] | None = None) -> float:
     """A body segment's length for the whole clip: the median over confident frames.
 
     ``weights`` (same shape) marks confidence; frames with weight < 0.5 are left out when enough
@@ -111,7 +114,7 @@ def robust_length(lengths: np.ndarray, weights: np.ndarray | None = None) -> flo
     return float(np.median(x[ok]))
 
 
-def nan_percentile(x: np.ndarray, q: float) -> float:
+def nan_percentile(x: NDArray[Any], q: float) -> float:
     """Percentile ``q`` (0..100, linear interpolation) of the finite values; NaN if none.
 
     Same result as ``np.percentile`` on the finite values, but far cheaper for the many short

@@ -16,8 +16,10 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, SIDE
 from formcheck.smoothing import running_median
@@ -34,11 +36,11 @@ WINDOW_S = 0.25
 MAX_OFFSET_TRUNK = 0.5
 
 
-def _centre(image: np.ndarray, a: int, b: int) -> np.ndarray:
-    return 0.5 * (image[:, a, :2] + image[:, b, :2])
+def _centre(image: NDArray[Any], a: int, b: int) -> NDArray[Any]:
+    return np.asarray(0.5 * (image[:, a, :2] + image[:, b, :2]))
 
 
-def identity_jumps(track: PoseTrack) -> np.ndarray:
+def identity_jumps(track: PoseTrack) -> NDArray[Any]:
     """(N,) True where the frame's pose jumped away from where its neighbours put it."""
     hips = _centre(track.image, LEFT_HIP, RIGHT_HIP)
     if len(track) < 3:
@@ -75,7 +77,7 @@ LEG_PARTS = ("knee", "ankle", "heel", "toe")
 MIN_SWAP_GAIN_TRUNK = 0.3
 
 
-def leg_swaps(track: PoseTrack) -> np.ndarray:
+def leg_swaps(track: PoseTrack) -> NDArray[Any]:
     """(N,) True where the frame's left and right legs sit where the frames around it put the
     other leg (module doc)."""
     n = len(track)
@@ -95,8 +97,8 @@ def leg_swaps(track: PoseTrack) -> np.ndarray:
     at_left = running_median(left.reshape(n, -1), half).reshape(shape)
     at_right = running_median(right.reshape(n, -1), half).reshape(shape)
 
-    def off(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.nanmean(np.linalg.norm(a - b, axis=-1), axis=1)
+    def off(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
+        return np.asarray(np.nanmean(np.linalg.norm(a - b, axis=-1), axis=1))
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

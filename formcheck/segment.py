@@ -78,8 +78,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.smoothing import runs, smooth_zero_phase
 
@@ -181,7 +183,7 @@ class Span:
         return None
 
 
-def close_gaps(mask: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
+def close_gaps(mask: NDArray[Any], t: NDArray[Any], max_gap_s: float) -> NDArray[Any]:
     """``mask`` with False runs shorter than ``max_gap_s`` between True runs set True."""
     out = np.asarray(mask, dtype=bool).copy()
     for a, b in runs(~out):
@@ -190,15 +192,15 @@ def close_gaps(mask: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
     return out
 
 
-def _hysteresis(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+def _hysteresis(x: NDArray[Any], lo: float, hi: float) -> NDArray[Any]:
     """+1 above ``hi``, −1 below ``lo``, holding the last state in between (0 before any)."""
     ev = np.where(x > hi, 1, np.where(x < lo, -1, 0))
     idx = np.where(ev != 0, np.arange(x.size), 0)
     np.maximum.accumulate(idx, out=idx)
-    return ev[idx]  # before the first event idx is 0 and ev[0] is 0
+    return np.asarray(ev[idx])  # before the first event idx is 0 and ev[0] is 0
 
 
-def _levels(pos: np.ndarray, p: SegmentParams) -> tuple[float, float] | None:
+def _levels(pos: NDArray[Any], p: SegmentParams) -> tuple[float, float] | None:
     ok = pos[np.isfinite(pos)]
     if ok.size < 3:
         return None
@@ -209,7 +211,7 @@ def _levels(pos: np.ndarray, p: SegmentParams) -> tuple[float, float] | None:
 
 
 def _top_phase(
-    ext: np.ndarray | None, pos: np.ndarray, t: np.ndarray, a: int, b: int, p: SegmentParams
+    ext: NDArray[Any] | None, pos: NDArray[Any], t: NDArray[Any], a: int, b: int, p: SegmentParams
 ) -> tuple[int, int, int, int]:
     """(top start, top end, peak, frames in the top band) within frames [a, b).
 
@@ -234,7 +236,7 @@ def _top_phase(
     return a + int(idx[0]), a + int(idx[-1]) + 1, a + peak, int(idx.size)
 
 
-def _episodes(state: np.ndarray) -> list[tuple[int, int, int]]:
+def _episodes(state: NDArray[Any]) -> list[tuple[int, int, int]]:
     """(state, start, end) runs of a hysteresis state, dropping the undecided start (0)."""
     d = np.flatnonzero(np.diff(state)) + 1
     bounds = np.concatenate(([0], d, [state.size]))
@@ -245,18 +247,18 @@ def _episodes(state: np.ndarray) -> list[tuple[int, int, int]]:
     ]
 
 
-def _last_below(pos: np.ndarray, a: int, b: int, level: float) -> int:
+def _last_below(pos: NDArray[Any], a: int, b: int, level: float) -> int:
     """Last index in [a, b) with pos ≤ level (a if none): where a lift leaves the bottom."""
     idx = np.flatnonzero(pos[a:b] <= level)
     return a + int(idx[-1]) if idx.size else a
 
 
-def _first_below(pos: np.ndarray, a: int, b: int, level: float) -> int | None:
+def _first_below(pos: NDArray[Any], a: int, b: int, level: float) -> int | None:
     idx = np.flatnonzero(pos[a:b] <= level)
     return a + int(idx[0]) if idx.size else None
 
 
-def swing_pivots(pos: np.ndarray, swing: float) -> list[tuple[int, int]]:
+def swing_pivots(pos: NDArray[Any], swing: float) -> list[tuple[int, int]]:
     """Peaks (+1) and troughs (−1) of ``pos`` that the signal leaves by at least ``swing``.
 
     A zig-zag filter: an extreme is confirmed once the signal has moved ``swing`` away from
@@ -290,15 +292,15 @@ def swing_pivots(pos: np.ndarray, swing: float) -> list[tuple[int, int]]:
     return out
 
 
-def _last_pivot_pos(out: list[tuple[int, int]], idx: np.ndarray) -> int:
+def _last_pivot_pos(out: list[tuple[int, int]], idx: NDArray[Any]) -> int:
     """Position in the finite samples of the last pivot found."""
     return int(np.searchsorted(idx, out[-1][1])) if out else 0
 
 
 def find_reps(
-    t: np.ndarray,
-    pos: np.ndarray,
-    ext: np.ndarray | None = None,
+    t: NDArray[Any],
+    pos: NDArray[Any],
+    ext: NDArray[Any] | None = None,
     params: SegmentParams | None = None,
 ) -> list[Span]:
     """Reps (and an opening ``partial``) from hip lift ``pos`` and hip extension ``ext``.
@@ -313,7 +315,7 @@ def find_reps(
         return []
     lo, hi = levels
     pivots = swing_pivots(pos, max(p.min_amplitude_thigh, p.swing_fraction * (hi - lo)))
-    found: list[dict[str, int | bool | None]] = []
+    found: list[_Found] = []
     for k, (kind, ip) in enumerate(pivots):
         if kind != 1:
             continue
@@ -332,15 +334,15 @@ def find_reps(
             lower_end = _first_below(pos, ip, nxt + 1, b1 + p.bottom_fraction * (peak - b1))
         else:
             lower_end = _end_of_last_lowering(t, pos, ip, lo, p)
-        found.append({"start": start, "lower_end": lower_end, "bottom_end": n})
+        found.append(_Found(start=start, lower_end=lower_end, bottom_end=n))
     return _build_reps(found, t, pos, ext, p, n)
 
 
 def find_reps_end_on(
-    t: np.ndarray,
-    pos: np.ndarray,
+    t: NDArray[Any],
+    pos: NDArray[Any],
     fps: float,
-    ext: np.ndarray | None = None,
+    ext: NDArray[Any] | None = None,
     params: SegmentParams | None = None,
 ) -> list[Span]:
     """`find_reps` for a camera at the feet or the head, where the hips hide behind the knees.
@@ -364,7 +366,7 @@ REST_MIN_LOWERED = 0.5
 
 
 def _end_of_last_lowering(
-    t: np.ndarray, pos: np.ndarray, ip: int, floor: float, p: SegmentParams
+    t: NDArray[Any], pos: NDArray[Any], ip: int, floor: float, p: SegmentParams
 ) -> int | None:
     """Where the lowering of a rep the clip ends in (peak ``ip``) reached the bottom, or None
     when the clip cut it first (`_back_down`). It ends as any rep's lowering does, against
@@ -378,7 +380,7 @@ def _end_of_last_lowering(
     return _first_below(pos, ip, pos.size, low + p.bottom_fraction * (peak - low))
 
 
-def _back_down(t: np.ndarray, x: np.ndarray, peak: float, floor: float, p: SegmentParams) -> bool:
+def _back_down(t: NDArray[Any], x: NDArray[Any], peak: float, floor: float, p: SegmentParams) -> bool:
     """Whether hips ``x`` after a rep's peak (finite samples at times ``t``) ended the clip back
     down, with no trough they rose from again to tell.
 
@@ -391,7 +393,7 @@ def _back_down(t: np.ndarray, x: np.ndarray, peak: float, floor: float, p: Segme
     band = p.bottom_fraction * (peak - floor)
     low = float(x.min())
 
-    def last(seconds: float) -> np.ndarray:
+    def last(seconds: float) -> NDArray[Any]:
         return x[int(np.searchsorted(t, t[-1] - seconds)) :]
 
     on_floor = low <= floor + band and last(p.end_settle_s)[0] - x[-1] <= band
@@ -401,24 +403,34 @@ def _back_down(t: np.ndarray, x: np.ndarray, peak: float, floor: float, p: Segme
     return on_floor or resting
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Found:
+    """A peak found by `find_reps`: where its lift starts (None: the clip opened at the top),
+    where its lowering ends (None: the clip cut it), the last frame it may run to."""
+
+    start: int | None
+    lower_end: int | None
+    bottom_end: int
+
+
 def _build_reps(
-    found: list[dict],
-    t: np.ndarray,
-    pos: np.ndarray,
-    ext: np.ndarray | None,
+    found: list[_Found],
+    t: NDArray[Any],
+    pos: NDArray[Any],
+    ext: NDArray[Any] | None,
     p: SegmentParams,
     n: int,
 ) -> list[Span]:
     spans: list[Span] = []
     for i, f in enumerate(found):
-        start = f["start"] if f["start"] is not None else 0
-        lower_end = f["lower_end"] if f["lower_end"] is not None else n
-        nxt_start = found[i + 1]["start"] if i + 1 < len(found) else None
-        end = nxt_start if nxt_start is not None else f["bottom_end"]
+        start = f.start if f.start is not None else 0
+        lower_end = f.lower_end if f.lower_end is not None else n
+        nxt_start = found[i + 1].start if i + 1 < len(found) else None
+        end = nxt_start if nxt_start is not None else f.bottom_end
         end = max(end, lower_end)
         top_s, top_e, peak, top_n = _top_phase(ext, pos, t, start, max(lower_end, start + 1), p)
         phases = []
-        if f["start"] is not None:
+        if f.start is not None:
             phases.append(("lift", start, top_s))
         phases.append(("top", top_s, top_e))
         phases.append(("lower", top_e, lower_end))
@@ -426,13 +438,13 @@ def _build_reps(
             phases.append(("bottom", lower_end, end))
         spans.append(
             Span(
-                kind="rep" if f["start"] is not None else "partial",
-                start=start if f["start"] is not None else 0,
+                kind="rep" if f.start is not None else "partial",
+                start=start if f.start is not None else 0,
                 end=end,
                 phases=tuple(phases),
                 peak=peak,
                 top_frames=top_n,
-                complete=f["lower_end"] is not None,
+                complete=f.lower_end is not None,
             )
         )
     return spans
@@ -440,9 +452,9 @@ def _build_reps(
 
 def retop(
     span: Span,
-    ext: np.ndarray | None,
-    pos: np.ndarray,
-    t: np.ndarray,
+    ext: NDArray[Any] | None,
+    pos: NDArray[Any],
+    t: NDArray[Any],
     params: SegmentParams | None = None,
 ) -> Span:
     """``span`` with its top phase found again on ``ext`` (e.g. the working leg's extension).
@@ -461,7 +473,7 @@ def retop(
     return _with_top(span, top_s, top_e, peak, top_n)
 
 
-def held_top(span: Span, ext: np.ndarray, params: SegmentParams | None = None) -> Span:
+def held_top(span: Span, ext: NDArray[Any], params: SegmentParams | None = None) -> Span:
     """``span`` with its top phase read as a table top's hold is: the rep's stretch at
     ``hold_min_deg`` or more has its level (median), and the top runs from the first to the last
     frame above ``min(dip_deg, level − dip_margin_deg)``, the dip that would end a hold
@@ -501,7 +513,7 @@ def _with_top(span: Span, top_s: int, top_e: int, peak: int, top_n: int) -> Span
     return replace(span, phases=tuple(phases), peak=peak, top_frames=top_n)
 
 
-def top_pause_s(span: Span, t: np.ndarray) -> float:
+def top_pause_s(span: Span, t: NDArray[Any]) -> float:
     """Seconds the rep spent in its top band (frames in the band × the frame period)."""
     if span.top_frames <= 0:
         top = span.phase("top")
@@ -513,7 +525,7 @@ def top_pause_s(span: Span, t: np.ndarray) -> float:
     return round(seconds, 3)
 
 
-def frame_time(t: np.ndarray, i: int) -> float:
+def frame_time(t: NDArray[Any], i: int) -> float:
     """Time of frame boundary ``i`` (an end index may be ``len(t)``: one frame past the last)."""
     n = int(t.size)
     if n == 0:
@@ -525,7 +537,7 @@ def frame_time(t: np.ndarray, i: int) -> float:
 
 
 def _split_on_dips(
-    ext: np.ndarray, t: np.ndarray, a: int, b: int, p: SegmentParams, dt: float
+    ext: NDArray[Any], t: NDArray[Any], a: int, b: int, p: SegmentParams, dt: float
 ) -> list[tuple[int, int]]:
     """Split hold [a, b) where the extension dips below the dip level for ``dip_min_s``."""
     x = ext[a:b]
@@ -534,7 +546,7 @@ def _split_on_dips(
 
 
 def _split_on_lift_dips(
-    pos: np.ndarray, t: np.ndarray, a: int, b: int, lo: float, p: SegmentParams, dt: float
+    pos: NDArray[Any], t: NDArray[Any], a: int, b: int, lo: float, p: SegmentParams, dt: float
 ) -> list[tuple[int, int]]:
     """Without hip extension: split hold [a, b) where the hips sink a quarter of the way to
     the floor for ``dip_min_s`` or more."""
@@ -544,7 +556,7 @@ def _split_on_lift_dips(
 
 
 def _split_at_dips(
-    dip: np.ndarray, t: np.ndarray, a: int, b: int, p: SegmentParams, dt: float
+    dip: NDArray[Any], t: NDArray[Any], a: int, b: int, p: SegmentParams, dt: float
 ) -> list[tuple[int, int]]:
     """Hold [a, b) cut where ``dip`` (over its frames) is True for ``dip_min_s`` or more."""
     cuts = [(a + s, a + e) for s, e in runs(dip) if t[a + e - 1] - t[a + s] + dt >= p.dip_min_s]
@@ -556,11 +568,11 @@ def _split_at_dips(
     return [(s, e) for s, e in pieces if e > s]
 
 
-def _dt(t: np.ndarray) -> float:
+def _dt(t: NDArray[Any]) -> float:
     return float(np.median(np.diff(t))) if t.size > 1 else 0.0
 
 
-def _trim_to_top(ext: np.ndarray, a: int, b: int, p: SegmentParams) -> tuple[int, int]:
+def _trim_to_top(ext: NDArray[Any], a: int, b: int, p: SegmentParams) -> tuple[int, int]:
     """[a, b) without the way up and down: from the first to the last frame within
     ``top_band_deg`` of the stretch's median extension (the hold's level)."""
     x = ext[a:b]
@@ -570,9 +582,9 @@ def _trim_to_top(ext: np.ndarray, a: int, b: int, p: SegmentParams) -> tuple[int
 
 
 def find_holds(
-    t: np.ndarray,
-    ext: np.ndarray,
-    pos: np.ndarray | None = None,
+    t: NDArray[Any],
+    ext: NDArray[Any],
+    pos: NDArray[Any] | None = None,
     params: SegmentParams | None = None,
 ) -> list[Span]:
     """Hold segments: hips up (hip extension ≥ ``hold_min_deg``, trimmed to the frames within
@@ -618,7 +630,7 @@ MIN_BRIEF_REPS = 2
 
 
 def reps_or_holds(
-    t: np.ndarray, reps: list[Span], holds: list[Span], params: SegmentParams | None = None
+    t: NDArray[Any], reps: list[Span], holds: list[Span], params: SegmentParams | None = None
 ) -> tuple[list[Span], list[Span]]:
     """A held drill's (reps to count, holds to judge): reps (with any opening partial) and the
     holds of ``held_top_s`` or more when the set was done as reps, else no reps and every hold.
@@ -639,9 +651,9 @@ def reps_or_holds(
 
 
 def find_single_leg(
-    t: np.ndarray,
-    lift_left_cm: np.ndarray,
-    lift_right_cm: np.ndarray,
+    t: NDArray[Any],
+    lift_left_cm: NDArray[Any],
+    lift_right_cm: NDArray[Any],
     within: list[Span],
     params: SegmentParams | None = None,
     near: str | None = None,
@@ -682,7 +694,7 @@ LIFT_EDGE_FRACTION = 0.4
 
 
 def _lift_edges(
-    lift: np.ndarray, s: int, e: int, free: np.ndarray, min_lift_cm: float
+    lift: NDArray[Any], s: int, e: int, free: NDArray[Any], min_lift_cm: float
 ) -> tuple[int, int]:
     """Widen the run ``[s, e)`` of a lifted foot to where the foot is ``LIFT_EDGE_FRACTION``
     of its peak lift (at most ``min_lift_cm``), staying on frames where ``free``.
@@ -701,7 +713,7 @@ def _lift_edges(
     return s, e
 
 
-def _rep_frames_outside_tops(n: int, reps: list[Span]) -> np.ndarray:
+def _rep_frames_outside_tops(n: int, reps: list[Span]) -> NDArray[Any]:
     """Frames of ``reps`` (and partials) outside their top phases: lift, lowering, bottom."""
     moving = np.zeros(n, dtype=bool)
     for r in reps:
@@ -720,7 +732,7 @@ def containing(spans: Sequence[Span], starts: list[int], frame: int) -> Span | N
 
 
 def _held_in_rep(
-    rep: Span, t: np.ndarray, pos: np.ndarray, s: int, e: int, p: SegmentParams
+    rep: Span, t: NDArray[Any], pos: NDArray[Any], s: int, e: int, p: SegmentParams
 ) -> tuple[int, int] | None:
     """The bridge held inside ``rep`` over its still frames [s, e), or None for a squeeze.
 
@@ -748,9 +760,9 @@ def _held_in_rep(
 
 
 def find_floor_holds(
-    t: np.ndarray,
-    ext: np.ndarray | None,
-    pos: np.ndarray,
+    t: NDArray[Any],
+    ext: NDArray[Any] | None,
+    pos: NDArray[Any],
     reps: Sequence[Span] = (),
     params: SegmentParams | None = None,
 ) -> list[Span]:
@@ -798,9 +810,9 @@ def find_floor_holds(
 
 
 def find_floor_single_leg(
-    t: np.ndarray,
-    lift_left_cm: np.ndarray,
-    lift_right_cm: np.ndarray,
+    t: NDArray[Any],
+    lift_left_cm: NDArray[Any],
+    lift_right_cm: NDArray[Any],
     within: list[Span],
     params: SegmentParams | None = None,
     near: str | None = None,

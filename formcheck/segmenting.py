@@ -10,8 +10,10 @@ extension the renderings show.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.drills import Drill
 from formcheck.segment import (
@@ -73,7 +75,7 @@ def _working_side(sig: Signals, span: Span) -> str | None:
 
 
 def _on_working_leg(
-    sig: Signals, rep: Span, mean: np.ndarray | None, params: SegmentParams
+    sig: Signals, rep: Span, mean: NDArray[Any] | None, params: SegmentParams
 ) -> Span:
     """A single-leg rep with its top band read on the working leg's own hip extension.
 
@@ -94,14 +96,14 @@ def _on_working_leg(
     return retop(rep, _top_signal(own, sig.fps, params), sig["hip_lift"], sig.t, params)
 
 
-def _top_signal(ext: np.ndarray, fps: float, params: SegmentParams) -> np.ndarray:
+def _top_signal(ext: NDArray[Any], fps: float, params: SegmentParams) -> NDArray[Any]:
     """The hip extension the top band is read on."""
     return smooth_zero_phase(ext, fps, params.top_smooth_s) if params.top_smooth_s > 0 else ext
 
 
 def find_segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Span]:
     """Reps (with an opening partial) or holds with their single-leg phases, in report order."""
-    ext: np.ndarray | None = sig["hip_extension_deg"]
+    ext: NDArray[Any] | None = sig["hip_extension_deg"]
     # the top band is a plateau: judged on a further-smoothed extension, so a jittery hidden
     # knee cannot cut a pause short
     if ext is not None and np.isfinite(ext).any():
@@ -139,7 +141,7 @@ def find_segments(sig: Signals, drill: Drill, params: SegmentParams) -> list[Spa
     return main + legs
 
 
-def _find_reps(sig: Signals, ext: np.ndarray | None, params: SegmentParams) -> list[Span]:
+def _find_reps(sig: Signals, ext: NDArray[Any] | None, params: SegmentParams) -> list[Span]:
     """Reps on the hip lift; from the feet or the head by `find_reps_end_on`."""
     if sig.view.name.startswith("front"):
         return find_reps_end_on(sig.t, sig["hip_lift"], sig.fps, ext, params)

@@ -37,8 +37,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck import kinematics as kin
 from formcheck.landmarks import SIDE
@@ -87,27 +89,27 @@ class SignalParams:
 class Signals:
     """Named per-frame signals of one track, with the view they were measured in."""
 
-    t: np.ndarray
-    values: dict[str, np.ndarray]
+    t: NDArray[Any]
+    values: dict[str, NDArray[Any]]
     view: View
     fps: float
     #: the athlete's segment lengths in the geometry's units (px or m): thigh, shin, trunk
     lengths: dict[str, float] = field(default_factory=dict)
 
-    def __getitem__(self, name: str) -> np.ndarray:
+    def __getitem__(self, name: str) -> NDArray[Any]:
         return self.values[name]
 
     def __len__(self) -> int:
         return int(self.t.shape[0])
 
-    def series(self, name: str) -> np.ndarray | None:
+    def series(self, name: str) -> NDArray[Any] | None:
         """The signal as floats, or None when it was not computed (a rendering's optional plot)."""
         arr = self.values.get(name)
         return None if arr is None else np.asarray(arr, dtype=np.float64)
 
-    def valid(self, name: str) -> np.ndarray:
+    def valid(self, name: str) -> NDArray[Any]:
         """(N,) bool: frames where the signal was measurable."""
-        return np.isfinite(self.values[name])
+        return np.asarray(np.isfinite(self.values[name]))
 
 
 #: half the running median's window for the support foot's position: spikes up to this long go.
@@ -124,9 +126,9 @@ DESPIKE_S = 0.25
 class _Geo:
     """Cleaned landmark positions in one geometry, with its up direction and lengths."""
 
-    p: np.ndarray  # (N, len(USED), D)
-    up: np.ndarray  # (D,)
-    along: np.ndarray  # (D,) floor direction (head → feet sense not guaranteed)
+    p: NDArray[Any]  # (N, len(USED), D)
+    up: NDArray[Any]  # (D,)
+    along: NDArray[Any]  # (D,) floor direction (head → feet sense not guaranteed)
     thigh: float
     shin: float
     trunk: float
@@ -134,11 +136,11 @@ class _Geo:
     #: extra zero-phase smoothing of slow, small signals (0: none, e.g. live)
     slow_s: float = 0.0
 
-    def slow(self, x: np.ndarray) -> np.ndarray:
+    def slow(self, x: NDArray[Any]) -> NDArray[Any]:
         """``x`` smoothed over ``slow_s``: knee gap, pelvic lines, foot heights wobble slowly."""
         return smooth_zero_phase(x, self.fps, self.slow_s) if self.slow_s > 0 else x
 
-    def despiked(self, x: np.ndarray) -> np.ndarray:
+    def despiked(self, x: NDArray[Any]) -> NDArray[Any]:
         """``x`` with spikes shorter than `DESPIKE_S` taken out (a running median), offline
         only, as ``slow`` is: a foot resting on the floor does not move, but where the lifted
         leg crosses it MediaPipe swaps the two feet for a few frames, and smoothed those read
@@ -147,18 +149,18 @@ class _Geo:
             return x
         return running_median(x, max(1, int(round(DESPIKE_S * self.fps))))
 
-    def __call__(self, landmark: int) -> np.ndarray:
+    def __call__(self, landmark: int) -> NDArray[Any]:
         return self.p[:, _POS[landmark]]
 
-    def mid(self, a: int, b: int) -> np.ndarray:
+    def mid(self, a: int, b: int) -> NDArray[Any]:
         """Midpoint of two landmarks; one of them where the other is missing."""
         pa, pb = self(a), self(b)
         return np.where(np.isfinite(pa), np.where(np.isfinite(pb), (pa + pb) / 2, pa), pb)
 
 
 def _clean(
-    xyz: np.ndarray, vis: np.ndarray, t: np.ndarray, fps: float, params: SignalParams, causal: bool
-) -> np.ndarray:
+    xyz: NDArray[Any], vis: NDArray[Any], t: NDArray[Any], fps: float, params: SignalParams, causal: bool
+) -> NDArray[Any]:
     """Gate by visibility, fill short gaps, smooth (zero-phase offline, One Euro live)."""
     x = gate_visibility(xyz[:, USED], vis[:, USED], params.visibility_floor)
     x = fill_gaps(x, t, params.max_gap_s)
@@ -169,7 +171,7 @@ def _clean(
     return smooth_zero_phase(x, fps, params.smooth_window_s)
 
 
-def _lengths(p: np.ndarray) -> tuple[float, float, float]:
+def _lengths(p: NDArray[Any]) -> tuple[float, float, float]:
     """Robust thigh, shin and trunk lengths (medians over frames; both sides pooled)."""
     L, R = SIDE["left"], SIDE["right"]
 
@@ -182,7 +184,7 @@ def _lengths(p: np.ndarray) -> tuple[float, float, float]:
     return seg("hip", "knee"), seg("knee", "ankle"), kin.robust_length(kin.distance(mid_h, mid_s))
 
 
-def _floor_2d(p: np.ndarray, max_roll_deg: float) -> tuple[np.ndarray, np.ndarray]:
+def _floor_2d(p: NDArray[Any], max_roll_deg: float) -> tuple[NDArray[Any], NDArray[Any]]:
     """Floor direction and up (unit, y up) in the image from the shoulder → heel line."""
     L, R = SIDE["left"], SIDE["right"]
     sh = (p[:, _POS[L["shoulder"]]] + p[:, _POS[R["shoulder"]]]) / 2
@@ -200,7 +202,7 @@ def _floor_2d(p: np.ndarray, max_roll_deg: float) -> tuple[np.ndarray, np.ndarra
     return along, up
 
 
-def _median_unit(v: np.ndarray) -> np.ndarray | None:
+def _median_unit(v: NDArray[Any]) -> NDArray[Any] | None:
     """Normalised componentwise median of the unit vectors in ``v`` (N, 3), or None."""
     n = np.linalg.norm(v, axis=-1, keepdims=True)
     ok = np.isfinite(n[:, 0]) & (n[:, 0] > 1e-9)
@@ -211,7 +213,7 @@ def _median_unit(v: np.ndarray) -> np.ndarray | None:
     return m / norm if norm > 1e-9 else None
 
 
-def _floor_3d(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _floor_3d(p: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     """Floor direction and up in world landmarks, which turn with a tilted camera.
 
     The floor's normal is the cross product of the body's left→right axis and the feet's
@@ -267,14 +269,14 @@ def _geometry(track: PoseTrack, view: View, params: SignalParams, causal: bool) 
 
 def _per_side(
     g: _Geo, view: View, a: str, b: str, c: str, shared: tuple[str, ...] = ()
-) -> dict[str, np.ndarray]:
+) -> dict[str, NDArray[Any]]:
     """Joint angle a–b–c per side (180° = straight), plus the mean of the sides.
 
     Joints named in ``shared`` use the midpoint of both sides (for the hip angle: the trunk
     line mid-shoulder → mid-hip, which both sides share; in a side view the far side's own
     shoulder and hip are mostly hidden and jitter, and the midpoints halve that noise).
     """
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, NDArray[Any]] = {}
     lateral = g(SIDE["right"]["hip"]) - g(SIDE["left"]["hip"])
     for side in ("left", "right"):
         S = SIDE[side]
@@ -289,26 +291,26 @@ def _per_side(
     return out
 
 
-def _nanmean2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _nanmean2(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     s = np.where(np.isfinite(a), a, 0.0) + np.where(np.isfinite(b), b, 0.0)
     n = np.isfinite(a).astype(float) + np.isfinite(b)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 0, s / n, np.nan)
 
 
-def _height(g: _Geo, point: np.ndarray, ref: np.ndarray, unit: float) -> np.ndarray:
+def _height(g: _Geo, point: NDArray[Any], ref: NDArray[Any], unit: float) -> NDArray[Any]:
     return kin.height_along(point, ref, g.up) / unit
 
 
 def _feet(
-    g: _Geo, params: SignalParams, image_rise: dict[str, np.ndarray] | None = None
-) -> dict[str, np.ndarray]:
+    g: _Geo, params: SignalParams, image_rise: dict[str, NDArray[Any]] | None = None
+) -> dict[str, NDArray[Any]]:
     """Foot heights, lifts, heel-over-toe heights and support drift, per side.
 
     ``foot_rise_*_cm`` (what single-leg phases are found on) is ``foot_lift_*_cm`` never
     blanked by the view, capped by ``image_rise`` where given (`_image_foot_rise`).
     """
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, NDArray[Any]] = {}
     sh = g.mid(SIDE["left"]["shoulder"], SIDE["right"]["shoulder"])
     heights = {}
     for side in ("left", "right"):
@@ -349,7 +351,7 @@ def _feet(
 
 def _image_foot_rise(
     track: PoseTrack, g: _Geo, params: SignalParams, causal: bool
-) -> dict[str, np.ndarray]:
+) -> dict[str, NDArray[Any]]:
     """Each foot's rise above the other foot in the image, cm, about its usual level.
 
     For views measured in world landmarks (all but the side views). Their feet's heights are
@@ -384,7 +386,7 @@ def _image_foot_rise(
     return out
 
 
-def _arms(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
+def _arms(g: _Geo, params: SignalParams) -> dict[str, NDArray[Any]]:
     """Arms crossed (wrists at the opposite shoulders, elbows off the floor), hands on glutes.
 
     A wrist that is not visible is left out; a frame with neither wrist visible is NaN.
@@ -409,19 +411,19 @@ def _arms(g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
     }
 
 
-def _tilt_deg(hip_line: np.ndarray, sh_line: np.ndarray, up: np.ndarray) -> np.ndarray:
+def _tilt_deg(hip_line: NDArray[Any], sh_line: NDArray[Any], up: NDArray[Any]) -> NDArray[Any]:
     """Pelvic tilt: how far the hip line leans out of the floor's plane (roll only, not the
     pelvis turning), against the shoulders' own lean — both lie on the floor or bench."""
 
-    def lean(v: np.ndarray) -> np.ndarray:
+    def lean(v: NDArray[Any]) -> NDArray[Any]:
         with np.errstate(invalid="ignore", divide="ignore"):
             sin = np.sum(v * up, axis=-1) / kin.norm(v)
-        return np.degrees(np.arcsin(np.clip(sin, -1.0, 1.0)))
+        return np.asarray(np.degrees(np.arcsin(np.clip(sin, -1.0, 1.0))))
 
-    return np.abs(lean(hip_line) - lean(sh_line))
+    return np.asarray(np.abs(lean(hip_line) - lean(sh_line)))
 
 
-def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
+def _body(g: _Geo, view: View) -> dict[str, NDArray[Any]]:
     """Signals of the trunk, head and pelvis."""
     L, R = SIDE["left"], SIDE["right"]
     hip, sh = g.mid(L["hip"], R["hip"]), g.mid(L["shoulder"], R["shoulder"])
@@ -444,7 +446,7 @@ def _body(g: _Geo, view: View) -> dict[str, np.ndarray]:
     }
 
 
-def _heels(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> dict[str, np.ndarray]:
+def _heels(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> dict[str, NDArray[Any]]:
     """Heel above the toe, cm: in the image plane for a side view, else from world landmarks.
 
     From the side a foot's heel–toe line lies across the optical axis, so the image shows its
@@ -472,7 +474,7 @@ def _heels(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> dic
     return out
 
 
-def _camera_pitch_slope(level_line: np.ndarray) -> float:
+def _camera_pitch_slope(level_line: NDArray[Any]) -> float:
     """How much a level line rises per metre of depth in camera-aligned world landmarks.
 
     A camera pitched down tilts every level line that runs in depth; the shoulder line (on
@@ -487,7 +489,7 @@ def _camera_pitch_slope(level_line: np.ndarray) -> float:
 
 def _image_hip_lift(
     track: PoseTrack, view: View, params: SignalParams, causal: bool
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """``hip_lift`` and ``hip_lift_fast`` of an oblique or front view, from the image.
 
     The world landmarks' depth is a guess, and their floor (`_floor_3d`, from the feet) runs
@@ -518,7 +520,7 @@ def _image_hip_lift(
     return _height(g, hip, sh, g.thigh), _hip_lift_fast(track, g, params, causal)
 
 
-def _hip_lift_fast(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> np.ndarray:
+def _hip_lift_fast(track: PoseTrack, g: _Geo, params: SignalParams, causal: bool) -> NDArray[Any]:
     """Hip lift from lightly smoothed hips and shoulders: keeps a fast drop's speed, which the
     full smoothing spreads out (used only to time a touch-down)."""
     L, R = SIDE["left"], SIDE["right"]
@@ -553,7 +555,7 @@ _GATED = {
 }
 
 
-def _gate_by_view(values: dict[str, np.ndarray], view: View) -> None:
+def _gate_by_view(values: dict[str, NDArray[Any]], view: View) -> None:
     """Blank (NaN) every signal, and its per-side variants, that the view cannot measure."""
     for name, extra in _GATED.items():
         if not view.can_measure(name):
@@ -562,22 +564,22 @@ def _gate_by_view(values: dict[str, np.ndarray], view: View) -> None:
                     values[key] = np.full_like(values[key], np.nan)
 
 
-def _elevation_deg(v: np.ndarray, up: np.ndarray) -> np.ndarray:
+def _elevation_deg(v: NDArray[Any], up: NDArray[Any]) -> NDArray[Any]:
     """Unsigned angle (deg) of each vector in ``v`` out of the plane normal to ``up``."""
     n = np.linalg.norm(v, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         sin = np.abs(np.sum(v * up, axis=-1)) / n
-    return np.degrees(np.arcsin(np.clip(sin, 0.0, 1.0)))
+    return np.asarray(np.degrees(np.arcsin(np.clip(sin, 0.0, 1.0))))
 
 
-def _posture(track: PoseTrack, g: _Geo, params: SignalParams) -> dict[str, np.ndarray]:
+def _posture(track: PoseTrack, g: _Geo, params: SignalParams) -> dict[str, NDArray[Any]]:
     """Whether the athlete lies on their back, feet planted, hands by the body (see the module
     docstring). The world's up is the camera's vertical here, not the floor `_floor_3d` finds
     from the feet: in a clip that is not a bridge the feet may be in the air."""
     L, R = SIDE["left"], SIDE["right"]
     idx = [L["shoulder"], R["shoulder"], L["hip"], R["hip"]]
     vis = track.image[:, idx, 3]
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, NDArray[Any]] = {}
     lines = []
     w, h = track.size
     pixels = track.image[:, idx, :2] * np.array([w, h], dtype=np.float32)
@@ -632,7 +634,7 @@ def compute_signals(
     if n == 0 or not track.detected.any():
         return _empty_signals(track, view)
     g = _geometry(track, view, params, causal)
-    values: dict[str, np.ndarray] = {}
+    values: dict[str, NDArray[Any]] = {}
     hip = _per_side(g, view, "shoulder", "hip", "knee")
     knee = _per_side(g, view, "hip", "knee", "ankle")
     values["hip_extension_deg"] = hip["both"]

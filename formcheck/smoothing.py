@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import NDArray
 
 
-def gate_visibility(values: np.ndarray, visibility: np.ndarray, floor: float) -> np.ndarray:
+def gate_visibility(values: NDArray[Any], visibility: NDArray[Any], floor: float) -> NDArray[Any]:
     """Copy of ``values`` (N, ..., D) with NaN where ``visibility`` (N, ...) < ``floor``."""
     out = np.array(values, dtype=np.float64, copy=True)
     vis = np.asarray(visibility, dtype=np.float64)
@@ -30,13 +32,13 @@ def gate_visibility(values: np.ndarray, visibility: np.ndarray, floor: float) ->
     return out
 
 
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: NDArray[Any]) -> list[tuple[int, int]]:
     """(start, end) of the True runs of a 1-D bool array, end exclusive."""
     d = np.diff(np.concatenate(([0], np.asarray(mask, dtype=np.int8), [0])))
     return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
 
 
-def fill_gaps(values: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
+def fill_gaps(values: NDArray[Any], t: NDArray[Any], max_gap_s: float) -> NDArray[Any]:
     """Linearly fill interior NaN runs lasting at most ``max_gap_s``; leave the rest NaN.
 
     Runs touching the start or end of the series are not filled (nothing to interpolate to).
@@ -63,7 +65,7 @@ def fill_gaps(values: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray
     return x
 
 
-def _moving_mean(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
+def _moving_mean(x: NDArray[Any], half: int, min_count: int) -> NDArray[Any]:
     """Centred NaN-aware moving mean with window 2*half+1 along axis 0 (x is 2-D)."""
     n = x.shape[0]
     valid = np.isfinite(x)
@@ -77,10 +79,10 @@ def _moving_mean(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         out = total / count
     out[count < min_count] = np.nan
-    return out
+    return np.asarray(out)
 
 
-def running_median(x: np.ndarray, half: int) -> np.ndarray:
+def running_median(x: NDArray[Any], half: int) -> NDArray[Any]:
     """NaN-aware median of each frame's ±``half`` neighbours (the frame included), along axis 0
     of an (N,) or (N, D) array; all-NaN windows stay NaN."""
     x2 = x[:, None] if x.ndim == 1 else x
@@ -89,10 +91,10 @@ def running_median(x: np.ndarray, half: int) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         out = np.nanmedian(windows, axis=-1)
-    return out[:, 0] if x.ndim == 1 else out
+    return np.asarray(out[:, 0] if x.ndim == 1 else out)
 
 
-def smooth_zero_phase(values: np.ndarray, fps: float, window_s: float = 0.2) -> np.ndarray:
+def smooth_zero_phase(values: NDArray[Any], fps: float, window_s: float = 0.2) -> NDArray[Any]:
     """Smooth along time without lag: two passes of a centred moving mean of ``window_s``.
 
     NaN samples are skipped inside the window; a sample stays NaN when it was NaN (smoothing
@@ -125,16 +127,16 @@ class OneEuroFilter:
         self.min_cutoff_hz = min_cutoff_hz
         self.beta = beta
         self.d_cutoff_hz = d_cutoff_hz
-        self._x: np.ndarray | None = None
-        self._dx: np.ndarray | None = None
+        self._x: NDArray[Any] | None = None
+        self._dx: NDArray[Any] | None = None
         self._t: float | None = None
 
     @staticmethod
-    def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray:
+    def _alpha(cutoff: NDArray[Any] | float, dt: float) -> NDArray[Any]:
         tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff, dtype=np.float64))
         return 1.0 / (1.0 + tau / dt)
 
-    def __call__(self, x: np.ndarray, t: float) -> np.ndarray:
+    def __call__(self, x: NDArray[Any], t: float) -> NDArray[Any]:
         x = np.asarray(x, dtype=np.float64)
         if self._x is None or self._t is None or t <= self._t:
             self._x = x.copy()
@@ -153,12 +155,12 @@ class OneEuroFilter:
         out = a * x + (1 - a) * prev
         self._dx = dx_hat
         self._x = np.where(np.isfinite(out), out, self._x)
-        return out
+        return np.asarray(out)
 
 
 def one_euro(
-    values: np.ndarray, t: np.ndarray, min_cutoff_hz: float = 1.0, beta: float = 0.05
-) -> np.ndarray:
+    values: NDArray[Any], t: NDArray[Any], min_cutoff_hz: float = 1.0, beta: float = 0.05
+) -> NDArray[Any]:
     """Run a ``OneEuroFilter`` causally over a whole series (axis 0 = time)."""
     x = np.asarray(values, dtype=np.float64)
     out = np.empty_like(x)

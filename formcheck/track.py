@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.fileio import writing
 from formcheck.landmarks import NUM_LANDMARKS
@@ -52,9 +53,9 @@ class TrackSource:
 class PoseTrack:
     """Landmarks of one clip. Slicing by frame (``track[10:50]``) gives a track again."""
 
-    t: np.ndarray
-    image: np.ndarray
-    world: np.ndarray
+    t: NDArray[Any]
+    image: NDArray[Any]
+    world: NDArray[Any]
     size: tuple[int, int]
     fps: float
     source: TrackSource = field(default_factory=TrackSource)
@@ -77,15 +78,15 @@ class PoseTrack:
     def __len__(self) -> int:
         return int(self.t.shape[0])
 
-    def __getitem__(self, key: slice | np.ndarray) -> PoseTrack:
+    def __getitem__(self, key: slice | NDArray[Any]) -> PoseTrack:
         if isinstance(key, int):
             key = slice(key, key + 1)
         return replace(self, t=self.t[key], image=self.image[key], world=self.world[key])
 
     @property
-    def detected(self) -> np.ndarray:
+    def detected(self) -> NDArray[Any]:
         """(N,) bool: a person was found in the frame."""
-        return ~np.isnan(self.image[:, :, 0]).all(axis=1)
+        return np.asarray(~np.isnan(self.image[:, :, 0]).all(axis=1))
 
     @property
     def nobody(self) -> bool:
@@ -102,7 +103,7 @@ class PoseTrack:
         return float(self.t[-1] - self.t[0] + np.median(np.diff(self.t)))
 
     @property
-    def image_px(self) -> np.ndarray:
+    def image_px(self) -> NDArray[Any]:
         """(N, 33, 3) image landmarks in pixels: x·width, y·height, z·width."""
         w, h = self.size
         return self.image[:, :, :3] * np.array([w, h, w], dtype=np.float32)

@@ -34,8 +34,10 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.landmarks import (
     LEFT_HIP,
@@ -179,7 +181,7 @@ def _world_yaw(track: PoseTrack) -> float:
     return float(np.median(per_frame)) if per_frame.size else float("nan")
 
 
-def _widths_and_trunk(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _widths_and_trunk(p: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     """Hip width and trunk length (mid-shoulder → mid-hip), per frame, of landmark positions
     ``p`` (N, 33, D); ``D`` = 1 gives their extent along the image's x. The hips, not the
     shoulders: they sit mid-frame, where a close camera's perspective moves the near and far
@@ -204,7 +206,7 @@ def _image_yaw(track: PoseTrack) -> float:
     return float(min(90.0, IMAGE_YAW_GAIN * raw))
 
 
-def _nearer(a: np.ndarray, b: np.ndarray) -> float:
+def _nearer(a: NDArray[Any], b: NDArray[Any]) -> float:
     """Fraction of frames where depth ``a`` is nearer the camera (smaller) than ``b``."""
     ok = np.isfinite(a) & np.isfinite(b)
     if not ok.any():
@@ -212,7 +214,7 @@ def _nearer(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a[ok] < b[ok]))
 
 
-def _depth(track: PoseTrack, idx: tuple[int, ...]) -> np.ndarray:
+def _depth(track: PoseTrack, idx: tuple[int, ...]) -> NDArray[Any]:
     """Mean relative depth of landmarks ``idx`` per frame: world z and image z (same sense)."""
     w = track.world[:, list(idx), 2].astype(np.float64).mean(axis=1)
     i = track.image[:, list(idx), 2].astype(np.float64).mean(axis=1)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.kinematics import nan_percentile
 from formcheck.segment import Span, frame_time
@@ -57,7 +58,7 @@ class CueContext:
             raise ValueError("this check judges a segment, and none was given")
         return self.span
 
-    def seg(self, name: str, span: Span | None = None) -> np.ndarray:
+    def seg(self, name: str, span: Span | None = None) -> NDArray[Any]:
         sp = span or self.span
         x = self.signals[name]
         return x if sp is None else x[sp.start : sp.end]
@@ -162,12 +163,12 @@ def span_time(ctx: CueContext, a: int, b: int) -> TimeSpan:
     return TimeSpan(start_s=round(ctx.time(a), 3), end_s=round(ctx.time(b), 3))
 
 
-def mask_spans(ctx: CueContext, mask: np.ndarray, offset: int) -> list[TimeSpan]:
+def mask_spans(ctx: CueContext, mask: NDArray[Any], offset: int) -> list[TimeSpan]:
     """Time spans of the True runs of ``mask`` (indices relative to ``offset``)."""
     return [span_time(ctx, offset + a, offset + b) for a, b in runs(mask)]
 
 
-def finite_fraction(x: np.ndarray) -> float:
+def finite_fraction(x: NDArray[Any]) -> float:
     return float(np.isfinite(x).mean()) if x.size else 0.0
 
 
@@ -209,7 +210,7 @@ def judge(cue: Cue, ctx: CueContext) -> CueResult:
 # -- signal pickers -------------------------------------------------------------------------
 
 
-def extension(ctx: CueContext, span: Span | None = None) -> np.ndarray:
+def extension(ctx: CueContext, span: Span | None = None) -> NDArray[Any]:
     """Hip extension over the segment: the working side's for single-leg work, else both."""
     sp = span or ctx.span
     if sp is not None and sp.side in ("left", "right"):
@@ -219,7 +220,7 @@ def extension(ctx: CueContext, span: Span | None = None) -> np.ndarray:
     return ctx.seg("hip_extension_deg", sp)
 
 
-def pct(x: np.ndarray, q: float) -> float:
+def pct(x: NDArray[Any], q: float) -> float:
     return nan_percentile(x, q)
 
 
@@ -229,7 +230,7 @@ def phase_len(ctx: CueContext, name: str) -> float | None:
 
 
 
-def set_frames(ctx: CueContext, exclude: tuple[Span, ...] = ()) -> np.ndarray:
+def set_frames(ctx: CueContext, exclude: tuple[Span, ...] = ()) -> NDArray[Any]:
     """Frame mask of the context's segment (else the set's segments, else all frames), minus
     ``exclude``."""
     n = len(ctx.signals)
@@ -245,7 +246,7 @@ def set_frames(ctx: CueContext, exclude: tuple[Span, ...] = ()) -> np.ndarray:
 
 
 def fraction_check(
-    cue: Cue, ctx: CueContext, x: np.ndarray, what: str, offset: int, **details: Detail
+    cue: Cue, ctx: CueContext, x: NDArray[Any], what: str, offset: int, **details: Detail
 ) -> CueResult:
     """Fraction of frames where the 0/1 signal ``x`` is 1 ≥ ``min_fraction``."""
     ok_frames = x[np.isfinite(x)]

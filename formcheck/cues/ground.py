@@ -4,9 +4,10 @@ it) without dropping onto it or resting there between reps."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.cues.base import (
     CUT_BY_CLIP_END,
@@ -55,7 +56,7 @@ def bottom_return(cue: Cue, ctx: CueContext) -> CueResult:
     )  # fmt: skip
 
 
-def _crossing(t: np.ndarray, x: np.ndarray, level: float, falling: bool) -> float | None:
+def _crossing(t: NDArray[Any], x: NDArray[Any], level: float, falling: bool) -> float | None:
     """Time ``x`` first crosses ``level`` (downward when ``falling``; the last upward crossing
     otherwise), interpolated between finite samples."""
     ok = np.isfinite(x)
@@ -82,7 +83,7 @@ TOUCH_LEVELS = (0.12, 0.3)
 
 
 def _touch_time(
-    t: np.ndarray, x: np.ndarray, floor: float, rng: float, falling: bool
+    t: NDArray[Any], x: NDArray[Any], floor: float, rng: float, falling: bool
 ) -> float | None:
     """When the hips meet (``falling``) or leave the floor, from where the movement crosses two
     levels of its range (``TOUCH_LEVELS``): a body coming to rest (or starting) smoothly moves as the square of
@@ -125,7 +126,7 @@ def _touchdown(ctx: CueContext, peak: float) -> tuple[float, float | None, float
     return floor, down, up
 
 
-def _fall_speed(t: np.ndarray, x: np.ndarray, end: float, w: float) -> float:
+def _fall_speed(t: NDArray[Any], x: NDArray[Any], end: float, w: float) -> float:
     """Mean downward speed of ``x`` over the ``w`` seconds before ``end`` (units/s)."""
     return (float(np.interp(end - w, t, x)) - float(np.interp(end, t, x))) / w
 

@@ -4,9 +4,10 @@ the article's marks, the one-leg phases and the heel-up progression."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.cues.base import (
     MIN_VALID_FRACTION,
@@ -105,7 +106,7 @@ def leg_lift(cue: Cue, ctx: CueContext) -> CueResult:
     )
 
 
-def _two_leg_frames(ctx: CueContext) -> np.ndarray:
+def _two_leg_frames(ctx: CueContext) -> NDArray[Any]:
     """Frames of the parent hold outside every single-leg phase."""
     n = len(ctx.signals)
     mask = np.zeros(n, dtype=bool)

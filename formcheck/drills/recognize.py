@@ -38,8 +38,10 @@ likeness.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from formcheck.signals import Signals
 
@@ -115,12 +117,12 @@ def _ramp(value: float, ends: tuple[float, float]) -> float:
     return float(np.clip((value - bad) / (good - bad), 0.0, 1.0))
 
 
-def _median(x: np.ndarray) -> float:
+def _median(x: NDArray[Any]) -> float:
     x = x[np.isfinite(x)]
     return float(np.median(x)) if x.size else float("nan")
 
 
-def _range(x: np.ndarray) -> float:
+def _range(x: NDArray[Any]) -> float:
     x = x[np.isfinite(x)]
     if x.size < 3:
         return float("nan")
@@ -128,7 +130,7 @@ def _range(x: np.ndarray) -> float:
     return float(hi - lo)
 
 
-def _hips_up(sig: Signals) -> np.ndarray:
+def _hips_up(sig: Signals) -> NDArray[Any]:
     """Frames with the hips up: the top third of the hip-lift range, or all frames when the
     hips stay still (a hold filmed from the start); none when nothing is measurable."""
     lift = sig["hip_lift"]
@@ -140,10 +142,10 @@ def _hips_up(sig: Signals) -> np.ndarray:
         ext = sig["hip_extension_deg"]
         still_up = ok & np.isfinite(ext) & (ext >= STILL_MIN_HIP_EXTENSION_DEG)
         return still_up if still_up.sum() >= 0.5 * ok.sum() else np.zeros_like(ok)
-    return ok & (lift >= lo + (hi - lo) * 2.0 / 3.0)
+    return np.asarray(ok & (lift >= lo + (hi - lo) * 2.0 / 3.0))
 
 
-def _fraction(mask: np.ndarray, where: np.ndarray) -> float:
+def _fraction(mask: NDArray[Any], where: NDArray[Any]) -> float:
     where = where & np.isfinite(mask)
     return float(np.mean(mask[where] > 0.5)) if where.any() else float("nan")
 
