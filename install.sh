@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install formcheck into ./.venv, with the system libraries OpenCV needs.
 #   ./install.sh          the tool itself
-#   ./install.sh test     plus what the test suite needs (pytest, a headless Chromium, …),
+#   ./install.sh test     plus what the test suite needs (pytest, a headless Chromium, the
+#                         synthetic athlete formcheck-synth from synth/ without rendering, …),
 #                         and the lite and heavy pose models when npm can fetch them
 #   ./install.sh models   the tool, plus the lite and heavy pose models (needs npm and internet
 #                         once; the full model is bundled and needs no install step)
@@ -34,7 +35,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$extra" = "test" ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
+  # the tests also need the synthetic athlete (synth/, formcheck-synth), without its render
+  # extra: the rendering tests skip where torch, anny or pyrender are absent, as before
+  .venv/bin/python -m pip install -q -e ".[test]" -e ./synth
 else
   .venv/bin/python -m pip install -q -e .
 fi

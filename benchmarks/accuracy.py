@@ -35,10 +35,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # shared_clips
 
-from formcheck.synth.render.truth_load import TruthFile, load_truth  # noqa: E402
-from formcheck.synth.scoring import Comparison, compare, match_segments  # noqa: E402
-from formcheck.testing import REAL_CLIPS  # noqa: E402
+from scoring import Comparison, compare, match_segments  # noqa: E402
+from shared_clips import REAL_CLIPS  # noqa: E402
+
+from formcheck_synth.render.truth_load import TruthFile, load_truth  # noqa: E402
 
 HOLD_TOLERANCE_S = 0.5
 INFO_TOLERANCE_S = 0.5

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,8 +23,10 @@ from typing import Any
 from formcheck.batch import BatchOptions, run_batch
 from formcheck.pipeline import analyze_track
 from formcheck.report.model import ClipInfo
-from formcheck.testing import REAL_CLIPS
 from formcheck.track import PoseTrack
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # shared_clips
+from shared_clips import REAL_CLIPS  # noqa: E402
 
 SOURCE = REAL_CLIPS / "physioplus_glute_bridge_side.mp4"
 

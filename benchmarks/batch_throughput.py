@@ -28,7 +28,9 @@ from pathlib import Path
 
 from formcheck.batch import BatchOptions, run_batch
 from formcheck.executors import cpu_count
-from formcheck.testing import REAL_CLIPS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # shared_clips
+from shared_clips import REAL_CLIPS  # noqa: E402
 
 
 def make_session(folder: Path, sources: list[Path], n: int) -> None:

@@ -110,7 +110,7 @@ def view_class_at(azimuth: float) -> str:
 
 
 def _spec(motion: Motion, camera: str) -> Any:
-    from formcheck.synth.spec import Faults, LegLift, SynthSpec
+    from formcheck_synth.spec import Faults, LegLift, SynthSpec
 
     return SynthSpec(
         drill=motion.drill, reps=motion.reps, hold_s=motion.hold_s,
@@ -124,7 +124,7 @@ def _camera(azimuth: int, height_m: float, joints: np.ndarray) -> Any:
     """A camera ``azimuth`` degrees round from the athlete's left side toward the feet, aimed
     at the middle of the body and zoomed so the athlete fills the frame as a person filming
     would frame them (the joints of the whole clip within `FILL` of the frame)."""
-    from formcheck.synth.render.scene import CameraSpec
+    from formcheck_synth.render.scene import CameraSpec
 
     lo, hi = joints.reshape(-1, 3).min(axis=0), joints.reshape(-1, 3).max(axis=0)
     centre = (lo + hi) / 2.0
@@ -144,8 +144,8 @@ def _camera(azimuth: int, height_m: float, joints: np.ndarray) -> Any:
 def _physical_cues(spec: Any, plan: Any, world_m: np.ndarray, thigh_m: float) -> list[dict[str, Any]]:
     """Every cue's verdict for what the body did, whatever a camera could see: the truth of
     a side camera, with the cues only a front camera measures taken from a front one."""
-    from formcheck.synth.render.from_plan import plan_truth
-    from formcheck.synth.render.make import truth_cues
+    from formcheck_synth.render.from_plan import plan_truth
+    from formcheck_synth.render.make import truth_cues
 
     side = truth_cues(plan_truth(replace(spec, camera="side-left"), plan, world_m, thigh_m)[1])
     front = truth_cues(plan_truth(replace(spec, camera="front-feet"), plan, world_m, thigh_m)[1])
@@ -156,13 +156,13 @@ def _physical_cues(spec: Any, plan: Any, world_m: np.ndarray, thigh_m: float) ->
 
 def render_motion(motion: Motion, heights: list[str], out_dir: Path) -> int:
     """Render ``motion`` from every sweep camera not yet on disk; returns clips written."""
-    from formcheck.synth.motion import plan_motion
-    from formcheck.synth.render.body import Athlete, load_body
-    from formcheck.synth.render.clip import render_sequence
-    from formcheck.synth.render.from_plan import PlanDriver, plan_truth
-    from formcheck.synth.render.make import spec_dict, truth_segments
-    from formcheck.synth.render.pose_rig import Rig
-    from formcheck.synth.render.truth_json import truth_document, write_truth
+    from formcheck_synth.motion import plan_motion
+    from formcheck_synth.render.body import Athlete, load_body
+    from formcheck_synth.render.clip import render_sequence
+    from formcheck_synth.render.from_plan import PlanDriver, plan_truth
+    from formcheck_synth.render.make import spec_dict, truth_segments
+    from formcheck_synth.render.pose_rig import Rig
+    from formcheck_synth.render.truth_json import truth_document, write_truth
 
     todo = [(a, h) for h in heights for a in AZIMUTHS_DEG
             if not (out_dir / f"{clip_name(motion, a, h)}.truth.json").exists()]
@@ -240,8 +240,7 @@ def _all_signals_view(view: Any) -> Any:
 
 def _score(row: ClipResult, mode: str, tf: Any, report: Any) -> None:
     from accuracy import agrees
-
-    from formcheck.synth.scoring import compare
+    from scoring import compare
 
     per = row.agree.setdefault(mode, {})
     clear = {(c.cue_id, c.segment): c.clear for c in tf.truth.cues}
@@ -263,7 +262,7 @@ def _score(row: ClipResult, mode: str, tf: Any, report: Any) -> None:
 
 
 def _top_errors(tf: Any, report: Any) -> list[float]:
-    from formcheck.synth.scoring import match_segments
+    from scoring import match_segments
 
     out = []
     matches = match_segments(tf.truth, report)
@@ -281,7 +280,7 @@ def _top_errors(tf: Any, report: Any) -> list[float]:
 def analyse_clip(mp4: Path) -> ClipResult:
     import formcheck.analysis as analysis
     from formcheck.pipeline import analyze_track, track_clip
-    from formcheck.synth.render.truth_load import load_truth
+    from formcheck_synth.render.truth_load import load_truth
 
     tf = load_truth(mp4.with_name(mp4.stem + ".truth.json"))
     cam, spec = tf.doc["camera"], tf.doc["spec"]

@@ -5,12 +5,12 @@
     .venv/bin/python benchmarks/cue_accuracy.py --save-metrics     # store both suites' counts
     .venv/bin/python benchmarks/cue_accuracy.py --n 70 --borderline 0 --save-metrics  # the test's
 
-Each clip of the randomised suite comes from `formcheck.synth.suite` (fixed seeds: all drills,
+Each clip of the randomised suite comes from `benchmarks/synth_suite.py` (fixed seeds: all drills,
 views, noise levels, dropouts, left/right swaps, identity jumps, frame rates, faults alone and
 combined, magnitudes clearly past or clearly inside the drills' thresholds). The engine
 (`formcheck.pipeline.analyze_track`) judges the track; its verdicts are matched to the ground
-truth by segment overlap (`formcheck.synth.scoring`). The borderline suite
-(`formcheck.synth.borderline`) puts one fault per clip within ±20 % of its cue's threshold and
+truth by segment overlap (`benchmarks/scoring.py`). The borderline suite
+(`benchmarks/borderline_suite.py`) puts one fault per clip within ±20 % of its cue's threshold and
 scores those verdicts only: its figures show the margins, and are not expected to be 1.0.
 
 Columns: n = verdicts the view can measure; faults = of those, true faults; precision and
@@ -33,12 +33,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from borderline_suite import BAND, borderline_suite
+from scoring import NEAR_MARGIN, POSITIVE, Comparison, Tally, compare
+from synth_suite import suite
+
 from formcheck.pipeline import analyze_track
 from formcheck.report.model import Report
-from formcheck.synth.borderline import BAND, borderline_suite
-from formcheck.synth.scoring import NEAR_MARGIN, POSITIVE, Comparison, Tally, compare
-from formcheck.synth.suite import suite
-from formcheck.synth.tracks import SynthClip
+from formcheck_synth.tracks import SynthClip
 
 TARGET = 0.95
 #: stored figures that tests/test_accuracy_regression.py compares a fresh run against

@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from formcheck.testing import REAL_CLIPS
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # shared_clips
+from shared_clips import REAL_CLIPS  # noqa: E402
 
 SIZE = (640, 480)
 RATE = 30

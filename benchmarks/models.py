@@ -29,14 +29,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # shared_clips
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import accuracy  # noqa: E402
 import real_accuracy  # noqa: E402
+from shared_clips import REAL_CLIPS, labelled_clips  # noqa: E402
 
 from formcheck.pose.legacy_models import LEGACY_MODELS, MODEL_NAMES, is_installed  # noqa: E402
-from formcheck.synth.render.truth_load import load_truth  # noqa: E402
-from formcheck.testing import REAL_CLIPS, labelled_clips  # noqa: E402
+from formcheck_synth.render.truth_load import load_truth  # noqa: E402
 
 #: the clips each model tracks afresh for its speed
 SPEED_CLIPS = (

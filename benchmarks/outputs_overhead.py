@@ -26,8 +26,10 @@ from formcheck.report.annotate import VideoSink, write_annotated_video
 from formcheck.report.csvout import write_rep_csv
 from formcheck.report.html import write_html
 from formcheck.report.outputs import write_outputs
-from formcheck.testing import REAL_CLIPS
 from formcheck.video import open_video
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # shared_clips
+from shared_clips import REAL_CLIPS  # noqa: E402
 
 DEFAULT_CLIP = REAL_CLIPS / "musclewiki_dead_bug_side.mp4"
 

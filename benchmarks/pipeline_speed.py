@@ -24,8 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from formcheck.testing import REAL_CLIPS
 from formcheck.tracking import track_video
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # shared_clips
+from shared_clips import REAL_CLIPS  # noqa: E402
 
 
 def time_clip(clip: Path, backend: str, max_side: int | None = 1280) -> dict[str, float]:

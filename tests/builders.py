@@ -9,6 +9,15 @@ and knee angle come out as in a real bridge. ``hip_height_for_extension`` invert
 Cameras: ``side-left`` / ``side-right`` (on that side of the athlete), ``oblique`` (45° from the
 left side toward the feet), ``front-feet``, ``front-head``. Image landmarks come from a pinhole
 projection; world landmarks are camera-aligned metres about the mid-hip, y down (MediaPipe's).
+
+Why not formcheck_synth's generator (synth/): that one is the digital athlete, whose angles come
+out of a body model, a seeded camera (field of view, roll, distance drawn per clip) and
+MediaPipe-like noise, with ground truth computed beside them; these unit tests need the inverse,
+an exact geometry where a hip angle is put where the test says (``hip_height_for_extension``) and
+every landmark is where the test can work it out. Re-expressing them with the generator would
+change what every test here feeds the engine, so the two stay separate on purpose; the tests
+of cues against ground truth use formcheck_synth. (`report_fakes.make_track` is a third, 2-D
+only: image landmarks laid out to match the stick clip it draws for the overlay tests.)
 """
 
 from __future__ import annotations

@@ -1,6 +1,15 @@
-"""Shared pytest fixtures. Helpers live in their own modules (fixtures_video, report_fakes);
-fixtures that several test files use are imported here."""
+"""Shared pytest fixtures. Helpers live in their own modules (fixtures_video, report_fakes,
+shared_clips); fixtures that several test files use are imported here.
+
+The benchmark's own modules (`synth_suite`, `borderline_suite`, `scoring`, in benchmarks/) are
+imported by name, as the benchmarks import them: their folder goes on the path here.
+"""
 
 from __future__ import annotations
 
-from fixtures_video import clip_dir, full_task  # noqa: F401
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from fixtures_video import clip_dir, full_task  # noqa: E402, F401

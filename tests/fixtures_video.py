@@ -12,8 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from formcheck.testing import REAL_CLIPS
+from shared_clips import REAL_CLIPS
 
 #: the real clip the end-to-end tests run on
 REAL_BRIDGE = "physioplus_glute_bridge_side.mp4"

@@ -1,6 +1,6 @@
 """Stored-metrics regression test: the cue engine's verdicts on a quick synthetic suite.
 
-A fixed-seed subset of `formcheck.synth.suite` (clear-cut faults, noise with left/right swaps
+A fixed-seed subset of `benchmarks/synth_suite.py` (clear-cut faults, noise with left/right swaps
 and identity jumps) is judged by the engine, and its exact per-cue confusion counts (true and
 false positives and negatives, agreements, verdicts not given, verdicts where the view cannot
 measure), rep counts per view, segments, sides and crashes are compared with the counts stored
@@ -26,13 +26,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from synth_suite import suite
 
 from formcheck.cues import CueContext
 from formcheck.cues.base import not_measurable
 from formcheck.drills.base import Cue
 from formcheck.report.model import CueResult, Reason, Status
-from formcheck.synth.suite import suite
-from formcheck.synth.tracks import SynthClip
+from formcheck_synth.tracks import SynthClip
 
 ROOT = Path(__file__).resolve().parents[1]
 N_CLIPS = 70

@@ -12,11 +12,11 @@ from functools import cache
 from typing import Any
 
 import pytest
+from shared_clips import REAL_CLIPS, real_clips_available, real_labels
 
 from formcheck.drills import DRILL_IDS
 from formcheck.pipeline import Analysis, analyze_track
 from formcheck.report.model import Status
-from formcheck.testing import REAL_CLIPS, real_clips_available, real_labels
 
 pytestmark = [
     pytest.mark.real,

@@ -184,7 +184,7 @@ def test_sink_times_frames_by_their_timestamps(tmp_path: Path) -> None:
 
 
 def test_real_clip_end_to_end(tmp_path: Path) -> None:
-    from formcheck.testing import REAL_CLIPS, real_clips_available
+    from shared_clips import REAL_CLIPS, real_clips_available
 
     if not real_clips_available():
         pytest.skip(f"real clips not found at {REAL_CLIPS}")

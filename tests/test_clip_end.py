@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from shared_clips import REAL_CLIPS, real_clips_available
 from test_analysis_real import CLIPS, LABELS, _analysis, _track
 from typer.testing import CliRunner
 
@@ -24,7 +25,6 @@ from formcheck.pose.replay import ReplayBackend
 from formcheck.report.annotate import FrameStates
 from formcheck.report.model import Report, Status
 from formcheck.report.verdict_words import CUT_BY_CLIP_END_WORDS as CUT_BY_CLIP_END
-from formcheck.testing import REAL_CLIPS, real_clips_available
 from formcheck.track import PoseTrack
 
 pytestmark = [

@@ -1,6 +1,6 @@
 """Per cue: a clean track passes, a track with only that fault fails only that cue, and a view
 that cannot see it gives not_measurable. Tracks come from the synthetic generator
-(`formcheck.synth`), whose ground truth says which cues the fault really breaks.
+(`formcheck_synth`), whose ground truth says which cues the fault really breaks.
 
 Also: the drills as data, the settings (overrides, TOML, unknown keys) and `formcheck drills`.
 """
@@ -20,7 +20,7 @@ from formcheck.errors import BadSettings
 from formcheck.pipeline import Analysis, analyze_track
 from formcheck.report.model import Reason, Status
 from formcheck.settings import Settings, defaults, parse_override, read_toml
-from formcheck.synth import Faults, LegLift, SynthSpec, generate
+from formcheck_synth import Faults, LegLift, SynthSpec, generate
 
 CUES_MD = Path(__file__).resolve().parents[1].parent / "shared" / "CUES.md"
 LIFTS = (
@@ -459,7 +459,7 @@ def test_a_set_hovering_above_the_floor_misses_the_touch_down_from_an_oblique_ca
     """Off the side the hips' rise is read in the image, whose zero moves with a raised camera's
     perspective; their level above the ground (``bridge_height``) stays in the view's own
     geometry, so hips that never come down are still seen not to."""
-    from formcheck.synth.suite import suite
+    from synth_suite import suite
 
     # the synthetic suite's oblique hover: a portrait phone, hips 38 % of the way up at the bottom
     clip = next(c for c in suite(70) if c.spec.seed == 900)

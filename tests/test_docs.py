@@ -50,12 +50,17 @@ def test_readme_has_no_placeholder_left() -> None:
 
 
 def test_every_synth_install_in_the_docs_gives_the_whole_install() -> None:
-    """`formcheck[synth]` alone does not install anny (installed with --no-deps): a doc that
-    names the extra names that step too, as `formcheck synth`'s own message does."""
-    from formcheck.synth.render import SYNTH_INSTALL
+    """`formcheck-synth[render]` alone does not install anny (installed with --no-deps): a doc
+    that names the extra names that step too, as `formcheck synth`'s own messages do (the
+    render extra missing, or the whole package)."""
+    from formcheck.cli import PLUGIN_COMMANDS
+    from formcheck_synth.render import SYNTH_INSTALL
 
     assert "--no-deps anny" in SYNTH_INSTALL
-    for doc in (ROOT / "README.md", ROOT / "sample_videos" / "README.md"):
+    assert "--no-deps anny" in PLUGIN_COMMANDS["synth"].also
+    docs = (ROOT / "README.md", ROOT / "sample_videos" / "README.md", ROOT / "synth" / "README.md")
+    for doc in docs:
         paragraphs = doc.read_text(encoding="utf-8").split("\n\n")
-        for text in (p for p in paragraphs if "[synth]" in p):
+        for text in (p for p in paragraphs if "[render]" in p or "[synth]" in p):
+            assert "[synth]" not in text, f"{doc.name}: formcheck has no synth extra any more"
             assert "--no-deps anny" in text, f"{doc.name}: {text[:80]}"

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_clips import REAL_CLIPS
 
 from formcheck.pipeline import analyze_track
 from formcheck.report.model import Report, Status
-from formcheck.testing import REAL_CLIPS
 
 FIELD = REAL_CLIPS.parent / "field"
 MARCHING = "fitcircuit_marching_bridge_hold_side.mp4"

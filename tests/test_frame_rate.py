@@ -11,9 +11,9 @@ import av
 import numpy as np
 import pytest
 from fixtures_video import marker_frame, stored_for_display, write_clip
+from shared_clips import retimed_copy
 
 from formcheck.pose import Landmarks, get_backend, register_backend, unregister_backend
-from formcheck.testing import retimed_copy
 from formcheck.tracking import track_video
 from formcheck.video import DEFAULT_MAX_FPS, capped_fps
 

@@ -328,7 +328,7 @@ def test_batch_index_sorts_in_chromium(tmp_path: Path) -> None:
 
 
 def test_real_clip_report(tmp_path: Path) -> None:
-    from formcheck.testing import REAL_CLIPS, real_clips_available
+    from shared_clips import REAL_CLIPS, real_clips_available
 
     if not real_clips_available():
         pytest.skip(f"real clips not found at {REAL_CLIPS}")
@@ -349,8 +349,8 @@ def test_real_clip_report(tmp_path: Path) -> None:
 def test_table_top_holds_from_a_synthetic_track() -> None:
     from formcheck.pipeline import analyze_track
     from formcheck.report.model import ClipInfo
-    from formcheck.synth.spec import Faults, LegLift, SynthSpec
-    from formcheck.synth.tracks import generate
+    from formcheck_synth.spec import Faults, LegLift, SynthSpec
+    from formcheck_synth.tracks import generate
 
     spec = SynthSpec(
         drill="table-top",
@@ -450,8 +450,8 @@ def test_notes_add_to_measured_and_threshold_never_repeat_them(analysis) -> None
 
 def test_a_view_that_cannot_measure_says_so_in_words_not_signal_names() -> None:
     from formcheck.pipeline import analyze_track
-    from formcheck.synth.spec import SynthSpec
-    from formcheck.synth.tracks import generate
+    from formcheck_synth.spec import SynthSpec
+    from formcheck_synth.tracks import generate
 
     analysis = analyze_track(generate(SynthSpec(drill="banded-bridge", reps=1)).track,
                              drill="banded-bridge")  # fmt: skip

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fixtures_video import REAL_BRIDGE
+from shared_clips import REAL_CLIPS
 
 from formcheck import errors
 from formcheck.pose import get_backend
 from formcheck.pose import legacy_models as lm
 from formcheck.pose.models import choose_pose_model
-from formcheck.testing import REAL_CLIPS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_videos" / "single_leg_bridge_clean_side.mp4"

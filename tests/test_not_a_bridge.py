@@ -22,13 +22,13 @@ from builders import (
     single_leg_track,
     table_top_track,
 )
+from shared_clips import REAL_CLIPS
 
 from formcheck.drills import DRILL_IDS
 from formcheck.drills.recognize import NOT_A_BRIDGE, REASONS, recognize_drill
 from formcheck.errors import EXIT_CODES
 from formcheck.pipeline import analyze_track
 from formcheck.signals import compute_signals
-from formcheck.testing import REAL_CLIPS
 
 CAMERAS = ("side-left", "oblique", "front-feet")
 #: the reason each synthetic movement must be given (REASONS' keys)

@@ -6,8 +6,8 @@ import numpy as np
 
 from formcheck.pipeline import analyze_track
 from formcheck.report.model import Reason, Status
-from formcheck.synth import SynthSpec, generate
 from formcheck.track import PoseTrack
+from formcheck_synth import SynthSpec, generate
 
 
 def with_gap(track: PoseTrack, start_s: float, end_s: float) -> PoseTrack:

@@ -16,7 +16,7 @@ from formcheck.outliers import (
     leg_swaps,
     untangle_leg_swaps,
 )
-from formcheck.synth import Faults, SynthSpec, generate
+from formcheck_synth import Faults, SynthSpec, generate
 
 
 @pytest.mark.parametrize("camera", ["side-left", "oblique", "front-feet"])

@@ -48,7 +48,7 @@ def test_unwritable_target_is_an_output_error(tmp_path: Path) -> None:
 def test_analyze_command_writes_html_video_and_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from formcheck.testing import REAL_CLIPS, real_clips_available
+    from shared_clips import REAL_CLIPS, real_clips_available
 
     if not real_clips_available():
         pytest.skip(f"real clips not found at {REAL_CLIPS}")
@@ -120,7 +120,7 @@ def test_read_only_target_is_one_clear_message(
     import subprocess
     import sys
 
-    from formcheck.testing import REAL_CLIPS, real_clips_available
+    from shared_clips import REAL_CLIPS, real_clips_available
 
     if not real_clips_available():
         pytest.skip(f"real clips not found at {REAL_CLIPS}")

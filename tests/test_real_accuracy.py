@@ -23,8 +23,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-
-from formcheck.testing import labelled_clips
+from shared_clips import labelled_clips
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -111,7 +111,7 @@ def test_truth_segments_and_verdicts_are_consistent(truth_path: Path) -> None:
 def _render_extra_missing() -> str | None:
     for module in ("torch", "anny", "pyrender"):
         if importlib.util.find_spec(module) is None:
-            return f"{module} is not installed (pip install 'formcheck[synth]')"
+            return f"{module} is not installed (pip install -e './synth[render]')"
     return None
 
 
@@ -120,10 +120,10 @@ def test_render_one_short_clip(tmp_path: Path) -> None:
     missing = _render_extra_missing()
     if missing:
         pytest.skip(missing)
-    from formcheck.synth.render.body import Athlete
-    from formcheck.synth.render.make import render_spec
-    from formcheck.synth.render.truth_load import load_truth
-    from formcheck.synth.spec import SynthSpec, Tempo
+    from formcheck_synth.render.body import Athlete
+    from formcheck_synth.render.make import render_spec
+    from formcheck_synth.render.truth_load import load_truth
+    from formcheck_synth.spec import SynthSpec, Tempo
 
     spec = SynthSpec(
         drill="banded-bridge", reps=1, fps=8.0, resolution=(320, 180), noise=0.0,
@@ -156,9 +156,10 @@ CLEAN_CLIP = SAMPLES / "single_leg_bridge_clean_side.mp4"
 def test_pipeline_agrees_with_the_clean_clips_truth(tmp_path: Path) -> None:
     """End to end on a rendered clip: MediaPipe and the engine find the rendered reps, and
     every cue the side view can measure gets the verdict the ground truth expects."""
+    from scoring import compare
+
     from formcheck.pipeline import analyze
-    from formcheck.synth.render.truth_load import load_truth
-    from formcheck.synth.scoring import compare
+    from formcheck_synth.render.truth_load import load_truth
 
     tf = load_truth(CLEAN_CLIP.with_name(CLEAN_CLIP.stem + ".truth.json"))
     report = analyze(CLEAN_CLIP, drill=tf.drill, cache_dir=tmp_path).report
@@ -177,4 +178,48 @@ def test_synth_without_its_extra_says_the_whole_working_install(tmp_path: Path) 
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert run.returncode == 8, run.stderr
-    assert "formcheck[synth]" in run.stderr and "--no-deps anny" in run.stderr, run.stderr
+    assert "synth[render]" in run.stderr and "--no-deps anny" in run.stderr, run.stderr
+
+
+#: `formcheck` as if formcheck-synth were not installed: no entry point in any group
+WITHOUT_SYNTH = ("import importlib.metadata as m; m.entry_points = lambda **kw: []; "
+                 "from formcheck.cli import main; main()")
+
+
+def test_synth_without_its_package_says_how_to_install_it(tmp_path: Path) -> None:
+    """formcheck-synth (synth/) adds `formcheck synth` through an entry point; without it the
+    command is still listed, and run it says in one line how to install it (exit 8, as a
+    missing rendering dependency)."""
+    run = subprocess.run(
+        [sys.executable, "-c", WITHOUT_SYNTH, "synth", str(tmp_path / "out.mp4"),
+         "--drill", "table-top"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == 8, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "formcheck-synth" in lines[0] and "pip install -e './synth[render]'" in lines[0]
+    assert "--no-deps anny" in lines[0]
+    assert not (tmp_path / "out.mp4").exists()
+    listed = subprocess.run(
+        [sys.executable, "-c", WITHOUT_SYNTH, "--help"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    flat = " ".join(listed.stdout.replace("│", " ").split())
+    assert "synth Render a digital athlete" in flat
+    assert "Not installed: pip install -e './synth[render]'" in flat
+
+
+def test_synth_comes_from_its_own_distributions_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    from formcheck.cli import PLUGIN_GROUP, app
+
+    (ep,) = [ep for ep in entry_points(group=PLUGIN_GROUP) if ep.name == "synth"]
+    assert ep.dist is not None and ep.dist.name == "formcheck-synth"
+    assert ep.value == "formcheck_synth.cli:register"
+    import typer.main
+
+    command = typer.main.get_command(app).commands["synth"]  # type: ignore[attr-defined]
+    assert command.callback.__module__ == "formcheck_synth.cli"

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from formcheck.landmarks import INDEX, SIDE
-from formcheck.synth import CAMERAS, DRILLS, Faults, LegLift, SynthSpec, generate, plan_motion
-from formcheck.synth.motion import arm_positions
+from formcheck_synth import CAMERAS, DRILLS, Faults, LegLift, SynthSpec, generate, plan_motion
+from formcheck_synth.motion import arm_positions
 
 LIFTS = (LegLift(side="left", at_s=3.0, duration_s=2.5), LegLift(side="right", at_s=7.0,
                                                                      duration_s=2.0))
@@ -260,7 +260,7 @@ def _report_from_truth(truth, flip: str | None = None, shift_s: float = 0.2):  #
 
 
 def test_scoring_matches_segments_by_overlap_and_counts_errors() -> None:
-    from formcheck.synth.scoring import Tally, compare
+    from scoring import Tally, compare
 
     truth = generate(spec("banded-bridge", camera="front-feet", reps=3)).truth
     perfect = compare(truth, _report_from_truth(truth))

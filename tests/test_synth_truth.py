@@ -14,15 +14,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from borderline_suite import BAND, BORDERS, border_cue, borderline_clip
 
 from formcheck.drills import get_drill
-from formcheck.synth import Faults, LegLift, SynthSpec, generate
-from formcheck.synth.borderline import BAND, BORDERS, border_cue, borderline_clip
-from formcheck.synth.checks import ENGINE_ONLY_PARAMS, EVALUATORS, SEGMENTATION_PARAMS, Context
-from formcheck.synth.tracks import SynthClip
-from formcheck.synth.truth import CUES, SegmentTruth, ground_truth, truth_context
+from formcheck_synth import Faults, LegLift, SynthSpec, generate
+from formcheck_synth.checks import ENGINE_ONLY_PARAMS, EVALUATORS, SEGMENTATION_PARAMS, Context
+from formcheck_synth.tracks import SynthClip
+from formcheck_synth.truth import CUES, SegmentTruth, ground_truth, truth_context
 
-SYNTH = Path(__file__).resolve().parents[1] / "formcheck" / "synth"
+SYNTH = Path(__file__).resolve().parents[1] / "synth" / "formcheck_synth"
 LIFTS = (LegLift(side="left", at_s=2.0, duration_s=2.0, height_cm=6.0),
          LegLift(side="right", at_s=6.0, duration_s=2.0, height_cm=6.0))
 #: clips where every judged cue of every drill meets a view that can judge it, clean and faulty

@@ -16,10 +16,10 @@ from functools import cache
 from typing import Any
 
 import pytest
+from shared_clips import REAL_CLIPS
 
 from formcheck.pipeline import analyze_track
 from formcheck.report.model import Report
-from formcheck.testing import REAL_CLIPS
 
 FIELD = REAL_CLIPS.parent / "field"
 HIP_THRUST = "pygif_barbell_hip_thrust_footend_portrait.mp4"

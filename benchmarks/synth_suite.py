@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from formcheck.synth.spec import CAMERAS, DRILLS, SIDE_ORDERS, Faults, LegLift, SynthSpec, Tempo
-from formcheck.synth.tracks import SynthClip, generate
+from formcheck_synth.spec import CAMERAS, DRILLS, SIDE_ORDERS, Faults, LegLift, SynthSpec, Tempo
+from formcheck_synth.tracks import SynthClip, generate
 
 log = logging.getLogger(__name__)
 

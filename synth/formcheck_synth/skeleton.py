@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.synth.body import Body
-from formcheck.synth.geometry import (
+from formcheck_synth.body import Body
+from formcheck_synth.geometry import (
     angle_deg,
     knee_to_gap,
     rotate_about,
@@ -20,8 +20,8 @@ from formcheck.synth.geometry import (
     two_link,
     unit,
 )
-from formcheck.synth.schedule import Schedule
-from formcheck.synth.spec import SynthSpec
+from formcheck_synth.schedule import Schedule
+from formcheck_synth.spec import SynthSpec
 
 NOMINAL_TOP_DEG = 177.0
 UP = np.array([0.0, 1.0, 0.0])
@@ -200,7 +200,7 @@ def _head(body: Body, joints: dict[str, np.ndarray], alpha: np.ndarray, head: np
 
 def solve_joints(spec: SynthSpec, body: Body, setup: Setup, sched: Schedule,
                  alpha: np.ndarray) -> dict[str, np.ndarray]:
-    """Every skeleton joint of every frame, scene frame (see `formcheck.synth.motion`)."""
+    """Every skeleton joint of every frame, scene frame (see `formcheck_synth.motion`)."""
     joints = _trunk(body, setup, alpha, sched.roll_deg)
     for side in ("left", "right"):
         _leg(spec, body, setup, sched, joints, side)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.errors import ModelError
-from formcheck.synth.render import missing_extra
-from formcheck.synth.render.body import BodyModel
+from formcheck_synth.render import missing_extra
+from formcheck_synth.render.body import BodyModel
 
 log = logging.getLogger(__name__)
 

@@ -38,17 +38,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.synth.body import Body, sample_body
-from formcheck.synth.geometry import angle_deg, dot, sagittal, trunk_axes, unit
-from formcheck.synth.schedule import PlannedSegment, Schedule, build_schedule
-from formcheck.synth.skeleton import (
+from formcheck_synth.body import Body, sample_body
+from formcheck_synth.geometry import angle_deg, dot, sagittal, trunk_axes, unit
+from formcheck_synth.schedule import PlannedSegment, Schedule, build_schedule
+from formcheck_synth.skeleton import (
     SagittalTable,
     Setup,
     sagittal_table,
     solve_joints,
     solve_setup,
 )
-from formcheck.synth.spec import SynthSpec
+from formcheck_synth.spec import SynthSpec
 
 SIDES: tuple[str, str] = ("left", "right")
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from formcheck.report.model import CueResult, Report, Segment
-from formcheck.synth.truth import GroundTruth, SegmentTruth
+from formcheck_synth.truth import GroundTruth, SegmentTruth
 
 MIN_OVERLAP_FRACTION = 0.3
 POSITIVE = ("fault", "advice")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.landmarks import NAMES, NUM_LANDMARKS
-from formcheck.synth.render.body import BodyModel
-from formcheck.synth.render.pose_rig import PosedRig
+from formcheck_synth.render.body import BodyModel
+from formcheck_synth.render.pose_rig import PosedRig
 
 _JOINT_BONE = {
     "shoulder": "upperarm01", "elbow": "lowerarm01", "wrist": "wrist",

@@ -4,7 +4,7 @@ Thresholds have one source: each check is handed its cue's ``params`` from the d
 (`formcheck.drills`), the same data the engine judges with, and the segmentation settings
 (top band, bottom level) are `formcheck.segment.SegmentParams`' defaults. No threshold is
 written here. What *is* the suite's own is the measurement: every value comes from the
-noiseless 3D motion (`formcheck.synth.true_signals`), never from the engine's signals or checks.
+noiseless 3D motion (`formcheck_synth.true_signals`), never from the engine's signals or checks.
 
 Each check returns a `Check`: the true value, the verdict against the threshold, whether it is
 clear (past the threshold by the margins written beside each call, in the threshold's unit),
@@ -22,11 +22,11 @@ import numpy as np
 
 from formcheck.drills.base import Drill
 from formcheck.segment import SegmentParams
-from formcheck.synth.motion import MotionPlan
-from formcheck.synth.spec import SynthSpec
+from formcheck_synth.motion import MotionPlan
+from formcheck_synth.spec import SynthSpec
 
 if TYPE_CHECKING:
-    from formcheck.synth.truth import SegmentTruth
+    from formcheck_synth.truth import SegmentTruth
 
 Params = Mapping[str, float]
 #: a hip angle judged against a straight line (180°) is "near" its threshold in degrees of bend

@@ -2,7 +2,7 @@
 
 Every fault parameter defaults to ``None`` (or ``False``), meaning "clean form". A value sets
 the fault's magnitude in the unit its name carries. The expected verdicts in
-`formcheck.synth.truth` are computed from the motion these parameters produce, measured the way
+`formcheck_synth.truth` are computed from the motion these parameters produce, measured the way
 CUES.md defines each check, never by running the engine.
 """
 
@@ -126,7 +126,7 @@ class SynthSpec:
     #: (a known failure of side views)
     swap_rate: float = 0.0
     #: fraction of frames, in short runs, where the model's landmarks jump to another place or
-    #: person (`formcheck.synth.tracks.identity_jumps`)
+    #: person (`formcheck_synth.tracks.identity_jumps`)
     jump_rate: float = 0.0
     seed: int = 0
     fps: float = 30.0

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.synth.render.body import Athlete, BodyModel
-from formcheck.synth.render.scene import _import_pyrender, split_uv_seams
+from formcheck_synth.render.body import Athlete, BodyModel
+from formcheck_synth.render.scene import _import_pyrender, split_uv_seams
 
 TEXTURE_PX = 1024
 

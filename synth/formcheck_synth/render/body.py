@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.errors import ModelError
-from formcheck.synth.render import missing_extra
+from formcheck_synth.render import missing_extra
 
 log = logging.getLogger(__name__)
 

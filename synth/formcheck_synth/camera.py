@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.synth.geometry import unit
-from formcheck.synth.spec import SynthSpec
+from formcheck_synth.geometry import unit
+from formcheck_synth.spec import SynthSpec
 
 LEFT_AXIS = np.array([0.0, 0.0, -1.0])  # the athlete's left in the scene frame
 MARGIN = 0.04  # keep every landmark this far inside the frame

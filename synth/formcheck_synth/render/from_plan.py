@@ -1,4 +1,4 @@
-"""Drive the Anny rig from a `MotionPlan` (formcheck.synth.motion) and measure its truth.
+"""Drive the Anny rig from a `MotionPlan` (formcheck_synth.motion) and measure its truth.
 
 The plan is made for its own stick-figure body; Anny's proportions differ. So the rig does not
 copy the plan's joint positions: it reproduces what the cues measure. Each frame's trunk pitch
@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from formcheck.landmarks import INDEX
-from formcheck.synth.motion import MotionPlan
-from formcheck.synth.render.clip import PoseSequence
-from formcheck.synth.render.pose_rig import (
+from formcheck_synth.motion import MotionPlan
+from formcheck_synth.render.clip import PoseSequence
+from formcheck_synth.render.pose_rig import (
     SIDES,
     LegPose,
     PosedRig,
@@ -27,9 +27,9 @@ from formcheck.synth.render.pose_rig import (
     hip_extension_deg,
     resting_trunk_deg,
 )
-from formcheck.synth.render.scene import Props
-from formcheck.synth.spec import SynthSpec
-from formcheck.synth.truth import GroundTruth, ground_truth
+from formcheck_synth.render.scene import Props
+from formcheck_synth.spec import SynthSpec
+from formcheck_synth.truth import GroundTruth, ground_truth
 
 FREE_LEG_LIFT_M = 0.12  # a foot higher than this above its support is posed by its angles
 FOOT_Z_M = {"single-leg-bridge": 0.06}  # both feet share the kettlebell

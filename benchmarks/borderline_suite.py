@@ -1,6 +1,6 @@
 """A borderline suite: one fault per clip, its magnitude near its cue's threshold.
 
-The randomised suite (`formcheck.synth.suite`) keeps clear-cut clips only, so that its figures
+The randomised suite (`benchmarks/synth_suite.py`) keeps clear-cut clips only, so that its figures
 measure the engine and not coin flips. This one shows the margins instead: each clip carries
 one fault drawn so that the true value of the cue it moves lands within ±20 % of the cue's
 threshold (`BAND`: the truth's ``margin``, the signed distance from the threshold as a fraction
@@ -8,7 +8,7 @@ of it; a hip angle's is of its bend from straight, 15° for 165°). Only those v
 scored. Its figures are reported, not required to be perfect: near a threshold both the noise
 and the engine's own estimates decide.
 
-Cues whose faults have no magnitude in `formcheck.synth.spec.Faults` (arms crossed, hands on
+Cues whose faults have no magnitude in `formcheck_synth.spec.Faults` (arms crossed, hands on
 the glutes, a drop onto the floor) or that report without judging are not in it.
 """
 
@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
+from synth_suite import MAX_REDRAWS, Draw, _u, random_spec
 
-from formcheck.synth.spec import CAMERAS, DRILLS, Faults, LegLift, SynthSpec
-from formcheck.synth.suite import MAX_REDRAWS, Draw, _u, random_spec
-from formcheck.synth.tracks import SynthClip, generate
+from formcheck_synth.spec import CAMERAS, DRILLS, Faults, LegLift, SynthSpec
+from formcheck_synth.tracks import SynthClip, generate
 
 log = logging.getLogger(__name__)
 

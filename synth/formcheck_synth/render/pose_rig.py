@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.synth.render.body import BodyModel
-from formcheck.synth.render.geometry import align, axis_angle, rot_z_deg, two_bone_ik
+from formcheck_synth.render.body import BodyModel
+from formcheck_synth.render.geometry import align, axis_angle, rot_z_deg, two_bone_ik
 
 # Rest frame (Anny): x = left, y = back, z = up.  Supine: up -> -x, back -> -y, left -> -z.
 SUPINE = np.array([[0.0, 0.0, -1.0], [0.0, -1.0, 0.0], [-1.0, 0.0, 0.0]])
@@ -102,7 +102,7 @@ class Rig:
     def __init__(self, body: BodyModel) -> None:
         self.body = body
         self.kids = _children(body)
-        from formcheck.synth.render.marks import build_marks
+        from formcheck_synth.render.marks import build_marks
 
         self.marks = build_marks(body)
         h = body.bone_heads

@@ -1,6 +1,7 @@
 """`formcheck synth`: render a digital athlete doing a drill, with ground truth beside the clip.
 
-Needs the optional extra ``formcheck[synth]`` (torch, anny, pyrender) and Mesa's EGL.
+Needs the extra ``formcheck-synth[render]`` (torch, anny, pyrender) and Mesa's EGL; the
+entry point `formcheck.commands` (this distribution's pyproject.toml) adds it to `formcheck`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _field_value(name: str, text: str, annotation: str) -> Any:
 
 def parse_faults(items: list[str]) -> Any:
     """``["lower_s=0.6", "arms=sides"]`` → a `Faults`."""
-    from formcheck.synth.spec import Faults
+    from formcheck_synth.spec import Faults
 
     fields = {f.name: str(f.type) for f in dataclasses.fields(Faults)}
     values: dict[str, Any] = {}
@@ -58,7 +59,7 @@ def parse_faults(items: list[str]) -> Any:
 
 def parse_tempo(text: str | None) -> Any:
     """``"1,1.5,2.2,0.5"`` (lift, top pause, lower, bottom rest, seconds) → a `Tempo`."""
-    from formcheck.synth.spec import Tempo
+    from formcheck_synth.spec import Tempo
 
     if not text:
         return Tempo()
@@ -73,7 +74,7 @@ def parse_tempo(text: str | None) -> Any:
 
 def parse_leg_lifts(items: list[str]) -> tuple[Any, ...]:
     """``["left@2:3"]`` or ``["left@2:3:6"]`` (side@start_s:duration_s[:height_cm])."""
-    from formcheck.synth.spec import LegLift
+    from formcheck_synth.spec import LegLift
 
     out = []
     for item in items:
@@ -127,9 +128,9 @@ def synth_command(
     Example:  formcheck synth out/slgb_fast.mp4 --drill single-leg-bridge --reps 2
     --fault lower_s=0.6 --camera side-left
     """
-    from formcheck.synth.render.body import Athlete
-    from formcheck.synth.render.make import render_spec
-    from formcheck.synth.spec import SynthSpec
+    from formcheck_synth.render.body import Athlete
+    from formcheck_synth.render.make import render_spec
+    from formcheck_synth.spec import SynthSpec
 
     try:
         spec = SynthSpec(

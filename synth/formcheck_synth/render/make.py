@@ -10,15 +10,15 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.synth.motion import plan_motion
-from formcheck.synth.render.body import Athlete, load_body
-from formcheck.synth.render.clip import render_sequence
-from formcheck.synth.render.from_plan import PlanDriver, plan_truth
-from formcheck.synth.render.pose_rig import Rig
-from formcheck.synth.render.scene import camera_for
-from formcheck.synth.render.truth_json import truth_document, write_truth
-from formcheck.synth.spec import SynthSpec
-from formcheck.synth.truth import GroundTruth
+from formcheck_synth.motion import plan_motion
+from formcheck_synth.render.body import Athlete, load_body
+from formcheck_synth.render.clip import render_sequence
+from formcheck_synth.render.from_plan import PlanDriver, plan_truth
+from formcheck_synth.render.pose_rig import Rig
+from formcheck_synth.render.scene import camera_for
+from formcheck_synth.render.truth_json import truth_document, write_truth
+from formcheck_synth.spec import SynthSpec
+from formcheck_synth.truth import GroundTruth
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.synth.render.body import Athlete, load_body
-from formcheck.synth.render.marks import build_marks
-from formcheck.synth.render.pose_rig import Rig, RigPose, band_polyline, skin
-from formcheck.synth.render.scene import CameraSpec, Props, Renderer
-from formcheck.synth.render.texture import paint_texture
-from formcheck.synth.render.writer import Mp4Writer
+from formcheck_synth.render.body import Athlete, load_body
+from formcheck_synth.render.marks import build_marks
+from formcheck_synth.render.pose_rig import Rig, RigPose, band_polyline, skin
+from formcheck_synth.render.scene import CameraSpec, Props, Renderer
+from formcheck_synth.render.texture import paint_texture
+from formcheck_synth.render.writer import Mp4Writer
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ Layout (format ``formcheck-synth-truth``, version 1)::
     expected   view_class ("side" / "oblique" / "front") and cues: a list of {cue, segment
                (index, or null for the whole set), expected ("pass" | "fault" | "advice" |
                "info" | "not_measurable"), value, clear (the value is well past or well inside
-               the threshold)}, computed by `formcheck.synth.truth` on the rendered landmarks
+               the threshold)}, computed by `formcheck_synth.truth` on the rendered landmarks
 
-`formcheck.synth.render.truth_load.load_truth` reads it back into a `GroundTruth`.
+`formcheck_synth.render.truth_load.load_truth` reads it back into a `GroundTruth`.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ import numpy as np
 
 from formcheck.fileio import write_text_atomic
 from formcheck.landmarks import NAMES, SIDE
-from formcheck.synth.render.clip import RenderedTruth
-from formcheck.synth.render.geometry import angle_deg
+from formcheck_synth.render.clip import RenderedTruth
+from formcheck_synth.render.geometry import angle_deg
 
 FORMAT = "formcheck-synth-truth"
 VERSION = 1

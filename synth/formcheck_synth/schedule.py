@@ -1,7 +1,7 @@
 """The timeline of a generated clip: phases, segments and the per-frame targets of the motion.
 
 `build_schedule` turns a `SynthSpec` into what the athlete *intends* frame by frame (hip
-extension, leg lifts, pelvis roll, knee gap, head pitch …); `formcheck.synth.motion` then solves
+extension, leg lifts, pelvis roll, knee gap, head pitch …); `formcheck_synth.motion` then solves
 the body's geometry that realises it.
 """
 
@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from formcheck.synth.geometry import ease_in, smooth_step
-from formcheck.synth.spec import SynthSpec
+from formcheck_synth.geometry import ease_in, smooth_step
+from formcheck_synth.spec import SynthSpec
 
 if TYPE_CHECKING:
-    from formcheck.synth.skeleton import SagittalTable
+    from formcheck_synth.skeleton import SagittalTable
 
 OTHER = {"left": "right", "right": "left"}
 SETUP_S = 0.8  # rest on the floor before the first rep (≤ 1.0 s: not a "rest too long")

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.landmarks import INDEX, NAMES
-from formcheck.synth.blazepose import landmark_sides, scene_landmarks
-from formcheck.synth.camera import Camera, place_camera, visibility
-from formcheck.synth.motion import MotionPlan, plan_motion
-from formcheck.synth.spec import SynthSpec
-from formcheck.synth.truth import GroundTruth, ground_truth
 from formcheck.track import PoseTrack, TrackSource
+from formcheck_synth.blazepose import landmark_sides, scene_landmarks
+from formcheck_synth.camera import Camera, place_camera, visibility
+from formcheck_synth.motion import MotionPlan, plan_motion
+from formcheck_synth.spec import SynthSpec
+from formcheck_synth.truth import GroundTruth, ground_truth
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def generate(spec: SynthSpec) -> SynthClip:
     image[lost] = np.nan
     world[lost] = np.nan
     source = TrackSource(path=f"synth:{spec.drill}:{spec.camera}:{spec.seed}", backend="synth",
-                         model="formcheck.synth", fps_requested=spec.fps,
+                         model="formcheck_synth", fps_requested=spec.fps,
                          frames_decoded=len(plan))
     track = PoseTrack(t=plan.t, image=image, world=world, size=spec.resolution, fps=spec.fps,
                       source=source)

@@ -8,9 +8,9 @@ A cue the camera view cannot measure (CUES.md's "needs view") is expected `not_m
 
 Every verdict also says whether it is *clear*: the true value sits well past the threshold
 (a fault clearly over, a pass clearly under, by the margins written beside each check in
-`formcheck.synth.checks`), and its ``margin``: the signed distance from the threshold as a
+`formcheck_synth.checks`), and its ``margin``: the signed distance from the threshold as a
 fraction of it. The randomised benchmark uses clear clips only, so its figure measures the
-engine, not coin flips at a threshold; the borderline suite (`formcheck.synth.borderline`)
+engine, not coin flips at a threshold; the borderline suite (`benchmarks/borderline_suite.py`)
 scores the verdicts within ±20 % of the threshold.
 
 Conventions that CUES.md leaves open, chosen here:
@@ -37,11 +37,11 @@ import numpy as np
 from formcheck.drills import get_drill
 from formcheck.drills.base import Drill
 from formcheck.segment import SegmentParams
-from formcheck.synth.checks import EVALUATORS, Context
-from formcheck.synth.motion import MotionPlan
-from formcheck.synth.schedule import PlannedPhase
-from formcheck.synth.spec import SynthSpec
-from formcheck.synth.true_signals import floor_bridge_height, true_signals
+from formcheck_synth.checks import EVALUATORS, Context
+from formcheck_synth.motion import MotionPlan
+from formcheck_synth.schedule import PlannedPhase
+from formcheck_synth.spec import SynthSpec
+from formcheck_synth.true_signals import floor_bridge_height, true_signals
 
 #: hips "on the ground": within this share of the rep's range of the floor
 REST_BAND_FRAC = 0.05
@@ -104,7 +104,7 @@ class GroundTruth:
     t: np.ndarray
     segments: tuple[SegmentTruth, ...]
     cues: tuple[CueTruth, ...]
-    #: per-frame true signals (see `formcheck.synth.true_signals`)
+    #: per-frame true signals (see `formcheck_synth.true_signals`)
     signals: dict[str, np.ndarray]
     #: the segments themselves are clear-cut (table top: no hold hovering near the 160° line)
     segments_clear: bool = True

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.landmarks import INDEX, NUM_LANDMARKS
-from formcheck.synth.geometry import dot, trunk_axes, unit
-from formcheck.synth.motion import MotionPlan
+from formcheck_synth.geometry import dot, trunk_axes, unit
+from formcheck_synth.motion import MotionPlan
 
 #: face points: (anterior, superior, lateral toward the named side) in metres for a 15 cm head
 FACE: dict[str, tuple[float, float, float]] = {
