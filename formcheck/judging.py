@@ -43,7 +43,6 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
     # in time order (a floor drill lists its holds after its reps; a hold may lie in a rep's top)
     main = tuple(sorted((s for s in spans if s.kind in ("rep", "hold")), key=lambda s: s.start))
     legs = tuple(s for s in spans if s.kind == "single_leg")
-    extra = {"single_leg_spans": legs, "toe_variant": drill.variant == "toe"}
     out: list[tuple[str, CueContext]] = []
     starts = [h.start for h in main]
     for i, s in enumerate(spans):
@@ -62,7 +61,8 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
                     ground_level=ground,
                     parent=parent,
                     next_rep=later,
-                    extra=extra,
+                    single_leg_spans=legs,
+                    toe_variant=drill.variant == "toe",
                 ),
             )
         )
@@ -70,8 +70,9 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
         (
             "set",
             CueContext(
-                signals=sig, span=None, index=None, spans=main, ground_level=ground, extra=extra
-            ),
+                signals=sig, span=None, index=None, spans=main, ground_level=ground,
+                single_leg_spans=legs, toe_variant=drill.variant == "toe",
+            ),  # fmt: skip
         )
     )
     return out

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from formcheck.analysis import assess
 from formcheck.pose.models import choose_pose_model
@@ -83,7 +83,7 @@ def analyze(
     model: str | Path | None = None,
     fps: float | None = None,
     max_fps: float | None = DEFAULT_MAX_FPS,
-    settings: Any = None,
+    settings: Settings | None = None,
     use_cache: bool = True,
     cache_dir: Path | None = None,
     progress: ProgressFn | None = None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,8 +48,10 @@ class CueContext:
     parent: Span | None = None
     #: for a rep, the next rep of the set (None for the last)
     next_rep: Span | None = None
-    #: drill-level facts a check needs (toe_variant, single_leg_spans)
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: the set's single-leg phases (a hold's checks leave them out of its two-leg frames)
+    single_leg_spans: tuple[Span, ...] = ()
+    #: the athlete chose the table top's toe variant (stance heel up, `Drill.variants`)
+    toe_variant: bool = False
 
     @property
     def sp(self) -> Span:

@@ -91,7 +91,7 @@ def knee_gap_steady(cue: Cue, ctx: CueContext) -> CueResult:
     out) ≤ threshold."""
     x = ctx.seg("knee_gap")
     if ctx.sp.kind == "hold":
-        keep = set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
+        keep = set_frames(ctx, ctx.single_leg_spans)
         x = ctx.signals["knee_gap"][keep]
     rng = pct(x, 90.0) - pct(x, 10.0)
     lim = cue.params["max_knee_gap_range"]

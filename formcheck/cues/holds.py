@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def setup(cue: Cue, ctx: CueContext) -> CueResult:
     """Shoulders on the bench (height above the feet) and, unless the toe variant, heels down
     (medians over the hold outside its single-leg phases)."""
-    frames = set_frames(ctx, tuple(ctx.extra.get("single_leg_spans", ())))
+    frames = set_frames(ctx, ctx.single_leg_spans)
     sh = pct(ctx.signals["shoulder_height"][frames], 50.0)
     if not math.isfinite(sh):
         return not_measurable(cue, ctx, Reason.NOT_SEEN, "shoulders_not_seen")
@@ -39,7 +39,7 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
     heel_lim = cue.params["max_heel_above_toe_cm"]
     heels = [pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
     heels = [h for h in heels if math.isfinite(h)]
-    toe_variant = bool(ctx.extra.get("toe_variant"))
+    toe_variant = ctx.toe_variant
     # a set-up fault lifts both heels; one heel alone can read centimetres off either way (a
     # far foot placed by guess, an elevated camera tilting the feet's lines in opposite
     # senses): the mean of the two decides
@@ -177,7 +177,7 @@ def hips_stay_up(cue: Cue, ctx: CueContext) -> CueResult:
 def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
     """Toe variant: the stance heel above the toe line for the whole phase (its low end: the
     20th percentile, so one jittery frame does not decide) ≥ threshold."""
-    if not ctx.extra.get("toe_variant"):
+    if not ctx.toe_variant:
         return info(cue, ctx, None, "", "toe_variant_not_chosen")
     x = ctx.seg(f"heel_height_{ctx.sp.side}_cm")
     if finite_fraction(x) < MIN_VALID_FRACTION:
