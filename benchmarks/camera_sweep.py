@@ -392,11 +392,12 @@ def cue_table(agreement: dict[str, dict[str, tuple[int, int]]]) -> list[str]:
 
 
 def read_band(yaw_deg: float) -> int | None:
-    """The lower edge of the `READ_YAW_BANDS_DEG` band a read yaw falls in (None: side)."""
-    edges = READ_YAW_BANDS_DEG
-    if not np.isfinite(yaw_deg) or yaw_deg > edges[-1]:
-        return None
-    return max((lo for lo in edges[:-1] if lo <= yaw_deg), default=None)
+    """The lower edge of the `READ_YAW_BANDS_DEG` band a read yaw falls in, as the engine
+    looks it up (`formcheck.view.yaw_band`); None for a side view."""
+    from formcheck.view import yaw_band
+
+    band = yaw_band(yaw_deg, READ_YAW_BANDS_DEG)
+    return None if band is None else int(band)
 
 
 def band_words(lo: int) -> str:
@@ -469,9 +470,8 @@ def summary(rows: list[ClipResult]) -> list[str]:
     return lines
 
 
-def write_outputs(rows: list[ClipResult], raw: dict[str, dict[str, tuple[int, int]]],
-                  text: list[str]) -> None:
-    bands = band_agreement(rows)
+def write_outputs(raw: dict[str, dict[str, tuple[int, int]]],
+                  bands: dict[str, dict[str, tuple[int, int]]], text: list[str]) -> None:
     reliable = reliable_bands(bands)
     doc = {
         "about": "Per cue, the bands of the yaw formcheck reads (degrees off side-on; "
@@ -582,11 +582,12 @@ def main() -> int:
     print()
     print("raw agreement per cue, % (every cue judged at every angle):")
     print("\n".join(cue_table(raw)))
+    bands = band_agreement(rows)
     print("raw verdicts agreeing per band of the yaw as read:")
-    print("\n".join(band_table(band_agreement(rows))))
-    print("reliable in (read yaw bands):", json.dumps(reliable_bands(band_agreement(rows))))
+    print("\n".join(band_table(bands)))
+    print("reliable in (read yaw bands):", json.dumps(reliable_bands(bands)))
     if opts.write:
-        write_outputs(rows, raw, lines)
+        write_outputs(raw, bands, lines)
     for r in rows:
         if r.error:
             print(f"ERROR {r.name}: {r.error}")

@@ -31,6 +31,7 @@ most frames to say so.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -162,10 +163,17 @@ def reliable_cues(yaw_deg: float) -> frozenset[str] | None:
     if not np.isfinite(yaw_deg) or yaw_deg < SIDE_MAX_YAW_DEG:
         return None
     edges, reliable = _reliable_bands()
-    if yaw_deg > edges[-1]:
-        return frozenset()
-    band = max((lo for lo in edges[:-1] if lo <= yaw_deg), default=None)
-    return frozenset(cue for cue, at in reliable.items() if band in at)
+    band = yaw_band(yaw_deg, edges)
+    return frozenset(cue for cue, at in reliable.items() if band is not None and band in at)
+
+
+def yaw_band(yaw_deg: float, edges: Sequence[float]) -> float | None:
+    """The lower edge of the band of ``edges`` (ascending; the last band ends at its edge) that
+    a read yaw falls in; None outside them or for no reading (`camera_angles.json` and the
+    sweep that writes it name a band by its lower edge)."""
+    if not np.isfinite(yaw_deg) or yaw_deg < edges[0] or yaw_deg > edges[-1]:
+        return None
+    return max(lo for lo in edges[:-1] if lo <= yaw_deg)
 
 
 def _world_yaw(track: PoseTrack) -> float:
