@@ -40,19 +40,30 @@ def _centre(image: NDArray[Any], a: int, b: int) -> NDArray[Any]:
     return np.asarray(0.5 * (image[:, a, :2] + image[:, b, :2]))
 
 
-def identity_jumps(track: PoseTrack) -> NDArray[Any]:
-    """(N,) True where the frame's pose jumped away from where its neighbours put it."""
-    hips = _centre(track.image, LEFT_HIP, RIGHT_HIP)
-    if len(track) < 3:
-        return np.zeros(len(track), dtype=bool)
-    trunk_len = np.linalg.norm(_centre(track.image, LEFT_SHOULDER, RIGHT_SHOULDER) - hips, axis=1)
+def _trunk_length(points: NDArray[Any]) -> float | None:
+    """The clip's median trunk length (mid-shoulder to mid-hip) in ``points``' own units, the
+    scale both repairs measure in; None when no frame shows it."""
+    trunk_len = np.linalg.norm(
+        _centre(points, LEFT_SHOULDER, RIGHT_SHOULDER) - _centre(points, LEFT_HIP, RIGHT_HIP), axis=1
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         trunk = float(np.nanmedian(trunk_len)) if np.isfinite(trunk_len).any() else np.nan
-    if not np.isfinite(trunk) or trunk <= 0:
+    return trunk if np.isfinite(trunk) and trunk > 0 else None
+
+
+def _half_window(track: PoseTrack) -> int:
+    """`WINDOW_S` in frames of ``track``."""
+    return max(1, int(round(WINDOW_S * track.fps)))
+
+
+def identity_jumps(track: PoseTrack) -> NDArray[Any]:
+    """(N,) True where the frame's pose jumped away from where its neighbours put it."""
+    hips = _centre(track.image, LEFT_HIP, RIGHT_HIP)
+    trunk = _trunk_length(track.image)
+    if len(track) < 3 or trunk is None:
         return np.zeros(len(track), dtype=bool)
-    half = max(1, int(round(WINDOW_S * track.fps)))
-    off = np.linalg.norm(hips - running_median(hips, half), axis=1) / trunk
+    off = np.linalg.norm(hips - running_median(hips, _half_window(track)), axis=1) / trunk
     return np.where(np.isfinite(off), off > MAX_OFFSET_TRUNK, False)
 
 
@@ -86,13 +97,10 @@ def leg_swaps(track: PoseTrack) -> NDArray[Any]:
     px = track.image_px[:, :, :2].astype(np.float64)
     left = px[:, [SIDE["left"][p] for p in LEG_PARTS]]
     right = px[:, [SIDE["right"][p] for p in LEG_PARTS]]
-    trunk_len = np.linalg.norm(_centre(px, LEFT_SHOULDER, RIGHT_SHOULDER) - _centre(px, LEFT_HIP, RIGHT_HIP), axis=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        trunk = float(np.nanmedian(trunk_len)) if np.isfinite(trunk_len).any() else np.nan
-    if not np.isfinite(trunk) or trunk <= 0:
+    trunk = _trunk_length(px)
+    if trunk is None:
         return np.zeros(n, dtype=bool)
-    half = max(1, int(round(WINDOW_S * track.fps)))
+    half = _half_window(track)
     shape = left.shape
     at_left = running_median(left.reshape(n, -1), half).reshape(shape)
     at_right = running_median(right.reshape(n, -1), half).reshape(shape)
