@@ -43,6 +43,7 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
     # in time order (a floor drill lists its holds after its reps; a hold may lie in a rep's top)
     main = tuple(sorted((s for s in spans if s.kind in ("rep", "hold")), key=lambda s: s.start))
     legs = tuple(s for s in spans if s.kind == "single_leg")
+    toe = drill.variant == "toe"
     out: list[tuple[str, CueContext]] = []
     starts = [h.start for h in main]
     for i, s in enumerate(spans):
@@ -62,7 +63,7 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
                     parent=parent,
                     next_rep=later,
                     single_leg_spans=legs,
-                    toe_variant=drill.variant == "toe",
+                    toe_variant=toe,
                 ),
             )
         )
@@ -71,7 +72,7 @@ def _contexts(drill: Drill, sig: Signals, spans: list[Span]) -> list[tuple[str, 
             "set",
             CueContext(
                 signals=sig, span=None, index=None, spans=main, ground_level=ground,
-                single_leg_spans=legs, toe_variant=drill.variant == "toe",
+                single_leg_spans=legs, toe_variant=toe,
             ),  # fmt: skip
         )
     )

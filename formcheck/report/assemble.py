@@ -6,7 +6,7 @@ article's marks, per-side summaries and the warnings.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import numpy as np
@@ -308,40 +308,35 @@ def build_report(
     track, sig, choice = assessment.track, assessment.signals, assessment.choice
     started = time.perf_counter() if started is None else started
     info = drill_info(choice)
-    d = choice.drill
-    segments = (
-        [_report_segment(sig, s, i, _hold_extension(d)) for i, s in enumerate(assessment.spans)]
-        if d is not None
-        else []
-    )
-    if d is None:  # none of the drills: why, and nothing judged
-        view = ViewInfo(name=sig.view.name, confidence=sig.view.confidence)
-        warnings = _track_warnings(track, sig)
-    else:
-        view = _view_info(sig, d)
-        warnings = (
-            _mismatch(info, choice.recognition)
-            + _warnings(track, sig, info, d, segments)
-            + _variant_left_out(variant, d)
-        )
-    return Report(
+    # what every report says; a clip that shows none of the drills says only this and why
+    report = Report(
         clip=clip or clip_info(track),
         detection=_detection(track),
         drill=info,
-        view=view,
-        segments=segments,
+        view=ViewInfo(name=sig.view.name, confidence=sig.view.confidence),
         results=[with_message(r) for r in assessment.results],
-        coach_checks=[
-            CoachCheck(
-                cue_id=c.id, key_point=c.key_point, note="not judged from video: a coach's eye"
-            )
-            for c in (d.coach_checks if d is not None else ())
-        ],
-        holds=_holds(d, segments) if d is not None else None,
-        sides=_sides(d, segments) if d is not None else [],
-        warnings=warnings,
-        timings=Timings(analysis_s=round(time.perf_counter() - started, 4)),
+        warnings=_track_warnings(track, sig),
         settings=settings.changed(),
         versions={"formcheck": __version__, "numpy": np.__version__},
         created_utc=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
+    d = choice.drill
+    if d is not None:
+        segments = [_report_segment(sig, s, i, _hold_extension(d)) for i, s in enumerate(assessment.spans)]
+        report = replace(
+            report,
+            view=_view_info(sig, d),
+            segments=segments,
+            coach_checks=[
+                CoachCheck(
+                    cue_id=c.id, key_point=c.key_point, note="not judged from video: a coach's eye"
+                )
+                for c in d.coach_checks
+            ],
+            holds=_holds(d, segments),
+            sides=_sides(d, segments),
+            warnings=_mismatch(info, choice.recognition)
+            + _warnings(track, sig, info, d, segments)
+            + _variant_left_out(variant, d),
+        )
+    return replace(report, timings=Timings(analysis_s=round(time.perf_counter() - started, 4)))
