@@ -5,7 +5,6 @@ landmarks, the athlete's segment lengths, and the angles and heights every signa
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +22,6 @@ from formcheck.smoothing import (
 )
 from formcheck.track import PoseTrack
 from formcheck.view import View
-
-log = logging.getLogger(__name__)
-
 
 #: landmarks the signals use (the rest are never cleaned, to save time)
 USED = (0, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32)
@@ -142,6 +138,18 @@ def clean(
         flat = one_euro(x.reshape(n, -1), t, params.one_euro_min_cutoff_hz, params.one_euro_beta)
         return flat.reshape(x.shape)
     return smooth_zero_phase(x, fps, params.smooth_window_s)
+
+
+def clean_lightly(
+    xyz: NDArray[Any], vis: NDArray[Any], track: PoseTrack, params: SignalParams, causal: bool,
+    window_s: float,
+) -> NDArray[Any]:
+    """A few landmarks cleaned on their own: gated by visibility, short gaps filled, smoothed over
+    ``window_s`` offline (live, as they come), for a signal that wants other smoothing than
+    `clean`'s."""
+    x = gate_visibility(xyz, vis, params.visibility_floor)
+    x = fill_gaps(x, track.t, params.max_gap_s)
+    return x if causal else smooth_zero_phase(x, track.fps, window_s)
 
 
 def lengths(p: NDArray[Any]) -> tuple[float, float, float]:

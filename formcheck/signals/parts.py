@@ -16,6 +16,7 @@ from formcheck.landmarks import SIDE
 from formcheck.signals.base import (
     Geo,
     SignalParams,
+    clean_lightly,
     height,
     image_geometry,
     nanmean2,
@@ -23,7 +24,6 @@ from formcheck.signals.base import (
 from formcheck.smoothing import (
     fill_gaps,
     gate_visibility,
-    smooth_zero_phase,
 )
 from formcheck.track import PoseTrack
 from formcheck.view import View
@@ -97,10 +97,7 @@ def image_foot_rise(
     idx = [L["heel"], L["toe"], R["heel"], R["toe"], L["knee"], L["ankle"], R["knee"], R["ankle"]]
     xy = track.image_px[:, idx, :2].astype(np.float64)
     xy[..., 1] *= -1.0
-    x = gate_visibility(xy, track.image[:, idx, 3], params.visibility_floor)
-    x = fill_gaps(x, track.t, params.max_gap_s)
-    if not causal:
-        x = smooth_zero_phase(x, track.fps, params.smooth_window_s)
+    x = clean_lightly(xy, track.image[:, idx, 3], track, params, causal, params.smooth_window_s)
     low = {side: g.slow(np.fmin(x[:, k, 1], x[:, k + 1, 1])) for side, k in (("left", 0), ("right", 2))}
     shin_px = kin.robust_length(
         np.concatenate([kin.distance(x[:, 4], x[:, 5]), kin.distance(x[:, 6], x[:, 7])])
@@ -189,10 +186,9 @@ def heels(track: PoseTrack, g: Geo, params: SignalParams, causal: bool) -> dict[
     out = {}
     L, R = SIDE["left"], SIDE["right"]
     idx = [L["heel"], L["toe"], R["heel"], R["toe"], L["shoulder"], R["shoulder"]]
-    x = gate_visibility(track.world[:, idx, :3], track.image[:, idx, 3], params.visibility_floor)
-    x = fill_gaps(x, track.t, params.max_gap_s)
-    if not causal:
-        x = smooth_zero_phase(x, track.fps, params.smooth_window_s)
+    x = clean_lightly(
+        track.world[:, idx, :3], track.image[:, idx, 3], track, params, causal, params.smooth_window_s
+    )
     x[..., 1] *= -1.0  # y up
     k = _camera_pitch_slope(x[:, 5] - x[:, 4])
     for i, side in enumerate(("left", "right")):
@@ -257,10 +253,7 @@ def hip_lift_fast(track: PoseTrack, g: Geo, params: SignalParams, causal: bool) 
     else:
         xyz = track.world[:, idx, :3].astype(np.float64)
     xyz[..., 1] *= -1.0
-    x = gate_visibility(xyz, track.image[:, idx, 3], params.visibility_floor)
-    x = fill_gaps(x, track.t, params.max_gap_s)
-    if not causal:
-        x = smooth_zero_phase(x, track.fps, params.fast_window_s)
+    x = clean_lightly(xyz, track.image[:, idx, 3], track, params, causal, params.fast_window_s)
     hip, sh = (x[:, 0] + x[:, 1]) / 2, (x[:, 2] + x[:, 3]) / 2
     return kin.height_along(hip, sh, g.up) / g.thigh
 
