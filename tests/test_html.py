@@ -67,6 +67,13 @@ def test_a_clean_headline_says_how_many_key_points_were_judged(analysis) -> None
     every = [r for r in results if r.status is Status.PASS]
     headline = re.search(r'class="headline">([^<]*)', render_html(_with_results(analysis, every)))
     assert headline and headline[1] == "Good form: no faults in 3 reps"
+    none = [r for r in results if r.status is Status.NOT_MEASURABLE]
+    page = render_html(_with_results(analysis, none))
+    headline = re.search(r'class="headline">([^<]*)', page)
+    assert headline and headline[1] == (
+        "Nothing judged in 3 reps: no key point could be measured in this clip"
+    ), "an oblique view that judged nothing once read 'Good form: no faults in 2 reps'"
+    assert 'class="card verdict none"' in page
 
 
 def test_an_oblique_view_says_its_angle_and_why_key_points_are_left_out(analysis) -> None:

@@ -15,9 +15,11 @@ from formcheck.report.words import (
     UNJUDGED_KINDS,
     camera_limit_words,
     cue_words,
+    held_drill_done_as_reps,
     hold_mark_words,
     judged_share_words,
     legend_line,
+    nothing_judged_words,
     result_where,
     segment_label,
     short_label,
@@ -192,16 +194,11 @@ def _mark(result: CueResult | None) -> Text:
 def _findings(report: Report) -> Text:
     text = Text()
     faults = [r for r in report.results if r.status in (Status.FAULT, Status.ADVICE)]
-    judged_any = any(r.status in (Status.PASS, Status.FAULT) for r in report.results)
+    nothing = nothing_judged_words(report)
     if not report.results:
         text.append("No cue was checked.\n", style="yellow")
-    elif not judged_any and _held_drill_done_as_reps(report):
-        text.append(
-            "No hold to judge: the reps are counted; the drill's key points judge its holds.\n",
-            style="yellow",
-        )
-    elif not judged_any:
-        text.append("No key point could be measured in this clip.\n", style="yellow")
+    elif nothing:
+        text.append(f"{nothing}.\n", style="yellow")
     elif not faults:
         share = judged_share_words(report)
         met = f"Every measurable key point was met ({share})" if share else "Every measurable key point was met"
@@ -245,15 +242,9 @@ def _unjudged(report: Report) -> list[str]:
     return lines
 
 
-def _held_drill_done_as_reps(report: Report) -> bool:
-    """A table top (a held drill: its holds have the article's marks) done as reps only."""
-    h = report.holds
-    return bool(h and h.mark_reached and not h.segments and report.reps)
-
-
 def _extras(report: Report) -> Text:
     text = Text()
-    if report.holds and (report.holds.segments or _held_drill_done_as_reps(report)):
+    if report.holds and (report.holds.segments or held_drill_done_as_reps(report)):
         h = report.holds
         if h.mark_reached:
             text.append(

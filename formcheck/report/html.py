@@ -36,6 +36,7 @@ from formcheck.report.words import (
     judged_share_words,
     legend,
     mark_words,
+    nothing_judged_words,
     result_where,
     segment_label,
     short_label,
@@ -130,6 +131,8 @@ def _verdict(report: Report) -> str:
         items.append("<li>choose a drill with <code>--drill</code> to judge it anyway</li>")
     elif not report.segments:
         cls, headline = "none", "No reps or holds found: nothing to judge"
+    elif nothing := nothing_judged_words(report):
+        cls, headline = "none", f"Nothing judged in {what}: {nothing[0].lower()}{nothing[1:]}"
     elif not faults:
         share = judged_share_words(report)
         headline = f"No faults in {what}: {share}" if share else f"Good form: no faults in {what}"

@@ -187,6 +187,23 @@ def camera_limit_words(view: ViewInfo) -> str | None:
     )
 
 
+def held_drill_done_as_reps(report: Report) -> bool:
+    """A table top (a held drill: its holds have the article's marks) done as reps only."""
+    h = report.holds
+    return bool(h and h.mark_reached and not h.segments and report.reps)
+
+
+def nothing_judged_words(report: Report) -> str | None:
+    """Why no key point has a verdict, when none has (None when some were judged): a table top
+    done as reps has no hold for its key points to judge; otherwise the camera saw none of what
+    they need. A headline must not call such a clip good form."""
+    if not report.results or any(r.status in (Status.PASS, Status.FAULT) for r in report.results):
+        return None
+    if held_drill_done_as_reps(report):
+        return "No hold to judge: the reps are counted; the drill's key points judge its holds"
+    return "No key point could be measured in this clip"
+
+
 def judged_share_words(report: Report) -> str | None:
     """"2 of 8 key points judged" when some of the clip's key points got no verdict on any
     rep or hold (not measurable, not seen): a "no faults" headline must not read as a clean
