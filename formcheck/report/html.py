@@ -376,7 +376,9 @@ def _segments(report: Report, thumbs: Mapping[int, KeyFrame], thumb_note: str) -
             f'<div class="card rep-card" id="seg-{seg.index}"><div>{img}</div><div>'
             f"<h3>{escape(label)} <span class='muted small'>{seg.start_s:.2f}–{seg.end_s:.2f} s</span></h3>"
             f'<div class="measures small">{measures}</div>{unjudged}'
-            f"{_cue_rows(results) if results else ''}</div></div>"
+            # the table scrolls inside its card on a phone, rather than widen the page
+            + (f'<div class="scroll-x">{_cue_rows(results)}</div>' if results else "")
+            + "</div></div>"
         )
     if not cards:
         return (
