@@ -254,6 +254,15 @@ EVALUATORS: dict[str, Evaluator] = {
     "head_neutral": head_neutral, "hold_top": hold_top, "duration": duration,
     "leg_lift": leg_lift, "hips_stay_up": hips_stay_up, "heel_up": heel_up,
 }
+SO, FO, S, ANY = ("side", "oblique"), ("front", "oblique"), ("side",), ("side", "oblique", "front")
+#: which view classes can measure each cue (CUES.md "needs view" of the signals it uses)
+VIEWS: dict[str, tuple[str, ...]] = {
+    "hips_up": SO, "squeeze_top": SO, "intent": SO, "slow_down": SO, "touch_ground": SO,
+    "not_your_bone": SO, "hips_level": FO, "arms_crossed": ANY, "force_down": S,
+    "grab_glutes": ANY, "knees_out": ("front",), "ball_squeeze": ("front",), "setup": SO,
+    "head_neutral": S, "hold_top": SO, "duration": SO, "leg_lift": SO, "hips_stay_up": SO,
+    "heel_up": SO,
+}
 #: parameters of the truth's cues that shape segments, not a verdict (read by `truth`), and
 #: the engine's own measurement settings the truth has no use for (it knows the true floor)
 SEGMENTATION_PARAMS: dict[str, tuple[str, ...]] = {

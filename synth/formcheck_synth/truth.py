@@ -35,9 +35,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from formcheck.drills import get_drill
-from formcheck.drills.base import Drill
+from formcheck.drills.base import APPLIES, Drill
 from formcheck.segment import SegmentParams
-from formcheck_synth.checks import EVALUATORS, Context
+from formcheck_synth.checks import EVALUATORS, VIEWS, Context
 from formcheck_synth.motion import MotionPlan
 from formcheck_synth.schedule import PlannedPhase
 from formcheck_synth.spec import SynthSpec
@@ -46,25 +46,19 @@ from formcheck_synth.true_signals import floor_bridge_height, true_signals
 #: hips "on the ground": within this share of the rep's range of the floor
 REST_BAND_FRAC = 0.05
 CLEAR_HOLD_S = 1.5
-SO, FO, S, ANY = ("side", "oblique"), ("front", "oblique"), ("side",), ("side", "oblique", "front")
-#: which view classes can measure each cue (CUES.md "needs view" of the signals it uses)
-VIEWS: dict[str, tuple[str, ...]] = {
-    "hips_up": SO, "squeeze_top": SO, "intent": SO, "slow_down": SO, "touch_ground": SO,
-    "not_your_bone": SO, "hips_level": FO, "arms_crossed": ANY, "force_down": S,
-    "grab_glutes": ANY, "knees_out": ("front",), "ball_squeeze": ("front",), "setup": SO,
-    "head_neutral": S, "hold_top": SO, "duration": SO, "leg_lift": SO, "hips_stay_up": SO,
-    "heel_up": SO,
-}
-CUES: dict[str, dict[str, tuple[str, ...]]] = {
-    "single-leg-bridge": {"rep": ("slgb.hips_up", "slgb.squeeze_top", "slgb.slow_down",
-                                  "slgb.touch_ground", "slgb.not_your_bone", "slgb.hips_level",
-                                  "slgb.arms_crossed", "slgb.force_down")},
-    "banded-bridge": {"rep": ("sbb.hips_up", "sbb.intent", "sbb.knees_out", "sbb.ball_squeeze"),
-                      "set": ("sbb.grab_glutes",)},
-    "table-top": {"hold": ("tth.setup", "tth.head_neutral", "tth.hold_top", "tth.ball_squeeze"),
-                  "single_leg": ("tth.leg_lift", "tth.hips_stay_up", "tth.heel_up"),
-                  "set": ("tth.duration",)},
-}
+
+
+def truth_cues(drill: Drill) -> dict[str, tuple[str, ...]]:
+    """The cues the truth judges, by the segment kind they apply to: every cue of the drill
+    definition but its coach checks (each has its evaluator in `formcheck_synth.checks`)."""
+    by_kind: dict[str, tuple[str, ...]] = {}
+    for kind in APPLIES:
+        ids = tuple(c.id for c in drill.cues if c.applies_to == kind and c.kind != "coach")
+        if ids:
+            by_kind[kind] = ids
+    return by_kind
+
+
 @dataclass(frozen=True, kw_only=True)
 class SegmentTruth:
     index: int
@@ -258,7 +252,7 @@ def _single_leg_mask(spec: SynthSpec, plan: MotionPlan, sig: dict[str, np.ndarra
 def _cue_truths(ctx: Context) -> list[CueTruth]:
     spec = ctx.spec
     out: list[CueTruth] = []
-    for kind, cue_ids in CUES[spec.drill].items():
+    for kind, cue_ids in truth_cues(ctx.drill).items():
         targets: list[SegmentTruth | None] = (
             [None] if kind == "set" else [s for s in ctx.segments if s.kind == kind])
         for cue_id in cue_ids:

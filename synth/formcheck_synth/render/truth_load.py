@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from formcheck_synth.checks import VIEWS
 from formcheck_synth.render.truth_json import FORMAT, VERSION
 from formcheck_synth.schedule import PlannedPhase
-from formcheck_synth.truth import VIEWS, CueTruth, GroundTruth, SegmentTruth
+from formcheck_synth.truth import CueTruth, GroundTruth, SegmentTruth
 
 
 @dataclass(frozen=True, kw_only=True)
