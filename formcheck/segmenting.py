@@ -30,17 +30,11 @@ from formcheck.segment import (
     reps_or_holds,
     retop,
 )
-from formcheck.signals import Signals
+from formcheck.signals import WORKING_HIP_EXTENSION, Signals
 from formcheck.smoothing import smooth_zero_phase
 
 #: slgb: the feet must differ by this many thigh lengths to name the working side
 SIDE_MIN_FOOT_DIFF_THIGH = 0.1
-
-
-#: the hip extension a coach is shown: the working leg's during one-leg segments (the lifted
-#: leg's hip is flexed, so the mean of both sides would read ~30° low), both sides' elsewhere
-#: (it changes legs at a side switch, so the HTML plots draw each leg's own line instead)
-WORKING_HIP_EXTENSION = "hip_extension_working_deg"
 
 
 def with_working_side(sig: Signals, spans: list[Span]) -> Signals:

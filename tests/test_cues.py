@@ -23,6 +23,8 @@ from formcheck.settings import Settings, defaults, parse_override, read_toml
 from formcheck_synth import Faults, LegLift, SynthSpec, generate
 
 CUES_MD = Path(__file__).resolve().parents[1].parent / "shared" / "CUES.md"
+#: the coaching article CUES.md is built from
+ARTICLE = CUES_MD.parent / "seeds" / "000_d0a40bfba94ad7b6.txt"
 LIFTS = (
     LegLift(side="left", at_s=3.0, duration_s=2.5),
     LegLift(side="right", at_s=8.0, duration_s=2.0),
@@ -203,10 +205,16 @@ def test_drill_recognition(drill: str, camera: str) -> None:
 # -- drills as data --------------------------------------------------------------------------
 
 
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def test_every_cue_of_cues_md_is_in_the_drills() -> None:
-    """CUES.md's table is the contract: each of its cue ids is a drill cue, and a cue beyond the
-    table (sbb/slgb.leg_lift, hips_stay_up) implements one of its paragraphs "When the clip is
-    not what a drill expects", named at the start of its key point."""
+    """CUES.md's table is the contract: each of its cue ids is a drill cue. A cue beyond the
+    table either implements one of its paragraphs "When the clip is not what a drill expects",
+    named at the start of its key point (sbb/slgb.leg_lift, hips_stay_up), or is a measure
+    reported without a verdict (``info``, so no verdict of the contract changes) whose key
+    point quotes the article, each part between "…" found in it (tth.time_in_position)."""
     ids = {c.id for c in all_cues()}
     assert len(ids) == len(all_cues())
     if CUES_MD.is_file():
@@ -216,9 +224,14 @@ def test_every_cue_of_cues_md_is_in_the_drills() -> None:
         section = text.split("## When the clip is not what a drill expects", 1)[1].split("\n## ", 1)[0]
         paragraphs = re.findall(r"\*\*(.+?)\.\*\*", section)
         assert "A floor bridge held" in paragraphs
+        article = _words(ARTICLE.read_text())
+        quoted = {c.id for c in all_cues()
+                  if c.kind == "info" and all(_words(part) in article for part in c.key_point.split("…"))}
         unfounded = {c.id: c.key_point for c in all_cues()
-                     if c.id not in md and not c.key_point.startswith(tuple(paragraphs))}
+                     if c.id not in md | quoted and not c.key_point.startswith(tuple(paragraphs))}
         assert unfounded == {}
+        assert "tth.time_in_position" in quoted - md
+        assert "tth.hold_top" not in quoted  # judged: only CUES.md can add a verdict
 
 
 def test_every_judged_cue_has_a_check_and_unit_named_thresholds() -> None:

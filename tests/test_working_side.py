@@ -7,7 +7,7 @@ import pytest
 
 from formcheck.pipeline import analyze_track
 from formcheck.segment import SegmentParams
-from formcheck.segmenting import WORKING_HIP_EXTENSION
+from formcheck.signals import WORKING_HIP_EXTENSION
 from formcheck_synth import SynthSpec, generate
 
 

@@ -23,6 +23,8 @@ from formcheck.cues.base import (
     set_frames,
     span_time,
 )
+from formcheck.signals import WORKING_HIP_EXTENSION
+from formcheck.smoothing import runs
 from formcheck.types import CueResult, Reason
 
 if TYPE_CHECKING:
@@ -71,6 +73,31 @@ def hold_top(cue: Cue, ctx: CueContext) -> CueResult:
     return result(
         cue, ctx, ext >= lim and knee_ok, ext, lim, ">=", "deg", "hold_top", full,
         knee_deg=knee if math.isfinite(knee) else None, min_knee_deg=k_lo, max_knee_deg=k_hi,
+    )  # fmt: skip
+
+
+def time_in_position(cue: Cue, ctx: CueContext) -> CueResult:
+    """Seconds of the hold spent in the bridge position (info): hip extension ≥ its floor and the
+    knee angle within its range where the knee is seen. A hold segment also counts its sags that
+    stay above tth.hold_top's dip line and its dips shorter than the dip time; this leaves them
+    out, and gives the longest unbroken stretch in position beside the total."""
+    # the standing leg's during the hold's one-leg phases: the lifted leg's hip is flexed
+    ext, knee = ctx.seg(WORKING_HIP_EXTENSION), ctx.seg("knee_angle_deg")
+    lo, hi = cue.params["min_knee_angle_deg"], cue.params["max_knee_angle_deg"]
+    with np.errstate(invalid="ignore"):
+        knee_ok = ~np.isfinite(knee) | ((knee >= lo) & (knee <= hi))
+        in_position = (ext >= cue.params["min_hip_extension_deg"]) & knee_ok
+    start = ctx.sp.start
+    for a, b in runs(~in_position):  # a moment out of position does not break it
+        if 0 < a and b < len(in_position) and ctx.duration(start + a, start + b) < cue.params["max_break_s"]:
+            in_position[a:b] = True
+    stretches = [ctx.duration(start + a, start + b) for a, b in runs(in_position)]
+    hold = ctx.duration(start, ctx.sp.end)
+    total = round(sum(stretches), 3)
+    return info(
+        cue, ctx, total, "s", "time_in_position",
+        hold_s=hold, longest_s=max(stretches, default=0.0),
+        fraction=total / hold if hold > 0 else None,
     )  # fmt: skip
 
 

@@ -71,6 +71,32 @@ DRILL = Drill(
             applies_to="hold",
         ),
         Cue(
+            # beyond CUES.md's table (an info measure, judging nothing): a hold segment runs
+            # until a dip below 160° lasts 0.5 s, so its length counts sags between 160° and
+            # the position and shorter dips; the article's "for extended period of time" and
+            # its 2-minute mark are about time held in the position, which this measures
+            id="tth.time_in_position",
+            key_point="Hold the bridge position … for extended period of time",
+            fault_words="Hold the bridge position",
+            plot_signal="hip_extension_deg",
+            check_text=(
+                "seconds of the hold with hip extension ≥ {min_hip_extension_deg}° and the knee "
+                "angle {min_knee_angle_deg}°–{max_knee_angle_deg}° (where seen; a moment out of "
+                "position under {max_break_s} s does not break it), and the longest stretch"
+            ),
+            check=holds.time_in_position,
+            params={
+                "min_hip_extension_deg": 165.0,
+                "min_knee_angle_deg": 80.0,
+                "max_knee_angle_deg": 110.0,
+                "max_break_s": 0.5,
+            },
+            plot_lines={"hip_extension_deg": "min_hip_extension_deg"},
+            needs=("hip_extension_deg",),
+            kind="info",
+            applies_to="hold",
+        ),
+        Cue(
             id="tth.duration",
             key_point="10–20 seconds. Work up to 2 minutes",
             fault_words="Hold longer",

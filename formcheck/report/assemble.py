@@ -33,9 +33,8 @@ from formcheck.report.model import (
 )
 from formcheck.report.verdict_words import with_message
 from formcheck.segment import Span, frame_time, top_pause_s
-from formcheck.segmenting import WORKING_HIP_EXTENSION
 from formcheck.settings import Settings
-from formcheck.signals import Signals
+from formcheck.signals import WORKING_HIP_EXTENSION, Signals
 from formcheck.track import NO_PERSON, PoseTrack
 
 

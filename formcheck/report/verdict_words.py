@@ -96,6 +96,13 @@ def _hold_duration(r: CueResult) -> str:
     return f"{hold_mark_words(_value(r), marks)} (marks {' / '.join(mark_words(m) for m in marks)})"
 
 
+def _time_in_position(r: CueResult) -> str:
+    hold, longest = format_value(_num(r, "hold_s"), "s"), format_value(_num(r, "longest_s"), "s")
+    share = r.details.get("fraction")
+    of = f" ({format_value(share, 'fraction')})" if isinstance(share, (int, float)) else ""
+    return f"in position {format_value(_value(r), 's')} of the {hold} hold{of}, longest stretch {longest}"
+
+
 def _leg_lift(r: CueResult) -> str:
     return (
         f"{_text(r, 'lifted_side')} foot lifted {format_value(_num(r, 'height_cm'), 'cm')}"
@@ -171,6 +178,7 @@ WORDS: dict[str, Words] = {
     "head_neutral": _head_neutral,
     "hold_top": _hold_top,
     "hold_duration": _hold_duration,
+    "time_in_position": _time_in_position,
     "leg_lift": _leg_lift,
     "hips_stay_up": _hips_stay_up,
     "heel_up": _heel_up,

@@ -42,6 +42,7 @@ from numpy.typing import NDArray
 
 from formcheck.signals.base import (
     USED,
+    WORKING_HIP_EXTENSION,
     SignalParams,
     Signals,
     geometry,
@@ -61,7 +62,9 @@ from formcheck.signals.parts import (
 from formcheck.track import PoseTrack
 from formcheck.view import View, detect_view
 
-__all__ = ["SIGNAL_NAMES", "USED", "SignalParams", "Signals", "compute_signals"]
+__all__ = [
+    "SIGNAL_NAMES", "USED", "WORKING_HIP_EXTENSION", "SignalParams", "Signals", "compute_signals",
+]
 
 
 def compute_signals(

@@ -54,6 +54,13 @@ class SignalParams:
     max_floor_roll_deg: float = 0.0
 
 
+#: the hip extension a coach is shown: the working leg's during one-leg segments (the lifted
+#: leg's hip is flexed, so the mean of both sides would read ~30° low), both sides' elsewhere
+#: (it changes legs at a side switch, so the HTML plots draw each leg's own line instead);
+#: added once the segments are known (`formcheck.segmenting.with_working_side`)
+WORKING_HIP_EXTENSION = "hip_extension_working_deg"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Signals:
     """Named per-frame signals of one track, with the view they were measured in."""

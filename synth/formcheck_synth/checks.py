@@ -219,6 +219,22 @@ def hold_top(ctx: Context, seg: SegmentTruth, p: Params) -> Check:
                 _knee_check(knee, p["min_knee_angle_deg"], p["max_knee_angle_deg"]))
 
 
+def time_in_position(ctx: Context, seg: SegmentTruth, p: Params) -> Check:
+    """Seconds of the hold with the hips at or past the floor and the knee within its range; a
+    moment out of position shorter than ``max_break_s`` inside the hold does not break it."""
+    ext, knee = _span(ctx, seg, "hip_extension_deg"), _span(ctx, seg, "knee_angle_deg")
+    inside = (ext >= p["min_hip_extension_deg"]) & (knee >= p["min_knee_angle_deg"]) & (
+        knee <= p["max_knee_angle_deg"])
+    if not len(inside):
+        return Check(0.0, "info", True)
+    dt = (seg.end_s - seg.start_s) / len(inside)
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], inside.astype(np.int8), [1]))))
+    for a, b in zip(edges[::2], edges[1::2], strict=True):  # the runs out of position
+        if 0 < a and b < len(inside) and (b - a) * dt < p["max_break_s"]:
+            inside[a:b] = True
+    return Check(float(np.sum(inside)) * dt, "info", True)
+
+
 def duration(ctx: Context, seg: SegmentTruth | None, p: Params) -> Check:
     holds = [s.end_s - s.start_s for s in ctx.segments if s.kind == "hold"]
     return Check(max(holds, default=0.0), "info", True)
@@ -251,7 +267,8 @@ EVALUATORS: dict[str, Evaluator] = {
     "touch_ground": touch_ground, "not_your_bone": not_your_bone, "hips_level": hips_level,
     "arms_crossed": arms_crossed, "force_down": force_down, "knees_out": knees_out,
     "ball_squeeze": ball_squeeze, "grab_glutes": grab_glutes, "setup": setup,
-    "head_neutral": head_neutral, "hold_top": hold_top, "duration": duration,
+    "head_neutral": head_neutral, "hold_top": hold_top, "time_in_position": time_in_position,
+    "duration": duration,
     "leg_lift": leg_lift, "hips_stay_up": hips_stay_up, "heel_up": heel_up,
 }
 SO, FO, S, ANY = ("side", "oblique"), ("front", "oblique"), ("side",), ("side", "oblique", "front")
@@ -260,8 +277,8 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "hips_up": SO, "squeeze_top": SO, "intent": SO, "slow_down": SO, "touch_ground": SO,
     "not_your_bone": SO, "hips_level": FO, "arms_crossed": ANY, "force_down": S,
     "grab_glutes": ANY, "knees_out": ("front",), "ball_squeeze": ("front",), "setup": SO,
-    "head_neutral": S, "hold_top": SO, "duration": SO, "leg_lift": SO, "hips_stay_up": SO,
-    "heel_up": SO,
+    "head_neutral": S, "hold_top": SO, "time_in_position": SO, "duration": SO, "leg_lift": SO,
+    "hips_stay_up": SO, "heel_up": SO,
 }
 #: parameters of the truth's cues that shape segments, not a verdict (read by `truth`), and
 #: the engine's own measurement settings the truth has no use for (it knows the true floor)
