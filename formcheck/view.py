@@ -74,14 +74,14 @@ _SIDE = frozenset(
     {
         "hip_extension_deg", "knee_angle_deg", "bridge_height", "head_neck_deg",
         "foot_lift_left_cm", "foot_lift_right_cm", "support_drift", "arms_crossed",
-        "hands_on_glutes", "shoulder_height", "heel_height",
+        "hands_on_glutes", "shoulder_height",
     }
 )  # fmt: skip
 _OBLIQUE = frozenset(
     {
         "hip_extension_deg", "knee_angle_deg", "bridge_height", "pelvic_tilt_deg",
         "foot_lift_left_cm", "foot_lift_right_cm", "arms_crossed", "hands_on_glutes",
-        "shoulder_height", "heel_height",
+        "shoulder_height",
     }
 )  # fmt: skip
 _FRONT_FEET = frozenset({"pelvic_tilt_deg", "knee_gap", "arms_crossed", "hands_on_glutes"})

@@ -39,7 +39,7 @@ def setup(cue: Cue, ctx: CueContext) -> CueResult:
         return not_measurable(cue, ctx, Reason.NOT_SEEN, "shoulders_not_seen")
     lim = cue.params["min_shoulder_height_trunk"]
     heel_lim = cue.params["max_heel_above_toe_cm"]
-    heels = [pct(ctx.signals[f"heel_height_{s}_cm"][frames], 50.0) for s in ("left", "right")]
+    heels = [pct(ctx.signals[f"heel_above_toe_{s}_cm"][frames], 50.0) for s in ("left", "right")]
     heels = [h for h in heels if math.isfinite(h)]
     toe_variant = ctx.toe_variant
     # a set-up fault lifts both heels; one heel alone can read centimetres off either way (a
@@ -206,7 +206,7 @@ def heel_up(cue: Cue, ctx: CueContext) -> CueResult:
     20th percentile, so one jittery frame does not decide) ≥ threshold."""
     if not ctx.toe_variant:
         return info(cue, ctx, None, "", "toe_variant_not_chosen")
-    x = ctx.seg(f"heel_height_{ctx.sp.side}_cm")
+    x = ctx.seg(f"heel_above_toe_{ctx.sp.side}_cm")
     if finite_fraction(x) < MIN_VALID_FRACTION:
         return not_measurable(cue, ctx, Reason.NOT_SEEN, "stance_heel_not_seen")
     low = pct(x, 20.0)

@@ -17,7 +17,7 @@ shoulders' floor line, thigh lengths), ``pelvic_tilt_deg`` (hip line against the
 ``head_neck_deg`` (neck line mid-shoulder→mid-ear against trunk line mid-hip→mid-shoulder,
 0° = in line), ``knee_gap`` (knee distance / hip distance), ``foot_lift_left_cm`` /
 ``foot_lift_right_cm`` (foot above its resting level), ``foot_height_left`` / ``_right``
-(foot above the shoulders' level, thigh lengths), ``heel_height_left_cm`` / ``_right_cm``
+(foot above the shoulders' level, thigh lengths), ``heel_above_toe_left_cm`` / ``_right_cm``
 (heel above the toe), ``support_drift`` (+ per side; foot's travel along the floor, shin lengths,
 about its median), ``shoulder_height`` (shoulders above the lower heel, trunk lengths),
 ``arms_crossed`` and ``hands_on_glutes`` (1/0), and ``hip_lift`` (bridge height in any view,
@@ -115,7 +115,7 @@ SIGNAL_NAMES: tuple[str, ...] = (
     "bridge_height", "hip_lift", "hip_lift_fast", "pelvic_tilt_deg", "head_neck_deg", "knee_gap",
     "foot_lift_left_cm", "foot_lift_right_cm", "foot_height_left", "foot_height_right",
     "foot_rise_left_cm", "foot_rise_right_cm",
-    "heel_height_left_cm", "heel_height_right_cm",
+    "heel_above_toe_left_cm", "heel_above_toe_right_cm",
     "support_drift", "support_drift_left", "support_drift_right",
     "shoulder_height", "arms_crossed", "hands_on_glutes",
     "trunk_upright_deg", "body_roll_deg", "hips_above_feet", "shoulders_above_feet",

@@ -180,7 +180,7 @@ def heels(track: PoseTrack, g: Geo, params: SignalParams, causal: bool) -> dict[
     different depths and the image would tilt the line by the camera's height and yaw.
     """
     if g.p.shape[-1] == 2:
-        return {f"heel_height_{side}_cm": g.slow(
+        return {f"heel_above_toe_{side}_cm": g.slow(
             height(g, g(SIDE[side]["heel"]), g(SIDE[side]["toe"]), g.thigh)
             * params.thigh_length_cm) for side in ("left", "right")}
     out = {}
@@ -193,7 +193,7 @@ def heels(track: PoseTrack, g: Geo, params: SignalParams, causal: bool) -> dict[
     k = _camera_pitch_slope(x[:, 5] - x[:, 4])
     for i, side in enumerate(("left", "right")):
         d = x[:, 2 * i] - x[:, 2 * i + 1]  # toe → heel
-        out[f"heel_height_{side}_cm"] = g.slow((d[:, 1] - k * d[:, 2]) * 100.0)
+        out[f"heel_above_toe_{side}_cm"] = g.slow((d[:, 1] - k * d[:, 2]) * 100.0)
     return out
 
 
@@ -266,8 +266,8 @@ _GATED = {
     "pelvic_tilt_deg": (),
     "head_neck_deg": (),
     "knee_gap": (),
-    "foot_lift_left_cm": ("heel_height_left_cm",),
-    "foot_lift_right_cm": ("heel_height_right_cm",),
+    "foot_lift_left_cm": ("heel_above_toe_left_cm",),
+    "foot_lift_right_cm": ("heel_above_toe_right_cm",),
     "support_drift": ("support_drift_left", "support_drift_right"),
     "arms_crossed": (),
     "hands_on_glutes": (),
