@@ -23,8 +23,7 @@ from formcheck.drills import get_drill
 from formcheck.pipeline import Analysis, analyze_track
 from formcheck.pose.base import Landmarks, PoseBackend
 from formcheck.report.model import CueResult, Report, Segment, Status
-from formcheck.report.units import to_ascii
-from formcheck.report.words import cue_words
+from formcheck.report.words import screen_line
 from formcheck.signals import compute_signals
 from formcheck.track import PoseTrack
 
@@ -77,14 +76,6 @@ class LiveState:
     faults: tuple[str, ...] = ()
     #: every cue result of the last finished rep
     last_rep: tuple[CueResult, ...] = field(default_factory=tuple)
-
-
-def fault_line(result: CueResult) -> str:
-    """One on-screen line for a fault: the coach's words, then what was measured (in ASCII,
-    which is all OpenCV's fonts can draw)."""
-    words = cue_words(result.cue_id).fault
-    detail = to_ascii(result.message)
-    return f"{words}: {detail}" if detail else words
 
 
 def _start(seg: Segment) -> float:
@@ -343,7 +334,7 @@ class LiveCoach:
     def _state(self, t: float, found: Landmarks | None) -> LiveState:
         hip, head = self._angles()
         showing = t <= self._faults_until
-        faults = tuple(fault_line(r) for r in self._last_rep if r.status is Status.FAULT)
+        faults = tuple(screen_line(r) for r in self._last_rep if r.status is Status.FAULT)
         return LiveState(
             t=t,
             landmarks=found.image if found is not None else None,

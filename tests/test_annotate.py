@@ -284,9 +284,9 @@ def test_video_plays_in_a_browser(tmp_path: Path, clip_and_analysis) -> None:
         ("slgb.force_down", None, 0.15, "<=", "shin", "Push straight down: the support is moving"),
     ],
 )
-def test_fault_text_is_plain_ascii(cue, value, threshold, comparison, unit, expected) -> None:
-    from formcheck.report.annotate import fault_text
+def test_screen_line_is_plain_ascii(cue, value, threshold, comparison, unit, expected) -> None:
     from formcheck.report.model import CueResult, Status
+    from formcheck.report.words import screen_line
 
     r = CueResult(
         cue_id=cue,
@@ -297,5 +297,5 @@ def test_fault_text_is_plain_ascii(cue, value, threshold, comparison, unit, expe
         comparison=comparison,
         unit=unit,
     )
-    text = fault_text(r)
+    text = screen_line(r)
     assert text == expected and text.isascii()

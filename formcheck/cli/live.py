@@ -52,15 +52,15 @@ _KIND_WORDS = {"rep": "rep", "hold": "hold", "single_leg": "single-leg phase"}
 def finished_line(event: Finished) -> str:
     """One line for a rep, hold or single-leg phase that has just ended: its faults in the
     coach's words, or that every key point was met."""
-    from formcheck.live import fault_line
     from formcheck.report.model import Status
+    from formcheck.report.words import screen_line
 
     side = f" ({event.side} leg)" if event.side else ""
     what = _KIND_WORDS.get(event.kind, event.kind)
     head = f"{what} {event.number}{side}, {event.duration_s:.1f} s"
     if not event.results:  # a floor drill's hold: no key point judges it, its time is the news
         return head
-    faults = [fault_line(r) for r in event.results if r.status is Status.FAULT]
+    faults = [screen_line(r) for r in event.results if r.status is Status.FAULT]
     if faults:
         return f"{head}: " + "; ".join(faults)
     judged = any(r.status is Status.PASS for r in event.results)

@@ -31,9 +31,8 @@ import numpy as np
 from formcheck.errors import OutputError
 from formcheck.fileio import check_target, discard, part_path, publish, reason
 from formcheck.landmarks import SKELETON
-from formcheck.report.model import CueResult, Report, Status
-from formcheck.report.units import format_limit, format_value
-from formcheck.report.words import cue_words
+from formcheck.report.model import Report, Status
+from formcheck.report.words import screen_line
 
 if TYPE_CHECKING:
     from formcheck.report.assemble import Analysis
@@ -201,17 +200,6 @@ def default_annotator() -> Compose:
 # -- per-frame state from an analysis ------------------------------------------------------------
 
 
-def fault_text(r: CueResult) -> str:
-    """The on-screen line for a fault: plain words, then what was measured against what
-    (ASCII only: OpenCV's fonts have no degree or ≥ signs)."""
-    words = cue_words(r.cue_id).fault
-    if r.value is None or r.threshold is None or r.comparison not in (">=", "<=", "within"):
-        return words
-    value = format_value(r.value, r.unit, against=r.threshold, ascii=True)
-    need = format_limit(r.comparison, r.threshold, r.unit, ascii=True)
-    return f"{words}: {value} (needs {need})"
-
-
 def _fault_spans(report: Report) -> list[tuple[float, float, str]]:
     """(start_s, end_s, text) for every fault: its spans, else its segment's time."""
     by_index = {s.index: s for s in report.segments}
@@ -219,7 +207,7 @@ def _fault_spans(report: Report) -> list[tuple[float, float, str]]:
     for r in report.results:
         if r.status is not Status.FAULT:
             continue
-        text = fault_text(r)
+        text = screen_line(r)
         if r.fault_spans:
             spans += [(fs.start_s, fs.end_s, text) for fs in r.fault_spans]
         elif r.segment_index is not None and r.segment_index in by_index:

@@ -73,6 +73,18 @@ REASON_WORDS: dict[Reason, tuple[str, str]] = {
 NOT_APPLICABLE = ("", "does not apply")
 
 
+def screen_line(r: CueResult) -> str:
+    """The line a screen shows for a fault (the annotated video, `formcheck live`, the live
+    page): the coach's words, then what was measured against what, short and in ASCII (OpenCV's
+    fonts have no degree or ≥ signs); the report's longer line is `verdict_words.message`."""
+    words = cue_words(r.cue_id).fault
+    if r.value is None or r.threshold is None or r.comparison not in (">=", "<=", "within"):
+        return words
+    value = format_value(r.value, r.unit, against=r.threshold, ascii=True)
+    need = format_limit(r.comparison, r.threshold, r.unit, ascii=True)
+    return f"{words}: {value} (needs {need})"
+
+
 def verdict_words(result: CueResult | None) -> tuple[str, str]:
     """(mark, words) for a result: its status, or for no verdict its reason (a result without
     one, from a 1.0 report, reads as the view's: what "–" meant there)."""
