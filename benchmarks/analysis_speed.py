@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from formcheck.pipeline import analyze_track  # noqa: E402
-from formcheck.track import PoseTrack  # noqa: E402
+from formcheck.types import PoseTrack  # noqa: E402
 
 
 def _base_track(path: str | None) -> PoseTrack:

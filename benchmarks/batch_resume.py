@@ -23,7 +23,7 @@ from typing import Any
 from formcheck.batch import BatchOptions, run_batch
 from formcheck.pipeline import analyze_track
 from formcheck.report.model import ClipInfo
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # shared_clips
 from shared_clips import REAL_CLIPS  # noqa: E402

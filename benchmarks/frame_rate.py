@@ -46,7 +46,7 @@ import real_accuracy  # noqa: E402
 from shared_clips import FIELD_CLIPS, REAL_CLIPS, labelled_clips, retimed_copy  # noqa: E402
 
 from formcheck.video import DEFAULT_MAX_FPS  # noqa: E402
-from formcheck.video_sources import probe_fps  # noqa: E402
+from formcheck.video.sources import probe_fps  # noqa: E402
 from formcheck_synth.render.truth_load import load_truth  # noqa: E402
 
 RATES = (10.0, 15.0, 20.0, 30.0)

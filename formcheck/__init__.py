@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from formcheck.track import PoseTrack, TrackSource
+from formcheck.types import PoseTrack, TrackSource
 
 __all__ = ["PoseTrack", "TrackSource", "__version__"]
 

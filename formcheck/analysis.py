@@ -19,8 +19,7 @@ from formcheck.segment import Span
 from formcheck.segmenting import find_segments, segment_params, with_working_side
 from formcheck.settings import Settings
 from formcheck.signals import Signals, compute_signals
-from formcheck.track import PoseTrack
-from formcheck.types import CueResult
+from formcheck.types import CueResult, PoseTrack
 from formcheck.view import detect_view
 
 

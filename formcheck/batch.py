@@ -230,7 +230,7 @@ def _stat_key(path: Path) -> list[int]:
 
 def clip_hash(clip: Path, manifest: Mapping[str, Any] | None) -> str:
     """The clip's content hash; reused from the manifest when size and mtime are unchanged."""
-    from formcheck.track import content_hash
+    from formcheck.fileio import content_hash
 
     if manifest and manifest.get("stat") == _stat_key(clip) and manifest.get("content_hash"):
         return str(manifest["content_hash"])
@@ -307,7 +307,7 @@ def _links(job: ClipJob, files: Sequence[str]) -> dict[str, str]:
 
 def _digest(job: ClipJob, report: Any) -> str:
     """The clip's content hash: known from planning, from the pose track's cache key, or new."""
-    from formcheck.track import content_hash
+    from formcheck.fileio import content_hash
 
     return job.content_hash or report.clip.content_hash or content_hash(job.clip)
 

@@ -7,6 +7,7 @@ report. Only a regular file (or nothing) is ever renamed over: a device, a pipe 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -114,3 +115,12 @@ def reason(err: BaseException) -> str:
 
 def _label(what: str, path: Path) -> str:
     return f"{what} {path}" if what else str(path)
+
+
+def content_hash(path: str | Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes (hex, first 16 chars), the key of the track cache."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()[:16]

@@ -21,8 +21,7 @@ from formcheck.drills import Drill
 from formcheck.segment import Span, frame_time
 from formcheck.signals import Signals
 from formcheck.smoothing import runs
-from formcheck.track import PoseTrack
-from formcheck.types import CueResult, Reason, Status, TimeSpan
+from formcheck.types import CueResult, PoseTrack, Reason, Status, TimeSpan
 
 
 def _containing(spans: tuple[Span, ...], starts: list[int], frame: int) -> Span | None:

@@ -25,7 +25,7 @@ from formcheck.pose.base import Landmarks, PoseBackend
 from formcheck.report.model import CueResult, Report, Segment, Status
 from formcheck.report.words import screen_line
 from formcheck.signals import compute_signals
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 log = logging.getLogger(__name__)
 

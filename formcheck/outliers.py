@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER, SIDE
 from formcheck.smoothing import running_median
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from formcheck.pose.models import choose_pose_model
 from formcheck.report.assemble import Analysis, build_report
 from formcheck.report.model import ClipInfo
 from formcheck.settings import Settings
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 from formcheck.video import DEFAULT_MAX_FPS
 
 if TYPE_CHECKING:

@@ -28,13 +28,13 @@ from typing import Any
 import numpy as np
 
 from formcheck.errors import NoPersonFound, OutputError
+from formcheck.fileio import content_hash
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.memory import release_freed_memory
 from formcheck.pose.base import DEFAULT_BACKEND, Landmarks, PoseBackend, get_backend
 from formcheck.pose.legacy_models import LEGACY_MODELS
 from formcheck.pose.people import PEOPLE_METHOD, PeopleFinder
-from formcheck.track import NO_PERSON, TRACK_FORMAT_VERSION, PoseTrack, TrackSource, content_hash
-from formcheck.types import Timings
+from formcheck.types import NO_PERSON, TRACK_FORMAT_VERSION, PoseTrack, Timings, TrackSource
 from formcheck.video import (
     DEFAULT_IMAGE_FPS,
     DEFAULT_MAX_FPS,
@@ -222,7 +222,7 @@ def _declared_fps(path: str | Path | int, image_fps: float | None) -> float | No
     if path.is_dir():
         return image_fps or DEFAULT_IMAGE_FPS
     if path.is_file():
-        from formcheck.video_sources import probe_fps
+        from formcheck.video.sources import probe_fps
 
         return probe_fps(path)
     return None

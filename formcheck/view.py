@@ -46,7 +46,7 @@ from formcheck.landmarks import (
     RIGHT_HIP,
     RIGHT_SHOULDER,
 )
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 VIEWS: tuple[str, ...] = ("side-left", "side-right", "front-feet", "front-head", "oblique")
 

@@ -28,7 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from formcheck.landmarks import NUM_LANDMARKS, SIDE
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 TRUNK, THIGH, SHIN, NECK = 0.50, 0.43, 0.43, 0.18
 HIP_W, SHOULDER_W = 0.20, 0.34

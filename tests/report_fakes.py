@@ -32,7 +32,7 @@ from formcheck.report.model import (
     TimeSpan,
     ViewInfo,
 )
-from formcheck.track import PoseTrack, TrackSource
+from formcheck.types import PoseTrack, TrackSource
 
 REP_S = 3.0
 LIFT_S, TOP_S, LOWER_S = 0.6, 1.0, 1.0

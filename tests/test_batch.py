@@ -600,16 +600,16 @@ def test_stale_temporary_files_are_cleared_and_links_are_quoted(
 def test_each_clip_is_hashed_once_and_not_again_when_unchanged(
     tmp_path: Path, counter: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import formcheck.track
+    import formcheck.fileio
 
     hashed: list[str] = []
-    real_hash = formcheck.track.content_hash
+    real_hash = formcheck.fileio.content_hash
 
     def counting_hash(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         hashed.append(Path(path).name)
         return real_hash(path, *args, **kwargs)
 
-    monkeypatch.setattr(formcheck.track, "content_hash", counting_hash)
+    monkeypatch.setattr(formcheck.fileio, "content_hash", counting_hash)
     root = make_session(tmp_path / "s", {"a/1.mp4": "reps=1", "a/2.mp4": "reps=2"})
     run_batch(root, tmp_path / "out", options=FAKE, executor="serial")
     assert sorted(hashed) == ["1.mp4", "2.mp4"], "hashed once, by the worker, not also up front"

@@ -126,7 +126,7 @@ def _noise_images(folder: Path, n: int = 12) -> Path:
 
 
 def test_image_folder_rate_is_assumed_with_a_warning_and_fps_subsamples(tmp_path: Path) -> None:
-    from formcheck.track import PoseTrack
+    from formcheck.types import PoseTrack
 
     folder = _noise_images(tmp_path / "frames")
     out = tmp_path / "t.npz"

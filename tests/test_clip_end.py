@@ -25,7 +25,7 @@ from formcheck.pose.replay import ReplayBackend
 from formcheck.report.annotate import FrameStates
 from formcheck.report.model import Report, Status
 from formcheck.report.verdict_words import CUT_BY_CLIP_END_WORDS as CUT_BY_CLIP_END
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 pytestmark = [
     pytest.mark.real,

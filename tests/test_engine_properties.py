@@ -16,7 +16,7 @@ from formcheck.pipeline import analyze_track
 from formcheck.report.model import Status
 from formcheck.report.serialize import report_to_json
 from formcheck.signals import compute_signals
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DRILL = st.sampled_from(DRILL_CHOICES)

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "formcheck"
 
 #: the stages from a video to the verdicts, and the types between them
 CORE = (
-    "video.py", "video_sources.py", "pose", "track.py", "tracking.py", "outliers.py",
+    "video", "pose", "tracking.py", "outliers.py",
     "signals", "kinematics.py", "smoothing.py", "view.py", "segment", "segmenting.py",
     "cues", "drills", "judging.py", "analysis.py", "types.py", "fileio.py", "settings.py",
 )  # fmt: skip

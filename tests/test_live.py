@@ -17,7 +17,7 @@ from formcheck.live import LiveCoach, LiveState
 from formcheck.pipeline import analyze_track
 from formcheck.pose.replay import ReplayBackend
 from formcheck.report.model import Status
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 from formcheck_synth import Faults, LegLift, SynthSpec, Tempo, generate
 
 BLANK = np.zeros((8, 8, 3), dtype=np.uint8)

@@ -6,7 +6,7 @@ import numpy as np
 
 from formcheck.pipeline import analyze_track
 from formcheck.report.model import Reason, Status
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 from formcheck_synth import SynthSpec, generate
 
 

@@ -20,7 +20,7 @@ from test_track import make_track
 from formcheck.errors import OutputError
 from formcheck.fileio import write_text_atomic
 from formcheck.report.annotate import VideoSink
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 
 def leftover_parts(*folders: Path) -> list[Path]:

@@ -22,7 +22,7 @@ from formcheck.pose import (
 )
 from formcheck.pose.mediapipe_tasks import MillisecondClock
 from formcheck.pose.replay import ReplayBackend
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 BLANK = np.zeros((48, 64, 3), np.uint8)
 

@@ -152,7 +152,7 @@ def test_left_and_right_reps_are_counted_apart() -> None:
         np.concatenate([left.world[:, 23, 1] * 0 + 0, right.world[:, 23, 1] * 0]), fps=30.0
     )
     del hip_track  # the sides come from joining two real sets below
-    from formcheck.track import PoseTrack
+    from formcheck.types import PoseTrack
 
     both = PoseTrack(
         t=np.arange(len(left) + len(right)) / 30.0,

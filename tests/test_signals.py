@@ -23,7 +23,7 @@ from formcheck.smoothing import (
     one_euro,
     smooth_zero_phase,
 )
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 T30 = np.arange(60) / 30.0
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.track import PoseTrack, TrackSource, content_hash
+from formcheck.fileio import content_hash
+from formcheck.types import PoseTrack, TrackSource
 
 
 def make_track(n: int = 10, missing: tuple[int, ...] = ()) -> PoseTrack:

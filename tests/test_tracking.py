@@ -23,13 +23,13 @@ from formcheck import errors
 from formcheck.landmarks import LEFT_HIP, LEFT_SHOULDER, NUM_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
 from formcheck.pose import Landmarks, register_backend, unregister_backend
 from formcheck.pose.people import distinct, windows
-from formcheck.track import PoseTrack
 from formcheck.tracking import (
     default_cache_dir,
     identity_jumps,
     person_warnings,
     track_video,
 )
+from formcheck.types import PoseTrack
 
 
 class Counting:
@@ -354,8 +354,8 @@ def test_rotated_phone_clip_gives_the_same_landmarks(clip_dir: Path, cache: Path
 
 
 def test_track_buffer_grows_past_a_short_frame_count_estimate() -> None:
-    from formcheck.track import TrackSource
     from formcheck.tracking import _TrackBuffer
+    from formcheck.types import TrackSource
     from formcheck.video import VideoInfo
 
     buffer = _TrackBuffer(capacity_hint=3)  # the container said 3 frames; 2000 come

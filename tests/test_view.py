@@ -9,7 +9,7 @@ import pytest
 from builders import bridge_track, make_track, top_hip_height
 
 from formcheck.drills import get_drill
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 from formcheck.view import MEASURABLE, VIEWS, _confidence, detect_view, make_view
 
 

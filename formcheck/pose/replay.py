@@ -13,7 +13,7 @@ import numpy as np
 
 from formcheck.errors import ModelError
 from formcheck.pose.base import Landmarks
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 
 
 class ReplayBackend:

@@ -35,7 +35,7 @@ from formcheck.report.verdict_words import with_message
 from formcheck.segment import Span, frame_time, top_pause_s
 from formcheck.settings import Settings
 from formcheck.signals import WORKING_HIP_EXTENSION, Signals
-from formcheck.track import NO_PERSON, PoseTrack
+from formcheck.types import NO_PERSON, PoseTrack
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -59,7 +59,7 @@ from formcheck.signals.parts import (
     image_hip_lift,
     posture,
 )
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 from formcheck.view import View, detect_view
 
 __all__ = [

@@ -20,7 +20,7 @@ from formcheck.smoothing import (
     running_median,
     smooth_zero_phase,
 )
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 from formcheck.view import View
 
 #: landmarks the signals use (the rest are never cleaned, to save time)

@@ -25,7 +25,7 @@ from formcheck.smoothing import (
     fill_gaps,
     gate_visibility,
 )
-from formcheck.track import PoseTrack
+from formcheck.types import PoseTrack
 from formcheck.view import View
 
 

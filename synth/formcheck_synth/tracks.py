@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.landmarks import INDEX, NAMES
-from formcheck.track import PoseTrack, TrackSource
+from formcheck.types import PoseTrack, TrackSource
 from formcheck_synth.blazepose import landmark_sides, scene_landmarks
 from formcheck_synth.camera import Camera, place_camera, visibility
 from formcheck_synth.motion import MotionPlan, plan_motion

@@ -275,17 +275,17 @@ def open_video(
     if isinstance(source, int) or (
         isinstance(source, str) and source.isdigit() and not Path(source).exists()
     ):
-        from formcheck.video_sources import open_webcam
+        from formcheck.video.sources import open_webcam
 
         return open_webcam(int(source), fps=fps, max_side=max_side)
     path = Path(source).expanduser()
     if not path.exists():
         raise InputNotFound(f"{path}: no such file or folder")
     if path.is_dir():
-        from formcheck.video_sources import open_image_folder
+        from formcheck.video.sources import open_image_folder
 
         return open_image_folder(path, fps=fps, max_side=max_side, image_fps=image_fps)
-    from formcheck.video_sources import open_file
+    from formcheck.video.sources import open_file
 
     return open_file(path, fps=fps, max_side=max_side)
 
