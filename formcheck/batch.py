@@ -28,13 +28,18 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formcheck import __version__
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.fileio import write_text_atomic
 from formcheck.report.model import SCHEMA_VERSION
 from formcheck.video import DEFAULT_MAX_FPS
+
+if TYPE_CHECKING:  # the worker imports the pipeline only when it runs a clip
+    from formcheck.report.assemble import Analysis
+    from formcheck.report.model import Report
+    from formcheck.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +72,7 @@ class BatchOptions:
     fps: float | None = None
     #: the cap on frames a second sent to the pose model (`formcheck.video.DEFAULT_MAX_FPS`)
     max_fps: float | None = DEFAULT_MAX_FPS
-    settings: Any = None
+    settings: Settings | None = None
     use_cache: bool = True
     cache_dir: Path | None = None
     #: the function analysing one clip (default `formcheck.pipeline.analyze`); a module-level
@@ -252,7 +257,7 @@ def is_current(job: ClipJob, manifest: Mapping[str, Any] | None) -> bool:
 # -- one clip, in a worker -----------------------------------------------------------------------
 
 
-def _analyze(job: ClipJob) -> Any:
+def _analyze(job: ClipJob) -> Analysis:
     opts = job.options
     fn: AnalyzeFn
     if opts.analyze_fn is not None:
@@ -275,7 +280,7 @@ def _analyze(job: ClipJob) -> Any:
     return fn(job.clip, **kwargs)
 
 
-def _write_clip_files(job: ClipJob, analysis: Any) -> list[str]:
+def _write_clip_files(job: ClipJob, analysis: Analysis) -> list[str]:
     from formcheck.report.outputs import write_outputs
     from formcheck.report.serialize import report_to_json
 
@@ -305,7 +310,7 @@ def _links(job: ClipJob, files: Sequence[str]) -> dict[str, str]:
     return {keys[name]: f"{rel_dir}/{name}" for name in files}
 
 
-def _digest(job: ClipJob, report: Any) -> str:
+def _digest(job: ClipJob, report: Report) -> str:
     """The clip's content hash: known from planning, from the pose track's cache key, or new."""
     from formcheck.fileio import content_hash
 
@@ -334,7 +339,7 @@ def process_clip(job: ClipJob) -> ClipOutcome:
     row["warnings"] = " | ".join(report.warnings)
     status, error = ("error", "no person found in any frame") if report.detection.nobody else ("ok", "")
     row.update(status=status, error=error)
-    if status == "ok" and not report.drill.is_bridge:
+    if status == "ok" and report.drill is not None and not report.drill.is_bridge:
         # finished, not failed (a resumed batch keeps it): the row says what the clip is
         row.update(status=NOT_A_BRIDGE_STATUS, error="; ".join(report.drill.not_a_bridge))
     manifest: dict[str, Any] = {
