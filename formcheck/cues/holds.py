@@ -23,6 +23,7 @@ from formcheck.cues.base import (
     set_frames,
     span_time,
 )
+from formcheck.segment import close_gaps
 from formcheck.signals import WORKING_HIP_EXTENSION
 from formcheck.smoothing import runs
 from formcheck.types import CueResult, Reason
@@ -88,9 +89,8 @@ def time_in_position(cue: Cue, ctx: CueContext) -> CueResult:
         knee_ok = ~np.isfinite(knee) | ((knee >= lo) & (knee <= hi))
         in_position = (ext >= cue.params["min_hip_extension_deg"]) & knee_ok
     start = ctx.sp.start
-    for a, b in runs(~in_position):  # a moment out of position does not break it
-        if 0 < a and b < len(in_position) and ctx.duration(start + a, start + b) < cue.params["max_break_s"]:
-            in_position[a:b] = True
+    # a moment out of position does not break it, as a short dip does not end a hold
+    in_position = close_gaps(in_position, ctx.signals.t[start : ctx.sp.end], cue.params["max_break_s"])
     stretches = [ctx.duration(start + a, start + b) for a, b in runs(in_position)]
     hold = ctx.duration(start, ctx.sp.end)
     total = round(sum(stretches), 3)
