@@ -22,6 +22,7 @@ import numpy as np
 
 from formcheck.drills.base import Drill
 from formcheck.segment import SegmentParams
+from formcheck_synth.geometry import runs
 from formcheck_synth.motion import MotionPlan
 from formcheck_synth.spec import SynthSpec
 
@@ -228,9 +229,8 @@ def time_in_position(ctx: Context, seg: SegmentTruth, p: Params) -> Check:
     if not len(inside):
         return Check(0.0, "info", True)
     dt = (seg.end_s - seg.start_s) / len(inside)
-    edges = np.flatnonzero(np.diff(np.concatenate(([1], inside.astype(np.int8), [1]))))
-    for a, b in zip(edges[::2], edges[1::2], strict=True):  # the runs out of position
-        if 0 < a and b < len(inside) and (b - a) * dt < p["max_break_s"]:
+    for a, b in runs(~inside):  # a gap from the last frame in position to the next
+        if 0 < a and b < len(inside) and (b - a + 1) * dt <= p["max_break_s"]:
             inside[a:b] = True
     return Check(float(np.sum(inside)) * dt, "info", True)
 

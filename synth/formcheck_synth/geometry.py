@@ -109,3 +109,10 @@ def trunk_axes(pitch_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     a = np.stack([-np.sin(al), np.cos(al), zero], axis=-1)
     left = np.stack([zero, zero, -np.ones_like(al)], axis=-1)
     return s, a, left
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) index pairs of the True runs of a boolean array (the synthetic athlete's
+    own, as the truth imports no engine code)."""
+    d = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))

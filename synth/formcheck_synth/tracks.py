@@ -18,6 +18,7 @@ from formcheck.landmarks import INDEX, NAMES
 from formcheck.types import PoseTrack, TrackSource
 from formcheck_synth.blazepose import landmark_sides, scene_landmarks
 from formcheck_synth.camera import Camera, place_camera, visibility
+from formcheck_synth.geometry import runs
 from formcheck_synth.motion import MotionPlan, plan_motion
 from formcheck_synth.spec import SynthSpec
 from formcheck_synth.truth import GroundTruth, ground_truth
@@ -66,11 +67,6 @@ def dropout_mask(rng: np.random.Generator, n: int, rate: float) -> np.ndarray:
     return lost
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of the True runs of a boolean array."""
-    d = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
-
 
 #: an identity jump puts the pose this far off in the image (fraction of the frame), and this
 #: much smaller or larger (a person further back, a reflection, a poster)
@@ -87,7 +83,7 @@ def identity_jumps(rng: np.random.Generator, image: np.ndarray, world: np.ndarra
     (N,) mask of jumped frames."""
     n = len(image)
     jumped = dropout_mask(rng, n, rate)
-    for a, b in _runs(jumped):
+    for a, b in runs(jumped):
         length = b - a
         offset = int(rng.integers(n // 4, max(3 * n // 4, n // 4 + 1)))  # another posture
         src = (a + offset) % (n - length + 1)

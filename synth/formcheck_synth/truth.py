@@ -38,6 +38,7 @@ from formcheck.drills import get_drill
 from formcheck.drills.base import APPLIES, Drill
 from formcheck.segment import SegmentParams
 from formcheck_synth.checks import EVALUATORS, VIEWS, Context
+from formcheck_synth.geometry import runs
 from formcheck_synth.motion import MotionPlan
 from formcheck_synth.schedule import PlannedPhase
 from formcheck_synth.spec import SynthSpec
@@ -123,11 +124,6 @@ class GroundTruth:
         return None
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) index pairs of the True runs of a boolean array."""
-    d = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
-
 
 def _rep_measures(ctx: Context, seg: SegmentTruth, last: bool) -> dict[str, float]:
     """Peak, top pause, lift/lower times (top = within the segment settings' top band of the
@@ -177,7 +173,7 @@ def _rep_segments(ctx: Context) -> list[SegmentTruth]:
 
 def _close_short_gaps(mask: np.ndarray, max_gap: int) -> np.ndarray:
     out = mask.copy()
-    for a, b in _runs(~mask):
+    for a, b in runs(~mask):
         if 0 < a and b < mask.size and b - a < max_gap:
             out[a:b] = True
     return out
@@ -194,7 +190,7 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
     dip_deg, dip_s = ctx.param("tth.hold_top", "dip_below_deg"), ctx.param("tth.hold_top",
                                                                           "min_dip_s")
     up = _close_short_gaps(ext >= dip_deg, int(round(dip_s * plan.fps)))
-    spans = [(a, b) for a, b in _runs(up) if m[a:b].any()]
+    spans = [(a, b) for a, b in runs(up) if m[a:b].any()]
     if np.median(ext[m]) < dip_deg or not spans:
         idx = np.flatnonzero(m)
         spans = [(int(idx[0]), int(idx[-1]) + 1)]
@@ -205,7 +201,7 @@ def _tth_segments(ctx: Context) -> list[SegmentTruth]:
                                 end_s=float(plan.t[b - 1]) + 1.0 / plan.fps))
     for side in ("left", "right"):
         lifted = sig[f"foot_lift_{side}_cm"] >= ctx.param("tth.leg_lift", "min_foot_lift_cm")
-        for a, b in _runs(m & lifted):
+        for a, b in runs(m & lifted):
             t0, t1 = float(plan.t[a]), float(plan.t[b - 1]) + 1.0 / plan.fps
             stance = "right" if side == "left" else "left"
             out.append(SegmentTruth(index=len(out), kind="single_leg", start_s=t0, end_s=t1,
