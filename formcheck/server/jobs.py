@@ -1,0 +1,354 @@
+"""The analysis jobs: the queue (huey) carries job ids, the jobs table says how each stands.
+
+A job is claimed atomically (``queued`` → ``running``) by the worker that runs it, so a job
+that was queued twice (after a recovery) runs once. The service's supervisor re-queues a
+running job whose worker has died (SIGKILL, a crash, a lost machine): ``recover``. Nothing
+accepted is lost: a job is failed only with the reason (the same one-line message `formcheck
+analyze` gives for a broken clip), or after its worker died under it `MAX_ATTEMPTS` times.
+
+Two kinds: "analyze" (track, judge, write the report: the athlete's report is ready when it
+ends) and then "video" (the annotated video and the desktop HTML report, at a lower priority,
+so the next athlete's report does not wait behind a video).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from formcheck.errors import FormcheckError
+from formcheck.server.config import ServerConfig
+from formcheck.server.store import (
+    DONE,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    Clip,
+    Job,
+    Store,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from huey import Huey
+
+log = logging.getLogger(__name__)
+
+#: a job whose worker died under it this many times is failed, not re-queued again
+MAX_ATTEMPTS = 3
+#: a running job on another machine whose heartbeat is older than this is taken as lost
+STALE_AFTER_S = 120.0
+#: progress is written at most this often (seconds)
+PROGRESS_EVERY_S = 0.5
+ANALYZE_PRIORITY, VIDEO_PRIORITY = 10, 0
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def clip_dir(config: ServerConfig, clip_id: str) -> Path:
+    return config.clips_dir / clip_id
+
+
+# -- the queue -------------------------------------------------------------------------------
+
+
+class JobQueue:
+    """The huey queue of one service, with its two tasks: ``enqueue(job)`` sends a job's id."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.huey = _make_huey(config)
+        self.tasks = {
+            "analyze": self.huey.task(name="analyze", priority=ANALYZE_PRIORITY)(_analyze_task),
+            "video": self.huey.task(name="video", priority=VIDEO_PRIORITY)(_video_task),
+        }
+
+    def enqueue(self, job: Job) -> None:
+        self.tasks[job.kind](job.id)
+
+
+def _make_huey(config: ServerConfig) -> Huey:
+    """huey on ``config.queue_url``: its SQLite file (default), PostgreSQL or Redis."""
+    url = config.queue_url
+    if not url:
+        from huey import SqliteHuey
+
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey("formcheck", filename=str(config.data_dir / "queue.db"), results=False)
+    if url.startswith(("postgres://", "postgresql")):
+        from huey.contrib.sql_huey import SqlHuey
+
+        # huey's SQL storage speaks peewee's URLs: no "+driver" part
+        plain = "postgresql://" + url.split("://", 1)[1]
+        return SqlHuey("formcheck", database=plain, results=False)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from huey import RedisHuey
+
+        return RedisHuey("formcheck", url=url, results=False)
+    raise FormcheckError(f"--queue {url!r}: use a postgresql:// or redis:// URL (or none)")
+
+
+# the worker process's settings, set by `formcheck.server.worker` before the consumer starts
+_WORKER: dict[str, Any] = {}
+
+
+def _context() -> tuple[ServerConfig, Store, JobQueue]:
+    if "config" not in _WORKER:
+        config = ServerConfig.from_env()
+        _WORKER.update(config=config, queue=JobQueue(config))
+    config = _WORKER["config"]
+    return config, Store(config.db_url), _WORKER["queue"]
+
+
+def _analyze_task(job_id: int) -> None:
+    config, store, queue = _context()
+    run_analysis(config, store, job_id, then=queue.enqueue)
+
+
+def _video_task(job_id: int) -> None:
+    config, store, _ = _context()
+    run_video(config, store, job_id)
+
+
+# -- claiming and recording --------------------------------------------------------------------
+
+
+def claim(store: Store, job_id: int) -> Job | None:
+    """Take a queued job for this process; None when another worker has it or it is finished."""
+    now = utcnow()
+    with store.session() as s:
+        taken = s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == QUEUED)
+            .values(status=RUNNING, attempts=Job.attempts + 1, worker=worker_name(),
+                    started_at=now, heartbeat_at=now, message=None)
+        ).rowcount  # type: ignore[attr-defined]
+        if not taken:
+            return None
+        job = s.get(Job, job_id)
+        if job is not None and job.kind == "analyze":
+            s.execute(update(Clip).where(Clip.id == job.clip_id).values(status=RUNNING))
+        return job
+
+
+class ProgressWriter:
+    """Writes a job's stage and progress (and so its heartbeat), at most twice a second."""
+
+    def __init__(self, store: Store, job_id: int) -> None:
+        self.store = store
+        self.job_id = job_id
+        self._last = 0.0
+
+    def __call__(self, stage: str, fraction: float, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < PROGRESS_EVERY_S:
+            return
+        self._last = now
+        with self.store.session() as s:
+            s.execute(
+                update(Job).where(Job.id == self.job_id)
+                .values(stage=stage, progress=max(0.0, min(1.0, fraction)), heartbeat_at=utcnow())
+            )
+
+    def frames(self, stage: str, start: float, span: float) -> Callable[[int, int | None], None]:
+        """A `formcheck.pipeline` progress callback mapped onto [start, start + span]."""
+
+        def on_frame(done: int, total: int | None) -> None:
+            share = done / total if total else 0.0
+            self(stage, start + span * min(share, 1.0))
+
+        return on_frame
+
+
+def finish(store: Store, job_id: int, *, status: str, message: str | None = None) -> None:
+    with store.session() as s:
+        job = s.get(Job, job_id)
+        if job is None:
+            return
+        job.status, job.message, job.finished_at = status, message, utcnow()
+        job.stage, job.progress = ("done", 1.0) if status == DONE else (job.stage, job.progress)
+        if job.kind == "analyze":
+            clip = s.get(Clip, job.clip_id)
+            if clip is not None:
+                clip.status = status
+                clip.error = message if status == FAILED else None
+
+
+def user_message(err: BaseException, source: Path, shown: str) -> str:
+    """The error's one line with the server's file name replaced by the athlete's."""
+    return str(err).replace(str(source), shown or "the clip")
+
+
+# -- the work ------------------------------------------------------------------------------
+
+
+def run_analysis(
+    config: ServerConfig, store: Store, job_id: int, *, then: Callable[[Job], None] | None = None
+) -> None:
+    """Track and judge one clip and write its report; ``then`` receives the video job."""
+    from formcheck.pipeline import analyze
+    from formcheck.report.csvout import clip_row
+    from formcheck.report.serialize import report_to_json
+
+    job = claim(store, job_id)
+    if job is None:
+        return
+    with store.session() as s:
+        clip = s.get(Clip, job.clip_id)
+        assert clip is not None
+        name, drill, source_name = clip.original_name, clip.drill_requested, clip.source_name
+    folder = clip_dir(config, job.clip_id)
+    source = folder / source_name
+    progress = ProgressWriter(store, job_id)
+    progress("tracking", 0.0, force=True)
+    try:
+        analysis = analyze(
+            source,
+            drill=drill,
+            model=config.model or None,
+            cache_dir=config.cache_dir,
+            progress=progress.frames("tracking", 0.0, 0.95),
+        )
+    except FormcheckError as err:
+        finish(store, job_id, status=FAILED, message=user_message(err, source, name))
+        return
+    except Exception as err:  # a crash ends this job with its reason, never the worker's loop
+        log.exception("analysis of clip %s crashed", job.clip_id)
+        finish(store, job_id, status=FAILED,
+               message=f"{name}: the analysis failed ({type(err).__name__}: {err})")
+        return
+    progress("judging", 0.97, force=True)
+    report = analysis.report
+    from formcheck.fileio import write_text_atomic
+
+    write_text_atomic(folder / "report.json", report_to_json(report))
+    video_job = None
+    with store.session() as s:
+        row = s.get(Clip, job.clip_id)
+        assert row is not None
+        row.summary = clip_row(report, clip=name)
+        row.has_report = True
+        if report.clip.frames:
+            video_job = Job(clip_id=row.id, kind="video")
+            s.add(video_job)
+            row.video_status = QUEUED
+    finish(store, job_id, status=DONE)
+    if video_job is not None and then is not None:
+        then(video_job)
+
+
+def run_video(config: ServerConfig, store: Store, job_id: int) -> None:
+    """The annotated video (H.264, plays inline) and the desktop HTML report of a clip."""
+    from formcheck.pipeline import analyze
+    from formcheck.report.outputs import write_outputs
+
+    job = claim(store, job_id)
+    if job is None:
+        return
+    with store.session() as s:
+        clip = s.get(Clip, job.clip_id)
+        assert clip is not None
+        clip.video_status = RUNNING
+        drill, source_name, gone = clip.drill_requested, clip.source_name, clip.source_deleted_at
+    folder = clip_dir(config, job.clip_id)
+    source = folder / source_name
+    status, message = DONE, None
+    if gone is not None or not source.is_file():
+        status, message = FAILED, "the source video was deleted (retention) before its video was made"
+    else:
+        progress = ProgressWriter(store, job_id)
+        try:
+            analysis = analyze(source, drill=drill, model=config.model or None,
+                               cache_dir=config.cache_dir)
+            write_outputs(analysis, video=folder / "annotated.mp4", html=folder / "report.html",
+                          clip_path=source, progress=progress.frames("video", 0.0, 1.0))
+        except Exception as err:  # the report stands without its video
+            log.exception("video of clip %s failed", job.clip_id)
+            status, message = FAILED, f"the annotated video could not be made ({err})"
+    finish(store, job_id, status=status, message=message)
+    with store.session() as s:
+        row = s.get(Clip, job.clip_id)
+        if row is not None:
+            row.video_status = status
+
+
+# -- recovery --------------------------------------------------------------------------------
+
+
+def _alive(worker: str, heartbeat_age_s: float) -> bool:
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname():
+        return heartbeat_age_s < STALE_AFTER_S
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return heartbeat_age_s < STALE_AFTER_S * 5
+
+
+def recover(store: Store, queue: JobQueue, *, requeue_waiting: bool = False) -> list[int]:
+    """Re-queue every running job whose worker is gone (and, at start-up, every queued job,
+    in case the queue lost it); a job that has lost its worker `MAX_ATTEMPTS` times fails."""
+    now = utcnow()
+    again: list[Job] = []
+    with store.session() as s:
+        for job in s.scalars(select(Job).where(Job.status.in_([RUNNING, QUEUED]))):
+            if job.status == QUEUED:
+                if requeue_waiting:
+                    again.append(job)
+                continue
+            age = (now - (job.heartbeat_at or now)).total_seconds()
+            if _alive(job.worker, age):
+                continue
+            if job.attempts >= MAX_ATTEMPTS:
+                job.status, job.finished_at = FAILED, now
+                job.message = f"the analysis stopped its worker {job.attempts} times"
+                if job.kind == "analyze":
+                    clip = s.get(Clip, job.clip_id)
+                    if clip is not None:
+                        clip.status, clip.error = FAILED, job.message
+                continue
+            log.warning("job %d lost its worker %s: queued again", job.id, job.worker)
+            job.status, job.stage, job.worker = QUEUED, "waiting", ""
+            job.message = "queued again: its worker stopped"
+            if job.kind == "analyze":
+                clip = s.get(Clip, job.clip_id)
+                if clip is not None:
+                    clip.status = QUEUED
+            again.append(job)
+    for job in again:
+        queue.enqueue(job)
+    return [job.id for job in again]
+
+
+def sweep_sources(config: ServerConfig, store: Store) -> int:
+    """Delete source videos older than the retention setting; the reports stay."""
+    if config.retention_days is None:
+        return 0
+    cutoff = utcnow() - timedelta(days=config.retention_days)
+    done = 0
+    with store.session() as s:
+        rows = s.scalars(
+            select(Clip).where(Clip.created_at < cutoff, Clip.source_deleted_at.is_(None),
+                               Clip.status.in_([DONE, FAILED]))
+        )
+        for clip in rows:
+            if clip.source_name:
+                (clip_dir(config, clip.id) / clip.source_name).unlink(missing_ok=True)
+            clip.source_deleted_at = utcnow()
+            done += 1
+    if done:
+        log.info("retention: deleted %d source videos older than %s days", done,
+                 config.retention_days)
+    return done
