@@ -2,7 +2,8 @@
 # Install formcheck into ./.venv, with the system libraries OpenCV needs.
 #   ./install.sh          the tool itself
 #   ./install.sh test     plus what the test suite needs (pytest, a headless Chromium, the
-#                         synthetic athlete formcheck-synth from synth/ without rendering, …),
+#                         PostgreSQL server, the synthetic athlete formcheck-synth from synth/
+#                         without rendering, …),
 #                         and the lite and heavy pose models when npm can fetch them
 #   ./install.sh models   the tool, plus the lite and heavy pose models (needs npm and internet
 #                         once; the full model is bundled and needs no install step)
@@ -19,6 +20,9 @@ ldconfig -p | grep -q 'libglib-2.0.so.0' || missing+=(libglib2.0-0)
 if [ "$extra" = "test" ]; then
   # The HTML report is tested in a real headless browser.
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # `formcheck serve` is tested against a real PostgreSQL server: the suite starts a throwaway
+  # cluster of its own with the server's binaries (initdb, pg_ctl), as the postgres user
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
