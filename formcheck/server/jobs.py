@@ -86,10 +86,17 @@ def _make_huey(config: ServerConfig) -> Huey:
         return SqliteHuey("formcheck", filename=str(config.data_dir / "queue.db"), results=False)
     if url.startswith(("postgres://", "postgresql")):
         from huey.contrib.sql_huey import SqlHuey
+        from peewee import PostgresqlDatabase
+        from sqlalchemy.engine import make_url
 
-        # huey's SQL storage speaks peewee's URLs: no "+driver" part
-        plain = "postgresql://" + url.split("://", 1)[1]
-        return SqlHuey("formcheck", database=plain, results=False)
+        # huey's SQL storage takes a peewee database; built from the URL's parts, since
+        # peewee's own URL parser leaves a percent-encoded password encoded
+        parts = make_url(url)
+        database = PostgresqlDatabase(
+            parts.database, user=parts.username, password=parts.password,
+            host=parts.host or "localhost", port=parts.port or 5432,
+        )
+        return SqlHuey("formcheck", database=database, results=False)
     if url.startswith(("redis://", "rediss://", "unix://")):
         from huey import RedisHuey
 
