@@ -291,10 +291,14 @@ def run_video(config: ServerConfig, store: Store, job_id: int) -> None:
 # -- recovery --------------------------------------------------------------------------------
 
 
-def _alive(worker: str, heartbeat_age_s: float) -> bool:
+def _alive(worker: str, heartbeat_age_s: float, *, at_start: bool = False) -> bool:
+    """Whether a job's worker still holds it: a process on this machine (at start-up, when
+    this machine's workers are all new, none is), or a heartbeat on another."""
     host, _, pid = worker.rpartition(":")
     if host != socket.gethostname():
         return heartbeat_age_s < STALE_AFTER_S
+    if at_start:
+        return False
     try:
         os.kill(int(pid), 0)
     except (ValueError, ProcessLookupError):
@@ -304,9 +308,12 @@ def _alive(worker: str, heartbeat_age_s: float) -> bool:
     return heartbeat_age_s < STALE_AFTER_S * 5
 
 
-def recover(store: Store, queue: JobQueue, *, requeue_waiting: bool = False) -> list[int]:
-    """Re-queue every running job whose worker is gone (and, at start-up, every queued job,
-    in case the queue lost it); a job that has lost its worker `MAX_ATTEMPTS` times fails."""
+def recover(
+    store: Store, queue: JobQueue, *, requeue_waiting: bool = False, at_start: bool = False
+) -> list[int]:
+    """Re-queue every running job whose worker is gone (with ``requeue_waiting``, every queued
+    job too, in case the queue lost it); a job that lost its worker `MAX_ATTEMPTS` times fails.
+    ``at_start``: this machine's workers are being (re)started, so none of them holds a job."""
     now = utcnow()
     again: list[Job] = []
     with store.session() as s:
@@ -316,7 +323,7 @@ def recover(store: Store, queue: JobQueue, *, requeue_waiting: bool = False) -> 
                     again.append(job)
                 continue
             age = (now - (job.heartbeat_at or now)).total_seconds()
-            if _alive(job.worker, age):
+            if _alive(job.worker, age, at_start=at_start):
                 continue
             if job.attempts >= MAX_ATTEMPTS:
                 job.status, job.finished_at = FAILED, now
