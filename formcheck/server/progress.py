@@ -52,23 +52,20 @@ class HistoryEntry:
     """One analysed clip of the athlete, as the service stores it."""
 
     clip_id: str
-    #: when the clip was uploaded, UTC and timezone-aware (a naive time is read as UTC)
-    recorded_at: datetime
+    recorded_at: datetime  # the upload, UTC, timezone-aware (a naive time is read as UTC)
     report: Report
-    #: the file name the athlete gave
-    clip_name: str = ""
+    clip_name: str = ""  # the file name the athlete gave
 
 
 @dataclass(frozen=True, kw_only=True)
 class ClipRef:
-    """A clip of a session: what it was and what it counted for."""
+    """A clip of a session; ``judged`` False (drill "none", or no drill): nothing counted."""
 
     clip_id: str
     clip_name: str
     recorded_at: str  # ISO 8601, UTC
     drill: str  # "" when the analysis gave no drill (nobody found)
     variant: str
-    #: False for a clip of no bridge drill ("none") or without a drill: nothing counted
     judged: bool
     reps: int
     longest_hold_s: float | None  # table top only
@@ -77,27 +74,28 @@ class ClipRef:
 
 @dataclass(frozen=True, kw_only=True)
 class CueRate:
-    """One key point in one session: its faults among the reps/holds it judged."""
+    """One key point in one session: ``faults`` among the ``judged`` (pass + fault; not
+    measurable, info and advice never count) reps, holds and one-leg phases."""
 
     cue_id: str
     key_point: str  # the article's words, from the drill definitions
     drill: str
-    judged: int  # pass + fault (not measurable, info and advice never count)
+    judged: int
     faults: int
-    rate: float | None  # faults / judged; None when nothing was judged
+    rate: float | None  # faults / judged
 
 
 @dataclass(frozen=True, kw_only=True)
 class SideStats:
-    """The single-leg bridge on one working side, over a session's clips."""
+    """The single-leg bridge on one working side over a session: the reports' per-side means
+    weighted by their reps, and the verdicts on that side's reps."""
 
     side: str
     reps: int
-    #: the reports' per-side means, weighted by their reps
     peak_hip_extension_deg_mean: float | None = None
     lift_s_mean: float | None = None
     lower_s_mean: float | None = None
-    judged: int = 0  # verdicts on this side's reps
+    judged: int = 0
     faults: int = 0
     fault_rate: float | None = None
 
@@ -115,6 +113,8 @@ class SideDifference:
 
 @dataclass(frozen=True, kw_only=True)
 class Sides:
+    """A session's single-leg glute bridge, side by side."""
+
     left: SideStats
     right: SideStats
     difference: SideDifference
@@ -122,26 +122,25 @@ class Sides:
 
 @dataclass(frozen=True, kw_only=True)
 class Session:
-    """The clips of one calendar day (UTC)."""
+    """The clips of one calendar day (UTC); the hold figures are the table top's."""
 
     date: str  # YYYY-MM-DD
     clips: list[ClipRef]
     drills: list[str]  # judged drills, in the order first done
     reps: int
-    longest_hold_s: float | None = None  # the day's longest table-top hold
+    longest_hold_s: float | None = None
     longest_hold_clip_id: str | None = None
-    #: the mark that hold reached ("none", "10s", "20s", "2min"); None: no table-top hold
-    hold_mark: str | None = None
+    hold_mark: str | None = None  # that hold's mark: "none", "10s", "20s", "2min"
     hold_hips_up: bool | None = None  # no tth.hold_top fault on that hold
     progression: str | None = None  # the hardest of `PROGRESSIONS` done that day
     progression_words: str | None = None
     key_points: list[CueRate] = field(default_factory=list)
-    sides: Sides | None = None  # single-leg glute bridge
+    sides: Sides | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class Suggestion:
-    """The article's next step for the table top, from the latest session that held one."""
+    """The article's next table-top step, from the latest session with a table-top clip."""
 
     kind: str  # "mark": hold longer; "progression": the next, harder progression
     target: str  # "10s" / "20s" / "2min", or "one_leg" / "heel_up"
@@ -155,6 +154,8 @@ class Suggestion:
 
 @dataclass(frozen=True, kw_only=True)
 class Progress:
+    """An athlete's sessions in date order, and the next step (None: nothing to suggest)."""
+
     sessions: list[Session]
     clips: int
     judged_clips: int
@@ -231,32 +232,20 @@ def _clip_ref(entry: HistoryEntry) -> ClipRef:
     )
 
 
-def _cue_words() -> dict[str, tuple[str, str, int]]:
-    """cue id -> (key point, drill id, order in the drill definitions)."""
-    cues = [(c, d.id) for d in DRILLS.values() for c in d.cues]
-    return {c.id: (c.key_point, drill, i) for i, (c, drill) in enumerate(cues)}
-
-
 def _cue_rates(entries: Sequence[HistoryEntry]) -> list[CueRate]:
-    words = _cue_words()
+    """Every key point judged in ``entries``, in the drill definitions' order."""
+    cues = {c.id: (c.key_point, d.id) for d in DRILLS.values() for c in d.cues}
+    order = {cid: i for i, cid in enumerate(cues)}
     counts: dict[str, list[int]] = {}
-    for e in entries:
-        if not _judged(e.report):
-            continue
-        for r in e.report.results:
-            if r.status in _JUDGED:
-                c = counts.setdefault(r.cue_id, [0, 0])
-                c[0] += 1
-                c[1] += r.status is Status.FAULT
-    order = sorted(counts, key=lambda cid: (words.get(cid, ("", "", len(words)))[2], cid))
+    for r in (r for e in entries if _judged(e.report) for r in e.report.results):
+        if r.status in _JUDGED:
+            c = counts.setdefault(r.cue_id, [0, 0])
+            c[0], c[1] = c[0] + 1, c[1] + (r.status is Status.FAULT)
     return [
-        CueRate(
-            cue_id=cid, key_point=words.get(cid, (cid, "", 0))[0],
-            drill=words.get(cid, ("", cid.split(".")[0], 0))[1],
-            judged=counts[cid][0], faults=counts[cid][1],
-            rate=_r(counts[cid][1] / counts[cid][0]),
-        )
-        for cid in order
+        CueRate(cue_id=cid, key_point=cues.get(cid, (cid, ""))[0],
+                drill=cues.get(cid, ("", cid.split(".")[0]))[1],
+                judged=n, faults=f, rate=_r(f / n))
+        for cid, (n, f) in sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
     ]  # fmt: skip
 
 
@@ -266,6 +255,10 @@ def _mean(pairs: Iterable[tuple[float | None, int]]) -> float | None:
     return _r(sum(v * n for v, n in kept) / total) if total else None
 
 
+#: the per-side means a report's `SideSummary` carries (``<name>_mean``)
+_SIDE_MEANS = ("peak_hip_extension_deg", "lift_s", "lower_s")
+
+
 def _side_stats(reports: Sequence[Report], side: str) -> SideStats:
     summaries = [s for r in reports for s in r.sides if s.side == side]
     verdicts = [
@@ -273,20 +266,11 @@ def _side_stats(reports: Sequence[Report], side: str) -> SideStats:
         for res in r.results_of(seg.index) if res.status in _JUDGED
     ]  # fmt: skip
     faults = sum(v is Status.FAULT for v in verdicts)
+    means = {f"{m}_mean": _mean((getattr(s, f"{m}_mean"), s.reps) for s in summaries) for m in _SIDE_MEANS}
     return SideStats(
-        side=side,
-        reps=sum(s.reps for s in summaries),
-        peak_hip_extension_deg_mean=_mean((s.peak_hip_extension_deg_mean, s.reps) for s in summaries),
-        lift_s_mean=_mean((s.lift_s_mean, s.reps) for s in summaries),
-        lower_s_mean=_mean((s.lower_s_mean, s.reps) for s in summaries),
-        judged=len(verdicts),
-        faults=faults,
-        fault_rate=_r(faults / len(verdicts)) if verdicts else None,
-    )
-
-
-def _minus(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else _r(a - b)
+        side=side, reps=sum(s.reps for s in summaries), judged=len(verdicts), faults=faults,
+        fault_rate=_r(faults / len(verdicts)) if verdicts else None, **means,
+    )  # fmt: skip
 
 
 def _sides(entries: Sequence[HistoryEntry]) -> Sides | None:
@@ -294,13 +278,15 @@ def _sides(entries: Sequence[HistoryEntry]) -> Sides | None:
     if not any(r.sides for r in reports):
         return None
     left, right = _side_stats(reports, "left"), _side_stats(reports, "right")
+
+    def minus(name: str) -> float | None:
+        a, b = getattr(left, name), getattr(right, name)
+        return None if a is None or b is None else _r(a - b)
+
     diff = SideDifference(
-        reps=left.reps - right.reps,
-        peak_hip_extension_deg=_minus(left.peak_hip_extension_deg_mean, right.peak_hip_extension_deg_mean),
-        lift_s=_minus(left.lift_s_mean, right.lift_s_mean),
-        lower_s=_minus(left.lower_s_mean, right.lower_s_mean),
-        fault_rate=_minus(left.fault_rate, right.fault_rate),
-    )
+        reps=left.reps - right.reps, fault_rate=minus("fault_rate"),
+        **{m: minus(f"{m}_mean") for m in _SIDE_MEANS},
+    )  # fmt: skip
     return Sides(left=left, right=right, difference=diff)
 
 
@@ -440,7 +426,7 @@ def _chart(
         p.append(f'<text x="{x0 - 4}" y="{sy(v) + 3:.1f}" text-anchor="end">{v:g}</text>')
     step = max(1, -(-n // 4))
     for i, d in enumerate(dates):
-        if i % step == 0 or i == n - 1 and n <= 4:
+        if i % step == 0:
             p.append(f'<text x="{sx(i):.1f}" y="{yb + 14}" text-anchor="middle">{escape(d)}</text>')
     p += [
         f'<line x1="{x0}" x2="{x1}" y1="{yb}" y2="{yb}" stroke="#333"/>',
@@ -457,10 +443,11 @@ def _chart(
         p.append(f'<text x="{x1 - 2}" y="{sy(v) - 2:.1f}" text-anchor="end" fill="#666">{escape(label)}</text>')
     for k, (name, ys) in enumerate(series):
         colour = COLOURS[k % len(COLOURS)]
+        dash = ' stroke-dasharray="6 2"' if k >= len(COLOURS) else ""  # past the colours
         pts = [(sx(i), sy(v), d, v) for i, (d, v) in enumerate(zip(dates, ys, strict=True)) if v is not None]
         if len(pts) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in pts)
-            p.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            p.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for x, y, d, v in pts:
             tip = escape(f"{name + ': ' if name else ''}{d}: {v:g}")
             p.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{tip}</title></circle>')
