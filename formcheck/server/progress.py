@@ -405,10 +405,9 @@ def _chart(
 ) -> str:  # fmt: skip
     """A line chart, one point per session (equally spaced), as a standalone ``<svg>``."""
     values = [v for _, ys in series for v in ys if v is not None] + [v for v, _ in lines]
-    lo = min(values) if y_min is None else y_min
-    hi = max(values) if y_max is None else y_max
-    if hi <= lo:
-        lo, hi = lo - 1.0, hi + 1.0
+    pad = (max(values) - min(values)) * 0.1 or 1.0  # an automatic range keeps points off the edge
+    lo = min(values) - pad if y_min is None else y_min
+    hi = max(values) + pad if y_max is None else y_max
     legend = len(series) > 1
     height = H + (14 * len(series) if legend else 0)
     x0, x1, yt, yb = ML, W - MR, MT, H - MB
