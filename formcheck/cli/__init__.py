@@ -46,7 +46,7 @@ app = typer.Typer(
 
 #: the commands in the order `--help` lists them: a module of formcheck.cli with register(app)
 #: (one not yet present is skipped), or a name of `PLUGIN_COMMANDS`
-COMMAND_MODULES = ("analyze", "drills", "models", "batch", "synth", "live")
+COMMAND_MODULES = ("analyze", "drills", "models", "batch", "serve", "synth", "live")
 #: entry-point group of commands from other distributions: name = "module:register"
 PLUGIN_GROUP = "formcheck.commands"
 

@@ -21,7 +21,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
@@ -111,7 +111,9 @@ def router(config: ServerConfig, store: Store, queue: JobQueue,
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    async def guard(request: Request, athlete: Annotated[Athlete, Depends(uploader)]) -> None:
+    # (default-value dependencies: these are closures over ``uploader``, which an Annotated
+    # hint could not name under postponed annotations)
+    async def guard(request: Request, athlete: Athlete = Depends(uploader)) -> None:
         uid = request.path_params.get("uuid")
         if uid is not None and not UPLOAD_ID.fullmatch(uid):
             raise HTTPException(404, "no such upload")
@@ -129,7 +131,7 @@ def router(config: ServerConfig, store: Store, queue: JobQueue,
             _drop_unrecorded_bytes(folder(athlete), uid)
 
     async def files_of(
-        athlete: Annotated[Athlete, Depends(uploader)],
+        athlete: Athlete = Depends(uploader),
     ) -> Callable[[dict[str, Any]], dict[str, str]]:
         return lambda _metadata: {"files_dir": str(folder(athlete))}
 
@@ -143,7 +145,7 @@ def router(config: ServerConfig, store: Store, queue: JobQueue,
         return check
 
     async def on_complete(
-        athlete: Annotated[Athlete, Depends(uploader)],
+        athlete: Athlete = Depends(uploader),
     ) -> Callable[[str, dict[str, str]], Any]:
         async def complete(path: str, metadata: dict[str, str]) -> None:
             from starlette.concurrency import run_in_threadpool
