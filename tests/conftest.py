@@ -15,4 +15,5 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from fixtures_browser import browser, browser_with_fake_camera, phone_page, playwright_sync  # noqa: E402, F401
 from fixtures_postgres import postgres_cluster, postgres_db_url, postgres_url  # noqa: E402, F401
+from fixtures_server import server  # noqa: E402, F401
 from fixtures_video import clip_dir, full_task  # noqa: E402, F401

@@ -3,6 +3,7 @@ and `formcheck coach add` (the first coach account)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def serve_command(
         data, database, queue, workers=workers, max_upload_mb=max_upload_mb,
         max_duration_s=max_duration_s, retention_days=retention_days, public_url=public_url,
         secure_cookies=tls_cert is not None,
+        # pose tracks are cached by the clip's bytes; a shared cache saves re-tracking a clip
+        # another service or `formcheck analyze` has tracked
+        track_cache_dir=os.environ.get("FORMCHECK_SERVE_TRACK_CACHE", ""),
     )
     scheme = "https" if tls_cert else "http"
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host

@@ -42,6 +42,8 @@ class ServerConfig:
     model: str = ""
     #: extra origins allowed for state-changing requests (the service's own is always allowed)
     trusted_origins: list[str] = field(default_factory=list)
+    #: where pose tracks are cached (default DATA/cache); tracks are keyed by the clip's bytes
+    track_cache_dir: str = ""
     #: the address athletes reach the service at, for invite links and their QR codes
     #: ("https://club.example"); default: the address the coach's browser used
     public_url: str = ""
@@ -75,7 +77,7 @@ class ServerConfig:
     @property
     def cache_dir(self) -> Path:
         """Pose tracks, keyed by the clip's bytes (`formcheck.tracking`)."""
-        return self.data_dir / "cache"
+        return Path(self.track_cache_dir) if self.track_cache_dir else self.data_dir / "cache"
 
     @property
     def max_upload_bytes(self) -> int:

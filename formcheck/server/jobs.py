@@ -355,7 +355,9 @@ def sweep_sources(config: ServerConfig, store: Store) -> int:
     with store.session() as s:
         rows = s.scalars(
             select(Clip).where(Clip.created_at < cutoff, Clip.source_deleted_at.is_(None),
-                               Clip.status.in_([DONE, FAILED]))
+                               Clip.status.in_([DONE, FAILED]),
+                               # the annotated video is made from the source: not while it waits
+                               Clip.video_status.not_in([QUEUED, RUNNING]))
         )
         for clip in rows:
             if clip.source_name:

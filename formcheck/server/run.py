@@ -19,8 +19,8 @@ log = logging.getLogger(__name__)
 
 #: how often the supervisor looks for dead workers and lost jobs (seconds)
 CHECK_EVERY_S = 2.0
-#: how often the retention sweep runs (seconds)
-SWEEP_EVERY_S = 3600.0
+#: the retention sweep runs ten times within the retention period, at most hourly
+SWEEP_EVERY_S = (5.0, 3600.0)
 
 
 def prepare(config: ServerConfig) -> Store:
@@ -39,7 +39,9 @@ class Supervisor:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="formcheck-supervisor",
                                         daemon=True)
-        self._last_sweep = 0.0
+        self._last_sweep = -float("inf")
+        days = config.retention_days or 1.0
+        self._sweep_every = min(max(days * 86400 / 10, SWEEP_EVERY_S[0]), SWEEP_EVERY_S[1])
 
     def start(self) -> None:
         recover(self.store, self.queue, requeue_waiting=True, at_start=True)
@@ -66,7 +68,7 @@ class Supervisor:
             recover(self.store, self.queue, at_start=True)
             self._spawn()
         recover(self.store, self.queue)
-        if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
+        if time.monotonic() - self._last_sweep > self._sweep_every:
             self._last_sweep = time.monotonic()
             sweep_sources(self.config, self.store)
 
