@@ -37,7 +37,7 @@ def serve_command(
     queue: str = typer.Option("", "--queue", help=QUEUE_HELP),
     max_upload_mb: float = typer.Option(500.0, "--max-upload-mb", min=1.0, help="Largest upload accepted, MB."),
     max_duration_s: float = typer.Option(600.0, "--max-duration-s", min=1.0, help="Longest clip accepted, seconds."),
-    retention_days: float | None = typer.Option(None, "--retention-days", min=0.01, help="Delete source videos after this many days (reports are kept)."),
+    retention_days: float | None = typer.Option(None, "--retention-days", min=0.00001, help="Delete source videos after this many days (reports are kept; fractions allowed: 0.5 is twelve hours)."),
     public_url: str = typer.Option("", "--public-url", help="The address athletes reach the service at, for invite links (e.g. https://club.example)."),
     tls_cert: Path | None = typer.Option(None, "--tls-cert", exists=True, dir_okay=False, help="Certificate file: serve https (phones give the camera only to https pages)."),
     tls_key: Path | None = typer.Option(None, "--tls-key", exists=True, dir_okay=False, help="The certificate's private key."),
