@@ -14,6 +14,7 @@ from formcheck.server.config import CONFIG_ENV, ServerConfig
 from formcheck.server.jobs import JobQueue, recover, sweep_sources
 from formcheck.server.migrate import migrate
 from formcheck.server.store import Store
+from formcheck.server.uploads import forget_finished_uploads
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class Supervisor:
         if time.monotonic() - self._last_sweep > self._sweep_every:
             self._last_sweep = time.monotonic()
             sweep_sources(self.config, self.store)
+            forget_finished_uploads(self.config)
 
     def stop(self) -> None:
         self._stop.set()

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,9 @@ from formcheck.server.store import Athlete, Clip, Job, Store, Upload
 log = logging.getLogger(__name__)
 
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
+#: a finished upload's tus record is kept this long, so a phone that missed the last answer
+#: can still ask how far it got (tus's own expiry of unfinished uploads is two days)
+KEEP_FINISHED_S = 2 * 86400.0
 DRILL_CHOICES = ("auto", "single-leg-bridge", "banded-bridge", "table-top")
 SIDES = ("left", "right", "unknown")
 #: the container's extension by its magic bytes (the name the phone gave is never used)
@@ -211,19 +216,44 @@ def accept(config: ServerConfig, store: Store, queue: JobQueue, athlete: Athlete
         s.flush()
         folder = clip_dir(config, clip.id)
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(path), folder / clip.source_name)
+        _link_or_copy(path, folder / clip.source_name)
         job = Job(clip_id=clip.id, kind="analyze")
         s.add(job)
         s.merge(Upload(id=upload_id, athlete_id=athlete.id, clip_id=clip.id))
         clip_id = clip.id
-    _forget(path, keep_data=True)
     queue.enqueue(job)
     log.info("clip %s from athlete %s queued (job %d)", clip_id, athlete.id, job.id)
     return clip_id
 
 
-def _forget(path: Path, *, keep_data: bool = False) -> None:
-    """Delete an upload's leftovers (its bytes unless moved, its .info file)."""
-    if not keep_data:
-        path.unlink(missing_ok=True)
+def _link_or_copy(upload: Path, source: Path) -> None:
+    """The clip's source is a second name of the upload's bytes (a copy across file systems):
+    the finished upload stays where tus can see it, so a phone that lost the last answer and
+    asks again learns that the upload is complete instead of sending it all a second time.
+    `forget_finished_uploads` removes those names later."""
+    try:
+        os.link(upload, source)
+    except OSError:
+        shutil.copyfile(upload, source)
+
+
+def _forget(path: Path) -> None:
+    """Delete a refused upload's bytes and its .info file."""
+    path.unlink(missing_ok=True)
     Path(f"{path}.info").unlink(missing_ok=True)
+
+
+def forget_finished_uploads(config: ServerConfig, older_than_s: float = KEEP_FINISHED_S) -> int:
+    """Remove the upload folder's names of uploads finished more than ``older_than_s`` ago
+    (and of unfinished ones past tus's expiry: their phone has given up)."""
+    cutoff = time.time() - older_than_s
+    gone = 0
+    for info in config.uploads_dir.glob("*/*.info"):
+        try:
+            if info.stat().st_mtime > cutoff:
+                continue
+        except OSError:
+            continue
+        _forget(info.with_suffix(""))
+        gone += 1
+    return gone
