@@ -7,7 +7,6 @@ with the same database, queue and clip storage (a shared folder).
 from __future__ import annotations
 
 import logging
-import sys
 
 from formcheck.server import jobs
 from formcheck.server.config import ServerConfig
@@ -52,4 +51,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
