@@ -43,6 +43,8 @@ class Server:
     args: list[str]
     env: dict[str, str]
     log: Path
+    #: the SQLAlchemy URL the service was given ("" for its SQLite file)
+    database: str = ""
     proc: subprocess.Popen[bytes] | None = None
     _coach_cookies: dict[str, str] = field(default_factory=dict)
 
@@ -102,7 +104,7 @@ class Server:
         from formcheck.server.config import ServerConfig
         from formcheck.server.store import Store
 
-        return Store(ServerConfig(data_dir=self.data).db_url)
+        return Store(ServerConfig(data_dir=self.data, database_url=self.database).db_url)
 
     def add_athlete(self, name: str, coach_email: str = COACH_EMAIL) -> Any:
         from sqlalchemy import select
@@ -153,18 +155,21 @@ def worker_pids(data: Path) -> list[int]:
     return pids
 
 
-def add_coach(data: Path, email: str = COACH_EMAIL, password: str = COACH_PASSWORD) -> None:
-    subprocess.run([*FORMCHECK, "coach", "add", email, "--data", str(data), "--password-stdin"],
+def add_coach(data: Path, email: str = COACH_EMAIL, password: str = COACH_PASSWORD,
+              database: str = "") -> None:
+    subprocess.run([*FORMCHECK, "coach", "add", email, "--data", str(data), "--password-stdin",
+                    *(["--database", database] if database else [])],
                    input=password + "\n", text=True, check=True, cwd=ROOT, timeout=60,
                    capture_output=True)
 
 
 def start_server(tmp: Path, args: Sequence[str] = (), *, port: int | None = None,
-                 env: dict[str, str] | None = None) -> Server:
+                 env: dict[str, str] | None = None, database: str = "") -> Server:
     data = tmp / "data"
-    add_coach(data)
+    add_coach(data, database=database)
     server = Server(data=data, port=port or free_port(), args=list(args),
-                    env={**os.environ, **(env or {})}, log=tmp / "serve.log")
+                    env={**os.environ, **(env or {})}, log=tmp / "serve.log",
+                    database=database)
     return server.start()
 
 
