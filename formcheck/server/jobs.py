@@ -243,6 +243,7 @@ def run_analysis(
         row = s.get(Clip, job.clip_id)
         assert row is not None
         row.summary = clip_row(report, clip=name)
+        row.content_hash = report.clip.content_hash
         row.has_report = True
         if report.clip.frames:
             video_job = Job(clip_id=row.id, kind="video")
