@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,6 +27,9 @@ from formcheck.cli.options import (
     progress_columns,
 )
 from formcheck.video import DEFAULT_MAX_FPS
+
+if TYPE_CHECKING:
+    from formcheck.server.config import ServerConfig
 
 #: exit code when the batch ran but at least one clip failed (the summary says which)
 EXIT_SOME_FAILED = 11
@@ -197,16 +200,16 @@ def batch_command(
     if server is not None:
         from formcheck.server.importer import import_batch
 
-        config, email = server
-        imported = import_batch(config, output, coach_email=email)
-        typer.echo(f"into {config.data_dir} (coach {email}): {imported.line()}")
+        service, email = server
+        imported = import_batch(service, output, coach_email=email)
+        typer.echo(f"into {service.data_dir} (coach {email}): {imported.line()}")
         for rel, reason in imported.problems:
             console.print(f"not imported: {rel}: {reason}", highlight=False)
     if result.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
-def _server_target(into: Path | None, coach: str | None) -> tuple[Any, str] | None:
+def _server_target(into: Path | None, coach: str | None) -> tuple[ServerConfig, str] | None:
     """(the service's settings, the coach's e-mail) for ``--into``, checked before the batch
     runs; None without ``--into``."""
     if into is None:
