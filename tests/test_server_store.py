@@ -105,9 +105,9 @@ def athlete_of(store: Store) -> str:
 def new_clip(store: Store, config: ServerConfig, *, source: Path | None = None,
              name: str = "my set.mp4", status: str = QUEUED, **columns: object) -> str:
     """A clip as an upload makes it (its source copied in under the server's name)."""
+    columns.setdefault("source_name", "source.mp4")
     with store.session() as s:
-        clip = Clip(athlete_id=athlete_of(store), original_name=name, source_name="source.mp4",
-                    status=status, **columns)
+        clip = Clip(athlete_id=athlete_of(store), original_name=name, status=status, **columns)
         s.add(clip)
         s.flush()
         folder = jobs.clip_dir(config, clip.id)
@@ -277,9 +277,12 @@ def test_sweep_deletes_old_sources_and_keeps_reports(store: Store, config: Serve
                    created_at=utcnow() - timedelta(days=31))
     new = new_clip(store, config, source=SAMPLE, status=DONE,
                    created_at=utcnow() - timedelta(days=29))
-    for clip_id in (old, new):
+    imported = new_clip(store, config, status=DONE, origin="batch", source_name="",
+                        created_at=utcnow() - timedelta(days=60))
+    for clip_id in (old, new, imported):
         (jobs.clip_dir(config, clip_id) / "report.json").write_text("{}")
     assert jobs.sweep_sources(config, store) == 1
+    assert clip_of(store, imported).source_deleted_at is None, "it never had a source here"
     assert not (jobs.clip_dir(config, old) / "source.mp4").exists()
     assert (jobs.clip_dir(config, old) / "report.json").is_file()
     assert clip_of(store, old).source_deleted_at is not None

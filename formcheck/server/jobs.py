@@ -349,11 +349,12 @@ def sweep_sources(config: ServerConfig, store: Store) -> int:
     with store.session() as s:
         rows = s.scalars(
             select(Clip).where(Clip.created_at < cutoff, Clip.source_deleted_at.is_(None),
-                               Clip.status.in_([DONE, FAILED]))
+                               Clip.status.in_([DONE, FAILED]),
+                               # (a clip imported from a batch never had its source here)
+                               Clip.source_name != "")
         )
         for clip in rows:
-            if clip.source_name:
-                (clip_dir(config, clip.id) / clip.source_name).unlink(missing_ok=True)
+            (clip_dir(config, clip.id) / clip.source_name).unlink(missing_ok=True)
             clip.source_deleted_at = utcnow()
             done += 1
     if done:
