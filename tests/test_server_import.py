@@ -235,3 +235,17 @@ def test_cli_into_without_a_coach_to_choose_stops_before_the_batch(
     assert unknown.returncode == BadSettings.exit_code
     assert "no coach account with the e-mail c@club.example" in unknown.stderr
     assert not (tmp_path / "review").exists()
+
+
+def test_import_into_a_postgresql_service(
+    postgres_db_url: str, tmp_path: Path, batch_out: Path
+) -> None:
+    cfg = ServerConfig(data_dir=tmp_path / "data", database_url=postgres_db_url)
+    with pytest.raises(BadSettings):  # migrated first, then the coach is looked up
+        import_batch(cfg, batch_out, coach_email=COACH)
+    add_coach(Store(cfg.db_url), COACH, "a long password")
+    first = import_batch(cfg, batch_out, coach_email=COACH)
+    assert len(first.imported) == 2 and len(first.failed) == 1
+    again = import_batch(cfg, batch_out, coach_email=COACH)
+    assert len(again.skipped) == 3 and not again.imported and not again.failed
+    assert {clip.status for clip, _ in clips_of(cfg).values()} == {"done", "failed"}
