@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,6 +27,9 @@ from formcheck.cli.options import (
     progress_columns,
 )
 from formcheck.video import DEFAULT_MAX_FPS
+
+if TYPE_CHECKING:
+    from formcheck.server.config import ServerConfig
 
 #: exit code when the batch ran but at least one clip failed (the summary says which)
 EXIT_SOME_FAILED = 11
@@ -121,6 +124,23 @@ def batch_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar; only the final lines.")
     ] = False,
+    into: Annotated[
+        Path | None,
+        typer.Option(
+            "--into",
+            help="Then add the clips to the history of `formcheck serve --data DATA`: each "
+            "athlete's clips beside their uploads (clips imported before are skipped).",
+            metavar="DATA",
+        ),
+    ] = None,
+    coach: Annotated[
+        str | None,
+        typer.Option(
+            "--coach",
+            help="With --into: the coach whose athletes these are (default: the only coach).",
+            metavar="EMAIL",
+        ),
+    ] = None,
 ) -> None:
     """Review a whole session: analyse every clip under FOLDER on all cores.
 
@@ -137,6 +157,11 @@ def batch_command(
       formcheck batch clips -o review --name-pattern '(?P<athlete>\\w+)_set\\d+'
 
       formcheck batch clips -o review --executor dask --scheduler tcp://host:8786
+
+      formcheck batch clips -o review --into ~/club-data --coach me@club.example
+
+    With --into DATA the batch's clips then join the history of `formcheck serve --data DATA`
+    (the athletes found by name under the coach, made when new); OUT is left as it is.
     """
     from formcheck.batch import BatchOptions, run_batch
     from formcheck.pose.models import choose_pose_model
@@ -158,6 +183,7 @@ def batch_command(
     )
     if settings is not None and settings.changed():  # every clip is judged with them: say it
         console.print(overrides_line(settings.changed()), highlight=False)
+    server = _server_target(into, coach)  # a missing coach stops the batch before any clip
     with _progress(not quiet, console) as update:
         result = run_batch(
             folder,
@@ -171,8 +197,35 @@ def batch_command(
             progress=update,
         )
     _print_summary(result, console, quiet)
+    if server is not None:
+        from formcheck.server.importer import import_batch
+
+        service, email = server
+        imported = import_batch(service, output, coach_email=email)
+        typer.echo(f"into {service.data_dir} (coach {email}): {imported.line()}")
+        for rel, reason in imported.problems:
+            console.print(f"not imported: {rel}: {reason}", highlight=False)
     if result.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _server_target(into: Path | None, coach: str | None) -> tuple[ServerConfig, str] | None:
+    """(the service's settings, the coach's e-mail) for ``--into``, checked before the batch
+    runs; None without ``--into``."""
+    if into is None:
+        if coach is not None:
+            raise typer.BadParameter("--coach goes with --into DATA", param_hint="--coach")
+        return None
+    from formcheck.server.config import ServerConfig
+    from formcheck.server.importer import find_coach, only_coach_email
+    from formcheck.server.migrate import migrate
+    from formcheck.server.store import Store
+
+    config = ServerConfig(data_dir=into)
+    if coach is None:
+        return config, only_coach_email(config)
+    migrate(config.db_url)
+    return config, find_coach(Store(config.db_url), coach).email
 
 
 def _print_summary(result: Any, console: Console, quiet: bool) -> None:

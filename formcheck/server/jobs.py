@@ -243,6 +243,7 @@ def run_analysis(
         row = s.get(Clip, job.clip_id)
         assert row is not None
         row.summary = clip_row(report, clip=name)
+        row.content_hash = report.clip.content_hash
         row.has_report = True
         if report.clip.frames:
             video_job = Job(clip_id=row.id, kind="video")
@@ -357,11 +358,12 @@ def sweep_sources(config: ServerConfig, store: Store) -> int:
             select(Clip).where(Clip.created_at < cutoff, Clip.source_deleted_at.is_(None),
                                Clip.status.in_([DONE, FAILED]),
                                # the annotated video is made from the source: not while it waits
-                               Clip.video_status.not_in([QUEUED, RUNNING]))
+                               Clip.video_status.not_in([QUEUED, RUNNING]),
+                               # (a clip imported from a batch never had its source here)
+                               Clip.source_name != "")
         )
         for clip in rows:
-            if clip.source_name:
-                (clip_dir(config, clip.id) / clip.source_name).unlink(missing_ok=True)
+            (clip_dir(config, clip.id) / clip.source_name).unlink(missing_ok=True)
             clip.source_deleted_at = utcnow()
             done += 1
     if done:

@@ -18,7 +18,13 @@ def alembic_config(url: str):  # type: ignore[no-untyped-def]
 
 
 def migrate(url: str) -> None:
-    """Upgrade the database at ``url`` to the newest schema (creating it when empty)."""
+    """Upgrade the database at ``url`` to the newest schema (creating it when empty; a SQLite
+    file's folder too)."""
     from alembic import command
+    from sqlalchemy.engine import make_url
 
+    parts = make_url(url)
+    if parts.get_backend_name() == "sqlite" and parts.database not in (None, "", ":memory:"):
+        # (SQLite makes the file, not its folder: a fresh --data DIR has none yet)
+        Path(parts.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")

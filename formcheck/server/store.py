@@ -103,6 +103,10 @@ class Clip(Base):
     #: file names inside the clip's folder (`ServerConfig.clips_dir / id`)
     source_name: Mapped[str] = mapped_column(String(40), default="")
     source_deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    #: the clip's bytes (`formcheck.fileio.content_hash`, the report's ``clip.content_hash``),
+    #: "" until analysed: an import of the same clip for the same athlete is skipped by it
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="",
+                                              index=True)
     has_report: Mapped[bool] = mapped_column(default=False)
     video_status: Mapped[str] = mapped_column(String(10), default="")
     #: the summary the dashboard lists (`formcheck.report.csvout.clip_row`)
