@@ -81,7 +81,8 @@ class ReportWords:
 
     @staticmethod
     def segment_label(segment: Mapping[str, Any]) -> str:
-        """"Rep 2 (left)", "Hold 1", "Leg lift 1 (right lifted)", as `words.segment_label`."""
+        """A segment as the reports name it ("Rep 2 (left)", "Leg lift 1 (right lifted)"), as
+        `words.segment_label` does for a `Segment`."""
         kind = str(segment["kind"])
         label = f"{SEGMENT_NAMES.get(kind, kind.replace('_', ' '))} {segment['number']}"
         side = segment.get("side")

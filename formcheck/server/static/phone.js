@@ -180,6 +180,7 @@
     setStatus("");
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     previewUrl = URL.createObjectURL(file);
+    el.preview.hidden = false;
     el.preview.src = previewUrl;
     const tooBig = cfg.max_upload_mb && file.size > cfg.max_upload_mb * 1024 * 1024;
     if (tooBig) {
@@ -552,7 +553,8 @@
     a.append(top, span("clip-drill", c.drill ? (drillNames[c.drill] || c.drill) : "drill not known yet"));
     if (c.status === "done") {
       const facts = span("clip-facts", "");
-      if (c.reps !== null && c.reps !== undefined) facts.append(span("", plural(c.reps, "rep")));
+      const hasReps = c.reps !== null && c.reps !== undefined;
+      if (hasReps && (c.reps > 0 || !c.longest_hold_s)) facts.append(span("", plural(c.reps, "rep")));
       if (c.faults !== null && c.faults !== undefined) facts.append(span("", plural(c.faults, "fault")));
       if (c.longest_hold_s) {
         const mark = c.hold_mark && c.hold_mark !== "none" ? " (" + c.hold_mark + " mark)" : "";
@@ -601,6 +603,7 @@
   el.record.addEventListener("change", () => pickFile(el.record));
   el.choose.addEventListener("change", () => pickFile(el.choose));
   el.preview.addEventListener("loadedmetadata", onPreviewMetadata);
+  el.preview.addEventListener("error", () => { el.preview.hidden = true; }); /* a codec this browser cannot show: the server may still read it */
   el.form.addEventListener("submit", onSubmit);
   el.stopBtn.addEventListener("click", pause);
   window.addEventListener("online", () => {
