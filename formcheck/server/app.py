@@ -71,8 +71,10 @@ class SecurityHeaders:
                     raw.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
                 raw += [
                     (b"x-content-type-options", b"nosniff"),
-                    # the invite token is in the page's address: never send it elsewhere
-                    (b"referrer-policy", b"no-referrer"),
+                    # the invite token is in the page's address: never send it to another
+                    # site (same-origin, not no-referrer: with no-referrer Chromium sends
+                    # "Origin: null" on the service's own forms, and the origin check needs it)
+                    (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                 ]
