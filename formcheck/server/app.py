@@ -131,8 +131,11 @@ def create_app(config: ServerConfig, *, queue: JobQueue | None = None) -> FastAP
 
 
 def templates() -> Jinja2Templates:
+    from formcheck.server import report_words
+
     t = Jinja2Templates(directory=str(HERE / "templates"))
     t.env.globals["version"] = __version__
+    report_words.register(t.env)  # the key points' words, as every other rendering says them
     return t
 
 
