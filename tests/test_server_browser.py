@@ -20,7 +20,14 @@ from typing import Any
 
 import pytest
 from fixtures_browser import ACTION_TIMEOUT_MS, _record_errors, save_screenshot
-from fixtures_server import COACH_EMAIL, COACH_PASSWORD, Server, clip_of_upload, upload, wait_for_clip
+from fixtures_server import (
+    COACH_EMAIL,
+    COACH_PASSWORD,
+    Server,
+    clip_of_upload,
+    upload,
+    wait_for_clip,
+)
 from shared_clips import REAL_CLIPS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,9 +217,12 @@ def two_sessions(server: Server) -> dict[str, Any]:
     return {"athlete": athlete.id, "token": token, "name": athlete.name, "clips": clips}
 
 
-def sign_in(page: Any, server: Server) -> None:
+def sign_in(page: Any, server: Server, screenshot: str = "") -> None:
     page.goto(f"{server.url}/")
     page.wait_for_url("**/login*")
+    expect(page.locator("h1")).to_have_text("Coach sign in")
+    if screenshot:
+        save_screenshot(page, screenshot)
     page.fill('input[name="email"]', COACH_EMAIL)
     page.fill('input[name="password"]', COACH_PASSWORD)
     page.click('form[action="/login"] button[type="submit"]')
@@ -224,7 +234,7 @@ def test_the_coach_signs_in_and_follows_the_athlete_over_two_sessions(
         server: Server, browser: Any, two_sessions: dict[str, Any]) -> None:
     page = desktop_page(browser)
     try:
-        sign_in(page, server)
+        sign_in(page, server, screenshot="coach_login")
         name = two_sessions["name"]
         rows = page.locator("table.clips tbody tr", has=page.locator(f"a:text-is('{name}')"))
         expect(rows).to_have_count(2)
