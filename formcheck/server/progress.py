@@ -393,7 +393,7 @@ _NEXT_WORDS = {
 # -- plots -------------------------------------------------------------------------------------
 
 W, H = 360, 230
-ML, MR, MT, MB = 40, 12, 28, 42
+ML, MR, MT, MB = 50, 12, 28, 42  # ML: room for the y label beside ticks like "177.8"
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 Series = tuple[str, list[float | None]]
 
