@@ -24,8 +24,8 @@ from formcheck.server.progress import (
     Progress,
     athlete_progress,
     history_rows,
-    progress_plots,
 )
+from formcheck.server.progress_plots import progress_plots
 from formcheck_synth import Faults, LegLift, SynthSpec, generate
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"

@@ -109,7 +109,7 @@ def add_athlete(request: Request, coach: Coached, name: Annotated[str, Form()]) 
 
 @router.get("/athletes/{athlete_id}", response_class=HTMLResponse, include_in_schema=False)
 def athlete_page(request: Request, athlete_id: str, coach: Coached) -> HTMLResponse:
-    from formcheck.server.progress import progress_plots
+    from formcheck.server.progress_plots import progress_plots
 
     _, store = _state(request)
     athlete = service.coach_athlete(store, coach.id, athlete_id)
