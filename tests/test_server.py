@@ -50,6 +50,13 @@ def test_an_upload_becomes_the_same_report_analyze_gives(server: Server,
     assert sorted((c["cue_id"], c["segment_index"], c["status"]) for c in report["results"]) == \
         sorted((c.cue_id, c.segment_index, c.status.value) for c in expected.results)
     assert data["reps"] == len(expected.reps) and data["faults"] == len(expected.faults)
+    # named as the phone named it: the server's own file names stay out of the report
+    assert report["clip"]["path"] == report["clip"]["name"] == "set 1.mp4"
+    assert str(server.data) not in json.dumps(report)
+    # the athlete said their left side faced the camera: the report says which side it saw
+    seen = expected.view.name
+    said_wrong = [w for w in report["warnings"] if "you said your left side" in w]
+    assert bool(said_wrong) == (seen == "side-right"), (seen, report["warnings"])
 
 
 def test_the_status_streams_as_server_sent_events_until_done(

@@ -18,6 +18,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,8 @@ from formcheck.server.store import (
 
 if TYPE_CHECKING:
     from huey import Huey
+
+    from formcheck.report.model import Report
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +201,22 @@ def user_message(err: BaseException, source: Path, shown: str) -> str:
 # -- the work ------------------------------------------------------------------------------
 
 
+def as_uploaded(report: Report, source: Path, name: str, side: str) -> Report:
+    """The report as the athlete's clip: named as their phone named it (the server's file
+    names stay out of it), with a warning when the side they said was filmed is not the one
+    the camera saw."""
+    shown = name or "the clip"
+    warnings = [w.replace(str(source), shown) for w in report.warnings]
+    seen = report.view.name.removeprefix("side-") if report.view.name.startswith("side-") else ""
+    if side in ("left", "right") and seen and seen != side:
+        warnings.append(
+            f"you said your {side} side faced the camera; it looks like your {seen} side did "
+            f"(formcheck goes by what it sees: the {seen} leg is the near one)"
+        )
+    clip = replace(report.clip, path=shown, name=shown)
+    return replace(report, clip=clip, warnings=warnings)
+
+
 def run_analysis(
     config: ServerConfig, store: Store, job_id: int, *, then: Callable[[Job], None] | None = None
 ) -> None:
@@ -212,9 +231,9 @@ def run_analysis(
     with store.session() as s:
         clip = s.get(Clip, job.clip_id)
         assert clip is not None
-        name, drill, source_name = clip.original_name, clip.drill_requested, clip.source_name
-    folder = clip_dir(config, job.clip_id)
-    source = folder / source_name
+        name, drill, side = clip.original_name, clip.drill_requested, clip.side
+        source = clip_dir(config, job.clip_id) / clip.source_name
+    folder = source.parent
     progress = ProgressWriter(store, job_id)
     progress("tracking", 0.0, force=True)
     try:
@@ -234,7 +253,7 @@ def run_analysis(
                message=f"{name}: the analysis failed ({type(err).__name__}: {err})")
         return
     progress("judging", 0.97, force=True)
-    report = analysis.report
+    report = as_uploaded(analysis.report, source, name, side)
     from formcheck.fileio import write_text_atomic
 
     write_text_atomic(folder / "report.json", report_to_json(report))
