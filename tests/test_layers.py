@@ -17,7 +17,9 @@ CORE = (
     "cues", "drills", "judging.py", "analysis.py", "types.py", "fileio.py", "settings.py",
 )  # fmt: skip
 REPORT = ("report",)
-APPLICATION = ("formcheck.pipeline", "formcheck.batch", "formcheck.live", "formcheck.cli")
+APPLICATION = (
+    "formcheck.pipeline", "formcheck.batch", "formcheck.live", "formcheck.cli", "formcheck.server",
+)  # fmt: skip
 
 
 def _modules(names: tuple[str, ...]) -> list[Path]:
@@ -51,6 +53,18 @@ def test_a_core_stage_imports_neither_the_report_nor_the_application(path: Path)
 @pytest.mark.parametrize("path", _modules(REPORT), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_the_report_layer_imports_no_application_module(path: Path) -> None:
     bad = {m for m in _imports(path) if _under(m, APPLICATION)}
+    assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", _modules(("server",)), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_web_layer_reaches_the_engine_only_through_the_library_api(path: Path) -> None:
+    """The service is a thin web layer: it analyses through `formcheck.pipeline` (and renders
+    with the report layer), never by calling a stage of the core itself."""
+    # allowed: what a page describes (the drills, what each view can measure), the video probe
+    # of an upload, files and settings, and the tracking cache's folder
+    described = ("video", "fileio.py", "settings.py", "drills", "view.py", "tracking.py")
+    core = tuple(f"formcheck.{n.removesuffix('.py')}" for n in CORE if n not in described)
+    bad = {m for m in _imports(path) if _under(m, core)}
     assert not bad, f"{path.name} imports {sorted(bad)}"
 
 
