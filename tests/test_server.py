@@ -316,6 +316,9 @@ def test_retention_deletes_source_videos_and_keeps_the_reports(tmp_path: Path) -
         while (folder / "source.mp4").exists() and time.monotonic() < deadline:
             time.sleep(0.5)
         assert not (folder / "source.mp4").exists(), srv.tail()
+        # no other name of the video's bytes is left either (the finished tus upload's)
+        assert not [p for p in (srv.data / "uploads").rglob("*") if p.is_file()
+                    and p.stat().st_size == CLIP.stat().st_size]
         data = httpx.get(f"{srv.url}/api/a/{athlete.invite_token}/clips/{clip_id}").json()
         assert data["source_deleted"] and data["report"]["drill"]["id"]
     finally:

@@ -35,6 +35,7 @@ from formcheck.server.store import (
     Clip,
     Job,
     Store,
+    Upload,
     utcnow,
 )
 
@@ -383,6 +384,11 @@ def sweep_sources(config: ServerConfig, store: Store) -> int:
         )
         for clip in rows:
             (clip_dir(config, clip.id) / clip.source_name).unlink(missing_ok=True)
+            # and the upload's own name of the same bytes (`uploads.accept` keeps it a while)
+            for upload in s.scalars(select(Upload).where(Upload.clip_id == clip.id)):
+                leftover = config.uploads_dir / clip.athlete_id / upload.id
+                leftover.unlink(missing_ok=True)
+                leftover.with_suffix(".info").unlink(missing_ok=True)
             clip.source_deleted_at = utcnow()
             done += 1
     if done:
