@@ -14,7 +14,7 @@ from formcheck.errors import BadSettings
 DATA_HELP = "Folder for the service's database, queue, clips and reports (made if missing)."
 DATABASE_HELP = (
     "SQLAlchemy URL of the database (default: SQLite in DATA). For several machines: "
-    "postgresql+psycopg2://user:password@host/db (pip install 'formcheck[postgres]')."
+    "postgresql+psycopg2://user:password@host/db (pip install 'formcheck\\[postgres]')."
 )
 QUEUE_HELP = (
     "Where the job queue lives (default: SQLite in DATA): a postgresql:// or redis:// URL "
