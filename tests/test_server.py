@@ -323,3 +323,15 @@ def test_retention_deletes_source_videos_and_keeps_the_reports(tmp_path: Path) -
         assert data["source_deleted"] and data["report"]["drill"]["id"]
     finally:
         srv.stop()
+
+
+def test_a_clip_longer_than_the_duration_limit_is_refused_with_the_limit(tmp_path: Path) -> None:
+    srv = start_server(tmp_path, ["--workers", "0", "--max-duration-s", "2"])
+    try:
+        athlete = srv.add_athlete("Hal")
+        r = _refused(srv, athlete.invite_token, CLIP)
+        assert r.status_code == 413, r.text
+        assert "up to 2 s" in r.json()["detail"] and "test.mp4" in r.json()["detail"]
+        assert httpx.get(f"{srv.url}/api/a/{athlete.invite_token}/clips").json()["clips"] == []
+    finally:
+        srv.stop()
