@@ -86,6 +86,16 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes, from /proc/PID/stat."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def epoch(dt: datetime) -> float:
     """A naive-UTC timestamp of the store as seconds since the epoch."""
     return dt.replace(tzinfo=timezone.utc).timestamp()
@@ -261,18 +271,24 @@ def concurrent(tmp: Path, sources: list[Path], n: int) -> list[tuple[str, str]]:
 
 
 def throughput(tmp: Path, sources: list[Path], n: int, workers: int) -> float:
-    """Clips per minute: N distinct copies at once, first upload start to last report ready."""
+    """Clips per minute: N distinct copies at once, first upload start to last report ready.
+    Also printed: the workers' CPU over the wall time (cores busy) and the share of the time
+    the workers held a job, which tell a busy machine from a queue that left a worker idle."""
     with service(tmp, workers) as (srv, token):
         warm_up(srv, token, tmp, workers)
         clips = [distinct_copy(sources[i % len(sources)], tmp) for i in range(n)]
+        cpu0 = cpu_s(worker_pids(srv.data))
         with ThreadPoolExecutor(n) as pool:
             sent = list(pool.map(lambda c: send(srv, token, c), clips))
         for c, _, _ in sent:
             wait_for_clip(srv, token, c, timeout=900)
-        start = min(t0 for _, t0, _ in sent)
-        end = max(jobs_of(srv, c)["analyze"][1] for c, _, _ in sent)
-    per_min = n / (end - start) * 60
-    print(f"  {workers} worker(s): {end - start:.1f} s, {per_min:.1f} clips/min "
+        cpu = cpu_s(worker_pids(srv.data)) - cpu0
+        runs = [jobs_of(srv, c)["analyze"] for c, _, _ in sent]
+    start, end = min(t0 for _, t0, _ in sent), max(f for _, f in runs)
+    wall, per_min = end - start, n / (end - start) * 60
+    held = sum(f - s for s, f in runs) / (wall * workers)
+    print(f"  {workers} worker(s): {wall:.1f} s, {per_min:.1f} clips/min, workers' CPU "
+          f"{cpu / wall:.2f} cores busy, a job in hand {held:.0%} of the time "
           f"(load {os.getloadavg()[0]:.1f})", flush=True)
     return per_min
 
