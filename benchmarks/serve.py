@@ -1,29 +1,26 @@
 """`formcheck serve` on loopback: the three figures of issue 12, from one run.
 
-1. latency: upload finished to report ready for a ~10 s clip, against `formcheck analyze` on the
-   same clip. Target: within 10 %. ``formcheck analyze CLIP --no-cache -q --json -`` runs R times
-   as a subprocess (wall time, Python and MediaPipe start-up included; its report's
-   ``timings.total_s`` is the in-process time). The service (1 worker) gets R uploads; the
-   figure runs from the tus client's last PATCH acknowledged (the clip is made and queued before
-   that answer) to the analysis job's ``finished_at`` (the clip is "done", report written, in
-   the same transaction). The annotated video is a later, lower-priority job: not in this figure.
-   The breakdown comes from the jobs table: queue wait = job.started_at - clip.created_at,
-   analysis = job.finished_at - job.started_at (and the worker's own ``total_s``).
-2. concurrent: 20 uploads from 20 threads (the real clips cycled) into a service with 1 worker.
-   Target: the web server's RSS (the ``formcheck serve`` process, /proc/PID/status VmRSS)
-   grows < 100 MB. Sampled every 0.1 s before, during (peak) and after; the workers' total RSS
-   (the huey consumer and its worker, shared pages counted twice) beside it. The track cache
-   starts empty: each distinct clip is tracked once, its other copies come from the cache.
-3. throughput: N clips uploaded at once, timed from the first upload's start to the last
-   report ready, with ``--workers 1`` and ``--workers 2``: clips/min and the speed-up.
+1. latency (target: within 10 % of `formcheck analyze` on the same ~10 s clip). In turn, R
+   times: ``formcheck analyze CLIP --no-cache -q --json -`` as a subprocess (wall time, Python
+   and MediaPipe start-up included; its ``timings.total_s`` is the in-process time), then an
+   upload to a service with 1 warm worker, timed from the tus client's last PATCH acknowledged
+   (the clip is made and queued before that answer) to the analysis job's ``finished_at`` (the
+   clip turns "done" with its report in the same transaction). The annotated video is a later,
+   lower-priority job, not in this figure. From the jobs table: queue wait = job.started_at -
+   clip.created_at, analysis = job.finished_at - job.started_at.
+2. concurrent (target: the web server grows < 100 MB): 20 uploads from 20 threads (the real
+   clips cycled) into a service with 1 worker; the ``formcheck serve`` process's VmRSS (and the
+   workers' total, shared pages counted twice) sampled every 0.1 s before, during and after.
+   The track cache starts empty: each distinct clip is tracked once, its copies come from it.
+3. throughput: N clips at once, from the first upload's start to the last report ready, with
+   ``--workers 1`` and ``--workers 2``: clips/min and the speed-up.
 
-Every measured copy of a clip gets distinct bytes so that the track cache (keyed by a hash of
-the file's bytes) cannot serve it: a top-level MP4 ``free`` box (a valid box every demuxer
-skips) holding a tag is appended to a copy in a temp dir; the frames decoded are the same. Each
-service also gets a fresh data folder and an empty track cache. Before timing, each service
-analyses a warm-up clip per worker (the workers import MediaPipe at their first job; this figure
-is about a running service; the warm-up's figure is printed). Prints figures; asserts nothing.
-The CPU may be shared: run it with ``nice`` and read the figures with the load printed.
+Each service has a fresh data folder and an empty track cache, and every timed copy of a clip
+has bytes of its own, so the cache (keyed by the file's hash) cannot serve it: a tagged MP4
+``free`` box (a valid box every demuxer skips) is appended to a copy in a temp dir; the frames
+are the same. Each service first analyses a warm-up clip per worker (a worker imports MediaPipe
+at its first job; its figure is printed). Prints figures; asserts nothing. The CPU may be
+shared: run it with ``nice`` and read the figures with the load printed.
 
 Usage:  nice python benchmarks/serve.py [--repeat 3] [--clip PATH] [--uploads 20] [--clips 8]
             [--only latency|concurrent|throughput] [--markdown]
@@ -163,19 +160,18 @@ def warm_up(srv: Server, token: str, tmp: Path, workers: int) -> float:
 
 
 def latency(tmp: Path, clip: Path, repeat: int) -> list[tuple[str, str]]:
-    cli_wall, cli_total = [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = subprocess.run([*FORMCHECK, "analyze", str(clip), "--no-cache", "-q", "--json", "-"],
-                             cwd=ROOT, capture_output=True, check=True, timeout=600).stdout
-        cli_wall.append(time.perf_counter() - t0)
-        cli_total.append(json.loads(out)["timings"]["total_s"])
-        print(f"  analyze: {cli_wall[-1]:.2f} s wall, {cli_total[-1]:.2f} s in-process", flush=True)
-    lat, wait, work, inproc = [], [], [], []
+    """`formcheck analyze` and an upload in turn, R times, so a change in load hits both."""
+    cli_wall, cli_total, lat, wait, work, inproc = [], [], [], [], [], []
     with service(tmp, 1) as (srv, token):
         first = warm_up(srv, token, tmp, 1)
         print(f"  warm-up ({WARM_UP_CLIP.name}, worker's first job): {first:.2f} s", flush=True)
         for _ in range(repeat):
+            t0 = time.perf_counter()
+            out = subprocess.run(
+                [*FORMCHECK, "analyze", str(clip), "--no-cache", "-q", "--json", "-"],
+                cwd=ROOT, capture_output=True, check=True, timeout=600).stdout
+            cli_wall.append(time.perf_counter() - t0)
+            cli_total.append(json.loads(out)["timings"]["total_s"])
             cid, _, acked = send(srv, token, distinct_copy(clip, tmp))
             wait_for_clip(srv, token, cid, timeout=600)
             row = jobs_of(srv, cid)
@@ -184,9 +180,10 @@ def latency(tmp: Path, clip: Path, repeat: int) -> list[tuple[str, str]]:
             wait.append(started - row["created"])
             work.append(finished - started)
             inproc.append(row.get("total_s", float("nan")))
-            print(f"  serve: {lat[-1]:.2f} s (queue {wait[-1]:.2f} s, analysis {work[-1]:.2f} s, "
+            print(f"  analyze: {cli_wall[-1]:.2f} s wall ({cli_total[-1]:.2f} s in-process); "
+                  f"serve: {lat[-1]:.2f} s (queue {wait[-1]:.2f} s, analysis {work[-1]:.2f} s, "
                   f"in-process {inproc[-1]:.2f} s)", flush=True)
-            wait_videos(srv, token, [cid])  # the next clip does not share the CPU with a video
+            wait_videos(srv, token, [cid])  # the next runs do not share the CPU with a video
     med = statistics.median
     ratio = med(lat) / med(cli_wall)
     within = ("meets: within 10 % of analyze" if abs(ratio - 1) <= 0.10 else
@@ -238,7 +235,7 @@ def concurrent(tmp: Path, sources: list[Path], n: int) -> list[tuple[str, str]]:
         t_up = time.time() - t0
         rows = [wait_for_clip(srv, token, c, timeout=900) for c, _, _ in sent]
         t_reports = max(jobs_of(srv, c)["analyze"][1] for c, _, _ in sent) - t0
-        web1, work1 = sampler.now()
+        web1 = sampler.now()[0]
         wait_videos(srv, token, [c for c, _, _ in sent], timeout=1800)
         t_videos = max(jobs_of(srv, c)["video"][1] for c, _, _ in sent) - t0
         time.sleep(1.0)
@@ -251,11 +248,11 @@ def concurrent(tmp: Path, sources: list[Path], n: int) -> list[tuple[str, str]]:
     growth = max(web1, web2) - web0
     verdict = "meets" if max(growth, sampler.peak_web - web0) < 100 else "misses"
     return [
-        ("uploads (20 threads, real clips cycled)", f"{n} ({len(set(sources))} distinct clips; "
-                                                     "each tracked once, the rest cached)"),
+        (f"uploads ({n} threads, real clips cycled)",
+         f"{n} ({len(sources)} distinct clips: each tracked once, the rest cached)"),
         ("completed / distinct clip ids / reports done", f"{len(sent)} / {len(ids)} / {done}"),
         ("videos done", f"{videos}"),
-        ("upload wall time (all 20)", f"{t_up:.2f} s"),
+        (f"upload wall time (all {n})", f"{t_up:.2f} s"),
         ("all reports ready (from the first upload)", f"{t_reports:.1f} s"),
         ("all videos done (from the first upload)", f"{t_videos:.1f} s"),
         ("web server RSS before / peak / after reports / after videos",
@@ -270,7 +267,7 @@ def concurrent(tmp: Path, sources: list[Path], n: int) -> list[tuple[str, str]]:
 # -- 3. throughput ---------------------------------------------------------------------------
 
 
-def throughput(tmp: Path, sources: list[Path], n: int, workers: int) -> float:
+def throughput(tmp: Path, sources: list[Path], n: int, workers: int) -> tuple[float, str]:
     """Clips per minute: N distinct copies at once, first upload start to last report ready.
     Also printed: the workers' CPU over the wall time (cores busy) and the share of the time
     the workers held a job, which tell a busy machine from a queue that left a worker idle."""
@@ -287,10 +284,10 @@ def throughput(tmp: Path, sources: list[Path], n: int, workers: int) -> float:
     start, end = min(t0 for _, t0, _ in sent), max(f for _, f in runs)
     wall, per_min = end - start, n / (end - start) * 60
     held = sum(f - s for s, f in runs) / (wall * workers)
-    print(f"  {workers} worker(s): {wall:.1f} s, {per_min:.1f} clips/min, workers' CPU "
-          f"{cpu / wall:.2f} cores busy, a job in hand {held:.0%} of the time "
-          f"(load {os.getloadavg()[0]:.1f})", flush=True)
-    return per_min
+    how = (f"{wall:.1f} s; workers' CPU {cpu / wall:.2f} cores busy, a job in hand {held:.0%} of "
+           f"the time; load {os.getloadavg()[0]:.1f}")
+    print(f"  {workers} worker(s): {per_min:.1f} clips/min ({how})", flush=True)
+    return per_min, how
 
 
 def show(title: str, rows: list[tuple[str, str]], markdown: bool) -> None:
@@ -329,9 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.only in (None, "throughput"):
             rates = {w: throughput(tmp, sources, args.clips, w) for w in (1, 2)}
             show(f"Throughput, {args.clips} clips at once", [
-                ("1 worker", f"{rates[1]:.1f} clips/min"),
-                ("2 workers", f"{rates[2]:.1f} clips/min"),
-                ("speed-up", f"{rates[2] / rates[1]:.2f}x"),
+                ("1 worker", f"{rates[1][0]:.1f} clips/min ({rates[1][1]})"),
+                ("2 workers", f"{rates[2][0]:.1f} clips/min ({rates[2][1]})"),
+                ("speed-up", f"{rates[2][0] / rates[1][0]:.2f}x"),
             ], args.markdown)
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
     return 0
