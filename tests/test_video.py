@@ -224,6 +224,24 @@ def test_a_source_is_iterated_once(clip_dir: Path) -> None:
             list(video)
 
 
+
+def test_a_closed_file_source_is_freed_without_the_garbage_collector(clip_dir: Path) -> None:
+    """The web server opens every upload to probe it: a closed source must not wait for a full
+    collection (which native decoder memory never triggers) to free its decoder."""
+    import gc
+    import weakref
+
+    clip = simple_clip(clip_dir / "c.mp4", 3)
+    gc.disable()
+    try:
+        with open_video(clip) as video:
+            _ = video.info.duration_s
+        gone = weakref.ref(video)
+        del video
+        assert gone() is None, "a closed source is freed as soon as nothing refers to it"
+    finally:
+        gc.enable()
+
 # -- bad input -----------------------------------------------------------------------------------
 
 
