@@ -335,3 +335,17 @@ def test_a_clip_longer_than_the_duration_limit_is_refused_with_the_limit(tmp_pat
         assert httpx.get(f"{srv.url}/api/a/{athlete.invite_token}/clips").json()["clips"] == []
     finally:
         srv.stop()
+
+
+def test_an_upload_finished_twice_makes_one_clip(server: Server) -> None:
+    athlete = server.add_athlete("Ivy")
+    token = athlete.invite_token
+    upload_id = upload(server, token, CLIP)
+    # a client that sends the (empty) last PATCH again, as after a lost answer
+    r = httpx.patch(f"{server.url}/api/uploads/{upload_id}", content=b"", headers={
+        "Tus-Resumable": "1.0.0", "X-Invite-Token": token,
+        "Upload-Offset": str(CLIP.stat().st_size), "Content-Type": "application/offset+octet-stream"})
+    assert r.status_code == 204, r.text  # tus: the upload is (still) complete
+    clips = httpx.get(f"{server.url}/api/a/{token}/clips").json()["clips"]
+    assert len(clips) == 1
+    wait_for_clip(server, token, clips[0]["id"])

@@ -200,6 +200,10 @@ def accept(config: ServerConfig, store: Store, queue: JobQueue, athlete: Athlete
     """A finished upload: probe it, then make its clip and queue its analysis (returns the
     clip id), or refuse it with the reason (`ClipRefused` as an HTTP error)."""
     upload_id = path.name
+    with store.session() as s:
+        done = s.get(Upload, upload_id)
+    if done is not None and done.clip_id is not None:
+        return done.clip_id  # the same upload finished again (a repeated last PATCH): one clip
     shown = _shown_name(metadata)
     try:
         suffix = probe_clip(path, shown=shown, max_duration_s=config.max_duration_s)
