@@ -202,6 +202,21 @@ def user_message(err: BaseException, source: Path, shown: str) -> str:
 # -- the work ------------------------------------------------------------------------------
 
 
+def claim_with_clip(
+    config: ServerConfig, store: Store, job_id: int
+) -> tuple[Job, Clip, Path] | None:
+    """Claim a job (`claim`) and read its clip and the clip's source file."""
+    job = claim(store, job_id)
+    if job is None:
+        return None
+    with store.session() as s:
+        clip = s.get(Clip, job.clip_id)
+    if clip is None:
+        finish(store, job_id, status=FAILED, message="the clip was deleted")
+        return None
+    return job, clip, clip_dir(config, clip.id) / clip.source_name
+
+
 def as_uploaded(report: Report, source: Path, name: str, side: str) -> Report:
     """The report as the athlete's clip: named as their phone named it (the server's file
     names stay out of it), with a warning when the side they said was filmed is not the one
@@ -226,14 +241,11 @@ def run_analysis(
     from formcheck.report.csvout import clip_row
     from formcheck.report.serialize import report_to_json
 
-    job = claim(store, job_id)
-    if job is None:
+    claimed = claim_with_clip(config, store, job_id)
+    if claimed is None:
         return
-    with store.session() as s:
-        clip = s.get(Clip, job.clip_id)
-        assert clip is not None
-        name, drill, side = clip.original_name, clip.drill_requested, clip.side
-        source = clip_dir(config, job.clip_id) / clip.source_name
+    job, clip, source = claimed
+    name, drill, side = clip.original_name, clip.drill_requested, clip.side
     folder = source.parent
     progress = ProgressWriter(store, job_id)
     progress("tracking", 0.0, force=True)
@@ -279,16 +291,13 @@ def run_video(config: ServerConfig, store: Store, job_id: int) -> None:
     from formcheck.pipeline import analyze
     from formcheck.report.outputs import write_outputs
 
-    job = claim(store, job_id)
-    if job is None:
+    claimed = claim_with_clip(config, store, job_id)
+    if claimed is None:
         return
+    job, clip, source = claimed
     with store.session() as s:
-        clip = s.get(Clip, job.clip_id)
-        assert clip is not None
-        clip.video_status = RUNNING
-        drill, source_name, gone = clip.drill_requested, clip.source_name, clip.source_deleted_at
-    folder = clip_dir(config, job.clip_id)
-    source = folder / source_name
+        s.execute(update(Clip).where(Clip.id == clip.id).values(video_status=RUNNING))
+    drill, gone, folder = clip.drill_requested, clip.source_deleted_at, source.parent
     status, message = DONE, None
     if gone is not None or not source.is_file():
         status, message = FAILED, "the source video was deleted (retention) before its video was made"
