@@ -58,21 +58,21 @@ def create_athlete(store: Store, coach_id: int, name: str) -> Athlete:
 
 def new_invite(store: Store, coach_id: int, athlete_id: str) -> Athlete:
     """A new invite link for the athlete; the old one stops working."""
-    coach_athlete(store, coach_id, athlete_id)
-    with store.session() as s:
-        athlete = s.get(Athlete, athlete_id)
-        assert athlete is not None
-        athlete.invite_token, athlete.revoked_at = new_token(), None
-    return athlete
+    return _set_invite(store, coach_id, athlete_id, new_token())
 
 
 def revoke_invite(store: Store, coach_id: int, athlete_id: str) -> Athlete:
     """The athlete's link stops working (their clips stay, for the coach)."""
+    return _set_invite(store, coach_id, athlete_id, None)
+
+
+def _set_invite(store: Store, coach_id: int, athlete_id: str, token: str | None) -> Athlete:
     coach_athlete(store, coach_id, athlete_id)
     with store.session() as s:
         athlete = s.get(Athlete, athlete_id)
         assert athlete is not None
-        athlete.invite_token, athlete.revoked_at = None, utcnow()
+        athlete.invite_token = token
+        athlete.revoked_at = None if token else utcnow()
     return athlete
 
 
