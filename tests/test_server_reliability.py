@@ -160,3 +160,23 @@ def test_the_service_refuses_a_bad_setting_in_one_line(tmp_path: Path, missing: 
                           "--tls-cert", str(ROOT / "README.md")], capture_output=True, text=True,
                          timeout=60, cwd=ROOT)
     assert run.returncode == 9 and "--tls-key" in run.stderr.strip().splitlines()[-1]
+
+
+def test_stopping_the_service_stops_its_workers(tmp_path: Path) -> None:
+    from fixtures_server import worker_pids
+
+    srv = start_server(tmp_path, ["--workers", "1"])
+    try:
+        deadline = time.monotonic() + 30
+        while not worker_pids(srv.data) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert worker_pids(srv.data), srv.tail()
+        assert srv.proc is not None
+        srv.proc.send_signal(signal.SIGTERM)  # the service alone, as `kill PID` or systemd does
+        srv.proc.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while worker_pids(srv.data) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert worker_pids(srv.data) == [], "workers left running after the service stopped"
+    finally:
+        srv.stop()

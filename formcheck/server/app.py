@@ -7,8 +7,10 @@ and the tus endpoint, over the records (`store`), the queue (`jobs`) and the lib
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +25,9 @@ from formcheck.server.auth import NotSignedIn, athlete_from_header
 from formcheck.server.config import ServerConfig
 from formcheck.server.jobs import JobQueue
 from formcheck.server.store import Store
+
+if TYPE_CHECKING:
+    from formcheck.server.run import Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +89,31 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(config: ServerConfig, *, queue: JobQueue | None = None) -> FastAPI:
-    """The service's app for ``config`` (its database must be migrated: `run.prepare`)."""
+def create_app(
+    config: ServerConfig, *, queue: JobQueue | None = None, supervisor: Supervisor | None = None
+) -> FastAPI:
+    """The service's app for ``config`` (its database must be migrated: `run.prepare`).
+    ``supervisor``: the workers it starts with the app and stops with it (uvicorn ends the
+    process by re-raising SIGTERM once the app has shut down, so stopping them after
+    `uvicorn.run` returns would be too late)."""
     from formcheck.server import athlete_routes, coach_routes, uploads
 
     config.make_dirs()
     store = Store(config.db_url)
     queue = queue or JobQueue(config)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if supervisor is not None:
+            supervisor.start()
+        try:
+            yield
+        finally:
+            if supervisor is not None:
+                supervisor.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="formcheck",
         version=__version__,
         description=(

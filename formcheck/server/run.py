@@ -75,6 +75,7 @@ class Supervisor:
             forget_finished_uploads(self.config)
 
     def stop(self) -> None:
+        """Stop watching and stop the workers (a job they hold is re-queued at the next start)."""
         self._stop.set()
         if self.process is None or self.process.poll() is not None:
             return
@@ -97,9 +98,8 @@ def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8000,
     store = prepare(config)
     queue = JobQueue(config)
     supervisor = Supervisor(config, store, queue)
-    supervisor.start()
     try:
-        app = create_app(config, queue=queue)
+        app = create_app(config, queue=queue, supervisor=supervisor)
         uvicorn.run(app, host=host, port=port, log_level=log_level,
                     timeout_graceful_shutdown=5, ssl_certfile=ssl_certfile,
                     ssl_keyfile=ssl_keyfile, server_header=False)
