@@ -249,3 +249,23 @@ def test_import_into_a_postgresql_service(
     again = import_batch(cfg, batch_out, coach_email=COACH)
     assert len(again.skipped) == 3 and not again.imported and not again.failed
     assert {clip.status for clip, _ in clips_of(cfg).values()} == {"done", "failed"}
+
+
+def test_cli_batch_into_a_postgresql_service(
+    postgres_db_url: str, tmp_path: Path, tracks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from formcheck.cli import app
+
+    monkeypatch.setenv("FORMCHECK_CACHE_DIR", str(tracks))
+    cfg = ServerConfig(data_dir=tmp_path / "data", database_url=postgres_db_url)
+    from formcheck.server.migrate import migrate
+
+    migrate(cfg.db_url)
+    add_coach(Store(cfg.db_url), COACH, "a long password")
+    root = make_session(tmp_path / "session")
+    args = ["batch", str(root), "-o", str(tmp_path / "review"), "--executor", "serial", "-q",
+            "--into", str(cfg.data_dir), "--into-database", postgres_db_url]
+    result = CliRunner().invoke(app, args, terminal_width=200)
+    assert "2 clips imported, 1 failed clip recorded" in result.output, result.output
+    assert len(clips_of(cfg)) == 3
+    assert not (cfg.data_dir / "formcheck.db").exists()  # the clips went to PostgreSQL

@@ -141,6 +141,15 @@ def batch_command(
             metavar="EMAIL",
         ),
     ] = None,
+    into_database: Annotated[
+        str | None,
+        typer.Option(
+            "--into-database",
+            help="With --into: the service's database URL when it is not the SQLite file in "
+            "DATA (as `formcheck serve --database`).",
+            metavar="URL",
+        ),
+    ] = None,
 ) -> None:
     """Review a whole session: analyse every clip under FOLDER on all cores.
 
@@ -183,7 +192,7 @@ def batch_command(
     )
     if settings is not None and settings.changed():  # every clip is judged with them: say it
         console.print(overrides_line(settings.changed()), highlight=False)
-    server = _server_target(into, coach)  # a missing coach stops the batch before any clip
+    server = _server_target(into, coach, into_database)  # a missing coach stops the batch before any clip
     with _progress(not quiet, console) as update:
         result = run_batch(
             folder,
@@ -209,19 +218,22 @@ def batch_command(
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
-def _server_target(into: Path | None, coach: str | None) -> tuple[ServerConfig, str] | None:
+def _server_target(
+    into: Path | None, coach: str | None, database: str | None = None
+) -> tuple[ServerConfig, str] | None:
     """(the service's settings, the coach's e-mail) for ``--into``, checked before the batch
     runs; None without ``--into``."""
     if into is None:
-        if coach is not None:
-            raise typer.BadParameter("--coach goes with --into DATA", param_hint="--coach")
+        for given, name in ((coach, "--coach"), (database, "--into-database")):
+            if given is not None:
+                raise typer.BadParameter(f"{name} goes with --into DATA", param_hint=name)
         return None
     from formcheck.server.config import ServerConfig
     from formcheck.server.importer import find_coach, only_coach_email
     from formcheck.server.migrate import migrate
     from formcheck.server.store import Store
 
-    config = ServerConfig(data_dir=into)
+    config = ServerConfig(data_dir=into, database_url=database or "")
     if coach is None:
         return config, only_coach_email(config)
     migrate(config.db_url)
