@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -75,16 +76,32 @@ class Supervisor:
             forget_finished_uploads(self.config)
 
     def stop(self) -> None:
-        """Stop watching and stop the workers (a job they hold is re-queued at the next start)."""
+        """Stop watching and stop the workers (a job they hold is re-queued at the next start).
+
+        The consumer and the worker processes it forks share one process group (the consumer
+        starts a session of its own): the whole group is asked to stop, then killed, so a worker
+        forked while the consumer was still starting (before its own signal handlers) is not
+        left running."""
         self._stop.set()
-        if self.process is None or self.process.poll() is not None:
+        if self.process is None:
             return
-        self.process.terminate()
+        group = self.process.pid
+        _signal_group(group, signal.SIGTERM)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            _signal_group(group, signal.SIGKILL)
             self.process.wait(timeout=5)
+        # whatever of the group outlived the consumer
+        time.sleep(0.2)
+        _signal_group(group, signal.SIGKILL)
+
+
+def _signal_group(group: int, sig: int) -> None:
+    try:
+        os.killpg(group, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8000,
