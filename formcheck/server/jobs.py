@@ -194,8 +194,9 @@ def finish(store: Store, job_id: int, *, status: str, message: str | None = None
                 clip.error = message if status == FAILED else None
 
 
-def user_message(err: BaseException, source: Path, shown: str) -> str:
-    """The error's one line with the server's file name replaced by the athlete's."""
+def user_message(err: BaseException | str, source: Path, shown: str) -> str:
+    """An error's (or a warning's) line with the server's file name replaced by the
+    athlete's."""
     return str(err).replace(str(source), shown or "the clip")
 
 
@@ -222,7 +223,7 @@ def as_uploaded(report: Report, source: Path, name: str, side: str) -> Report:
     names stay out of it), with a warning when the side they said was filmed is not the one
     the camera saw."""
     shown = name or "the clip"
-    warnings = [w.replace(str(source), shown) for w in report.warnings]
+    warnings = [user_message(w, source, shown) for w in report.warnings]
     seen = report.view.name.removeprefix("side-") if report.view.name.startswith("side-") else ""
     if side in ("left", "right") and seen and seen != side:
         warnings.append(

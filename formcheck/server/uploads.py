@@ -27,9 +27,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
+from formcheck.drills import DRILLS
 from formcheck.errors import EmptyVideo, FormcheckError, NotAVideo
 from formcheck.server.config import ServerConfig
-from formcheck.server.jobs import JobQueue, clip_dir
+from formcheck.server.jobs import JobQueue, clip_dir, user_message
 from formcheck.server.store import Athlete, Clip, Job, Store, Upload
 
 log = logging.getLogger(__name__)
@@ -38,18 +39,9 @@ UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 #: a finished upload's tus record is kept this long, so a phone that missed the last answer
 #: can still ask how far it got (tus's own expiry of unfinished uploads is two days)
 KEEP_FINISHED_S = 2 * 86400.0
-DRILL_CHOICES = ("auto", "single-leg-bridge", "banded-bridge", "table-top")
+#: what an athlete may ask for: auto, or one of the drills
+DRILL_CHOICES = ("auto", *DRILLS)
 SIDES = ("left", "right", "unknown")
-#: the container's extension by its magic bytes (the name the phone gave is never used)
-_MAGIC: tuple[tuple[int, bytes, str], ...] = (
-    (4, b"ftyp", ".mp4"),
-    (4, b"moov", ".mov"),
-    (4, b"mdat", ".mov"),
-    (4, b"wide", ".mov"),
-    (4, b"free", ".mov"),
-    (0, b"\x1a\x45\xdf\xa3", ".mkv"),
-    (0, b"RIFF", ".avi"),
-)
 
 
 class ClipRefused(FormcheckError):
@@ -60,20 +52,11 @@ class ClipRefused(FormcheckError):
         self.status = status
 
 
-def container_suffix(path: Path) -> str | None:
-    """The extension of the container the file's first bytes say it is; None: not a video."""
-    with open(path, "rb") as fh:
-        head = fh.read(16)
-    for offset, magic, suffix in _MAGIC:
-        if head[offset : offset + len(magic)] == magic:
-            return suffix
-    return None
-
-
 def probe_clip(path: Path, *, shown: str, max_duration_s: float) -> str:
     """Check an uploaded file is a clip formcheck can analyse; returns its container's
     extension. Raises `ClipRefused` with the reason, in the words `formcheck analyze` uses."""
     from formcheck.video import open_video
+    from formcheck.video.sources import container_suffix
 
     if path.stat().st_size == 0:
         raise ClipRefused(str(EmptyVideo(f"{shown}: the file is empty (0 bytes)")))
@@ -88,7 +71,7 @@ def probe_clip(path: Path, *, shown: str, max_duration_s: float) -> str:
         with open_video(path) as source:
             duration = source.info.duration_s
     except FormcheckError as err:
-        raise ClipRefused(str(err).replace(str(path), shown)) from None
+        raise ClipRefused(user_message(err, path, shown)) from None
     if duration > max_duration_s:
         raise ClipRefused(
             f"{shown}: the clip is {duration:.0f} s long; this service takes clips up to "

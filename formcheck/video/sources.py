@@ -38,15 +38,16 @@ from formcheck.video import (
 
 log = logging.getLogger(__name__)
 
-#: magic bytes of the containers we read: a file that has them but will not open is damaged
-_CONTAINER_MAGIC: tuple[tuple[int, bytes], ...] = (
-    (4, b"ftyp"),  # mp4 / mov / m4v / 3gp
-    (4, b"moov"),
-    (4, b"mdat"),
-    (4, b"wide"),
-    (4, b"free"),
-    (0, b"\x1a\x45\xdf\xa3"),  # matroska / webm
-    (0, b"RIFF"),  # avi
+#: magic bytes of the containers we read, with the extension each stands for: a file that has
+#: them but will not open is damaged
+_CONTAINER_MAGIC: tuple[tuple[int, bytes, str], ...] = (
+    (4, b"ftyp", ".mp4"),  # mp4 / mov / m4v / 3gp
+    (4, b"moov", ".mov"),
+    (4, b"mdat", ".mov"),
+    (4, b"wide", ".mov"),
+    (4, b"free", ".mov"),
+    (0, b"\x1a\x45\xdf\xa3", ".mkv"),  # matroska / webm
+    (0, b"RIFF", ".avi"),
 )
 #: FFmpeg demuxers that will "open" almost any text file: never a phone video
 _TEXT_FORMATS = {"tty", "ansi", "txt"}
@@ -58,11 +59,20 @@ _IMAGE_DEMUXERS = {"image2", "image2pipe"}
 SCALE_INTERPOLATION = "FAST_BILINEAR"
 
 
-def looks_like_container(path: Path) -> bool:
-    """True when the file starts like an mp4/mov, matroska/webm or avi container."""
+def container_suffix(path: Path) -> str | None:
+    """The extension of the container (mp4/mov, matroska/webm or avi) the file starts like, by
+    its bytes alone; None when it starts like none of them."""
     with open(path, "rb") as fh:
         head = fh.read(16)
-    return any(head[off : off + len(magic)] == magic for off, magic in _CONTAINER_MAGIC)
+    for offset, magic, suffix in _CONTAINER_MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            return suffix
+    return None
+
+
+def looks_like_container(path: Path) -> bool:
+    """True when the file starts like an mp4/mov, matroska/webm or avi container."""
+    return container_suffix(path) is not None
 
 
 # --------------------------------------------------------------------------------------------
