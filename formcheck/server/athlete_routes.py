@@ -35,6 +35,11 @@ def page_url(token: str, clip_id: str) -> str:
     return f"/a/{token}/clips/{clip_id}"
 
 
+def video_url(token: str, clip: Clip) -> str | None:
+    """Where the athlete's page plays the clip's annotated video, once it is made."""
+    return f"{page_url(token, clip.id)}/video" if clip.video_status == DONE else None
+
+
 def _clip_view(athlete: InvitedAthlete, clip: Clip) -> dict[str, Any]:
     return service.clip_view(clip, url=page_url(athlete.invite_token or "", clip.id))
 
@@ -74,7 +79,7 @@ def report_page(request: Request, token: str, clip_id: str,
         "athlete_name": athlete.name,
         "clip": _clip_view(athlete, clip),
         "report": service.report_dict(config, clip),
-        "video_url": f"/a/{token}/clips/{clip_id}/video" if clip.video_status == DONE else None,
+        "video_url": video_url(token, clip),
         "back_url": f"/a/{token}",
     }
     return request.app.state.templates.TemplateResponse(request, "athlete_report.html", context)
@@ -116,7 +121,7 @@ def my_clip(request: Request, clip_id: str, athlete: InvitedAthlete) -> dict[str
         **view,
         "progress": service.job_status(store, clip.id),
         "report": service.report_dict(config, clip),
-        "video_url": f"/a/{token}/clips/{clip_id}/video" if clip.video_status == DONE else None,
+        "video_url": video_url(token, clip),
     }
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from formcheck.errors import FormcheckError
 from formcheck.server.config import ServerConfig
@@ -146,9 +147,22 @@ def claim(store: Store, job_id: int) -> Job | None:
         if not taken:
             return None
         job = s.get(Job, job_id)
-        if job is not None and job.kind == "analyze":
-            s.execute(update(Clip).where(Clip.id == job.clip_id).values(status=RUNNING))
+        if job is not None:
+            show_on_clip(s, job)
         return job
+
+
+def show_on_clip(s: Session, job: Job) -> None:
+    """Copy a job's status onto its clip, which the pages and the retention sweep read: the
+    analysis's as the clip's status (and error), the video job's as its video status."""
+    clip = s.get(Clip, job.clip_id)
+    if clip is None:
+        return
+    if job.kind == "analyze":
+        clip.status = job.status
+        clip.error = job.message if job.status == FAILED else None
+    else:
+        clip.video_status = job.status
 
 
 class ProgressWriter:
@@ -187,11 +201,7 @@ def finish(store: Store, job_id: int, *, status: str, message: str | None = None
             return
         job.status, job.message, job.finished_at = status, message, utcnow()
         job.stage, job.progress = ("done", 1.0) if status == DONE else (job.stage, job.progress)
-        if job.kind == "analyze":
-            clip = s.get(Clip, job.clip_id)
-            if clip is not None:
-                clip.status = status
-                clip.error = message if status == FAILED else None
+        show_on_clip(s, job)
 
 
 def user_message(err: BaseException | str, source: Path, shown: str) -> str:
@@ -296,8 +306,6 @@ def run_video(config: ServerConfig, store: Store, job_id: int) -> None:
     if claimed is None:
         return
     job, clip, source = claimed
-    with store.session() as s:
-        s.execute(update(Clip).where(Clip.id == clip.id).values(video_status=RUNNING))
     drill, gone, folder = clip.drill_requested, clip.source_deleted_at, source.parent
     status, message = DONE, None
     if gone is not None or not source.is_file():
@@ -313,10 +321,6 @@ def run_video(config: ServerConfig, store: Store, job_id: int) -> None:
             log.exception("video of clip %s failed", job.clip_id)
             status, message = FAILED, f"the annotated video could not be made ({err})"
     finish(store, job_id, status=status, message=message)
-    with store.session() as s:
-        row = s.get(Clip, job.clip_id)
-        if row is not None:
-            row.video_status = status
 
 
 # -- recovery --------------------------------------------------------------------------------
@@ -359,18 +363,12 @@ def recover(
             if job.attempts >= MAX_ATTEMPTS:
                 job.status, job.finished_at = FAILED, now
                 job.message = f"the analysis stopped its worker {job.attempts} times"
-                if job.kind == "analyze":
-                    clip = s.get(Clip, job.clip_id)
-                    if clip is not None:
-                        clip.status, clip.error = FAILED, job.message
+                show_on_clip(s, job)
                 continue
             log.warning("job %d lost its worker %s: queued again", job.id, job.worker)
             job.status, job.stage, job.worker = QUEUED, "waiting", ""
             job.message = "queued again: its worker stopped"
-            if job.kind == "analyze":
-                clip = s.get(Clip, job.clip_id)
-                if clip is not None:
-                    clip.status = QUEUED
+            show_on_clip(s, job)
             again.append(job)
     for job in again:
         queue.enqueue(job)
