@@ -1,7 +1,7 @@
 """The server's pages render from their context alone (no server): the athlete's phone page and
 the report pages, from real report dicts of synthetic sets, obey the strict Content-Security-
-Policy they are served under (no inline script or style, no event-handler attributes), show
-what the report says, and work with or without the report words global (`report_words`)."""
+Policy they are served under (no inline script or style, no event-handler attributes), and show
+what the report says in the report's own words (`report_words`, which the service registers)."""
 
 from __future__ import annotations
 
@@ -47,14 +47,13 @@ CLIPS = [
 ]  # fmt: skip
 
 
-def _env(words: bool = True) -> jinja2.Environment:
+def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(SERVER.joinpath("templates"))),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    if words:
-        report_words.register(env)
+    report_words.register(env)
     return env
 
 
@@ -113,7 +112,7 @@ def _phone(**ctx: Any) -> str:
     return _env().get_template("phone.html").render(**{**context, **ctx})
 
 
-def _report_page(report: dict[str, Any] | None, *, words: bool = True, **ctx: Any) -> str:
+def _report_page(report: dict[str, Any] | None, **ctx: Any) -> str:
     context = {
         "athlete_name": "Sam",
         "clip": CLIPS[0],
@@ -121,7 +120,7 @@ def _report_page(report: dict[str, Any] | None, *, words: bool = True, **ctx: An
         "video_url": None,
         "back_url": f"/a/{TOKEN}",
     }
-    return _env(words).get_template("athlete_report.html").render(**{**context, **ctx})
+    return _env().get_template("athlete_report.html").render(**{**context, **ctx})
 
 
 def _report(track: Any, drill: str = "auto") -> dict[str, Any]:
@@ -191,12 +190,9 @@ def test_the_history_lists_each_clip_with_its_link_and_escapes_what_it_shows() -
 # -- the report pages -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("words", [True, False], ids=["words", "fallback"])
 @pytest.mark.parametrize("name", ["single_leg", "table_top", "not_a_bridge", "mismatch"])
-def test_every_report_renders_under_the_csp(
-    reports: dict[str, dict[str, Any]], name: str, words: bool
-) -> None:
-    _parse(_report_page(reports[name], words=words))
+def test_every_report_renders_under_the_csp(reports: dict[str, dict[str, Any]], name: str) -> None:
+    _parse(_report_page(reports[name]))
 
 
 def test_a_report_shows_each_cue_with_its_key_point_verdict_and_message(
@@ -298,6 +294,7 @@ def test_the_report_words_name_each_drills_key_points() -> None:
             assert words.key_point(cue.id) == cue.key_point
     verdict = words.verdict({"status": "not_measurable", "reason": "not_seen"})
     assert verdict == {"mark": "?", "words": "not seen (out of view or hidden)", "cls": "nm"}
-    assert words.segment_label({"kind": "single_leg", "number": 2, "side": "left"}) == (
-        "Leg lift 2 (right lifted)"
-    )
+    # a segment as the report's JSON form holds it
+    leg_lift = {"index": 3, "kind": "single_leg", "start_s": 4.0, "end_s": 6.5, "side": "left",
+                "phases": [], "measures": {}, "number": 2}
+    assert words.segment_label(leg_lift) == "Leg lift 2 (right lifted)"

@@ -36,6 +36,7 @@ from formcheck.report.words import (
     judged_share_words,
     legend,
     mark_words,
+    measure_label,
     nothing_judged_words,
     result_where,
     segment_label,
@@ -364,7 +365,7 @@ def _segments(report: Report, thumbs: Mapping[int, KeyFrame], thumb_note: str) -
             else f'<div class="nothumb">{escape(thumb_note)}</div>'
         )
         measures = "".join(
-            f"<span><b>{escape(_measure_label(k))}</b>: {escape(format_value(v, measure_unit(k)))}</span>"
+            f"<span><b>{escape(measure_label(k))}</b>: {escape(format_value(v, measure_unit(k)))}</span>"
             for k, v in seg.measures.items()
         )
         unjudged = (
@@ -385,16 +386,6 @@ def _segments(report: Report, thumbs: Mapping[int, KeyFrame], thumb_note: str) -
             '<section id="reps"><h2>Reps and holds</h2><p class="muted">None found.</p></section>'
         )
     return f'<section id="reps"><h2>Reps and holds</h2>{"".join(cards)}</section>'
-
-
-def _measure_label(measure: str) -> str:
-    """``peak_hip_extension_deg`` → ``Peak hip extension``."""
-    stem = measure
-    for suffix in ("_deg", "_s", "_cm"):
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    return stem.replace("_", " ").capitalize()
 
 
 def _whole_set(report: Report) -> str:

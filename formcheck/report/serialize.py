@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from formcheck.report.model import SCHEMA_VERSION, Report
+from formcheck.report.model import SCHEMA_VERSION, Report, Segment
 
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
 
@@ -84,6 +84,12 @@ def report_from_dict(data: dict[str, Any]) -> Report:
     if major != SCHEMA_VERSION.split(".")[0]:
         raise ValueError(f"report schema {data.get('schema_version')} is not {SCHEMA_VERSION}")
     return typing.cast(Report, _build(Report, data))
+
+
+def segment_from_dict(data: dict[str, Any]) -> Segment:
+    """One segment of a report's JSON form back as a `Segment` (what a renderer of the dict
+    passes to `formcheck.report.words`)."""
+    return typing.cast(Segment, _build(Segment, data))
 
 
 def read_report_json(path: str | Path) -> Report:

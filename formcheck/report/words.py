@@ -148,6 +148,16 @@ def segment_label(seg: Segment, *, capital: bool = True, side: bool = True) -> s
     return label[:1].upper() + label[1:] if capital else label
 
 
+def measure_label(measure: str) -> str:
+    """A segment's measure by name: ``peak_hip_extension_deg`` → "Peak hip extension"."""
+    stem = measure
+    for suffix in ("_deg", "_s", "_cm"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return stem.replace("_", " ").capitalize()
+
+
 def short_label(seg: Segment) -> str:
     """"R2", "H1", "L1", "P1": a segment where there is room for little."""
     return f"{SEGMENT_LETTERS.get(seg.kind, seg.kind[:1].upper())}{seg.number}"

@@ -5,8 +5,8 @@ words and numbers it shows are the ones every other rendering shows, made here b
 layer's own functions (`formcheck.report.words`, `formcheck.report.units`), so a phone reads
 "✗ missed", "≥ 165°" and "Leg lift 1 (right lifted)" as the HTML report and the console do.
 
-`register` puts them in a Jinja environment as the global ``fc``; the fragment falls back to
-plain words made from the ids when ``fc`` is not there, so it renders either way.
+`register` puts them in a Jinja environment as the global ``fc``, which the fragment needs
+(`formcheck.server.app.templates` registers it).
 """
 
 from __future__ import annotations
@@ -15,15 +15,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from formcheck.report.model import Reason, Status
+from formcheck.report.serialize import segment_from_dict
 from formcheck.report.units import format_limit, format_value, measure_unit
 from formcheck.report.words import (
     REASON_WORDS,
-    SEGMENT_NAMES,
     STATUS_WORDS,
     UNJUDGED_KINDS,
     cue_words,
     hold_mark_words,
     mark_words,
+    measure_label,
+    segment_label,
     signal_words,
 )
 
@@ -81,16 +83,8 @@ class ReportWords:
 
     @staticmethod
     def segment_label(segment: Mapping[str, Any]) -> str:
-        """A segment as the reports name it ("Rep 2 (left)", "Leg lift 1 (right lifted)"), as
-        `words.segment_label` does for a `Segment`."""
-        kind = str(segment["kind"])
-        label = f"{SEGMENT_NAMES.get(kind, kind.replace('_', ' '))} {segment['number']}"
-        side = segment.get("side")
-        if side in ("left", "right"):
-            if kind == "single_leg":  # the side of a leg lift is its stance leg
-                side = f"{'left' if side == 'right' else 'right'} lifted"
-            label += f" ({side})"
-        return label[:1].upper() + label[1:]
+        """A segment as the reports name it ("Rep 2 (left)", "Leg lift 1 (right lifted)")."""
+        return segment_label(segment_from_dict(dict(segment)))
 
     @staticmethod
     def unjudged(kind: str) -> str:
@@ -105,11 +99,7 @@ class ReportWords:
     @staticmethod
     def measure_label(name: str) -> str:
         """``peak_hip_extension_deg`` → "Peak hip extension"."""
-        for suffix in ("_deg", "_s", "_cm"):
-            if name.endswith(suffix):
-                name = name[: -len(suffix)]
-                break
-        return name.replace("_", " ").capitalize()
+        return measure_label(name)
 
     @staticmethod
     def mark(mark_s: float) -> str:
