@@ -236,6 +236,10 @@ def test_an_oversized_upload_is_refused_at_creation(server: Server) -> None:
         "Tus-Resumable": "1.0.0", "X-Invite-Token": athlete.invite_token,
         "Upload-Length": str(51 * 2**20), "Upload-Metadata": "filename eA==,filetype eA=="})
     assert r.status_code == 413 and "50 MB" in r.json()["detail"]
+    r = httpx.post(f"{server.url}/api/uploads/", headers={
+        "Tus-Resumable": "1.0.0", "X-Invite-Token": athlete.invite_token,
+        "Upload-Length": "lots", "Upload-Metadata": "filename eA==,filetype eA=="})
+    assert r.status_code == 400
 
 
 def test_dot_dot_slash_in_every_field_reaches_no_file(server: Server, tmp_path: Path) -> None:

@@ -110,7 +110,10 @@ def router(config: ServerConfig, store: Store, queue: JobQueue,
         if request.method == "POST" and int(request.headers.get("content-length") or 0) > 0:
             raise HTTPException(400, "send the clip's bytes with PATCH, not with the creation")
         if request.method == "POST":
-            length = int(request.headers.get("upload-length") or -1)
+            given = request.headers.get("upload-length") or "-1"
+            if not given.lstrip("-").isdigit():
+                raise HTTPException(400, "Upload-Length must be a whole number of bytes")
+            length = int(given)
             if length > config.max_upload_bytes:
                 raise HTTPException(
                     413, f"the clip is {length / 2**20:.0f} MB; this service takes clips up to "
