@@ -23,7 +23,7 @@ from formcheck.drills import get_drill
 from formcheck.pipeline import Analysis, analyze_track
 from formcheck.pose.base import Landmarks, PoseBackend
 from formcheck.report.model import CueResult, Report, Segment, Status
-from formcheck.report.words import screen_line
+from formcheck.report.words import live_line, live_speech, screen_line
 from formcheck.signals import compute_signals
 from formcheck.types import PoseTrack
 
@@ -50,6 +50,16 @@ class Finished:
     duration_s: float = 0.0
     results: tuple[CueResult, ...] = ()
 
+    @property
+    def line(self) -> str:
+        """Its faults in the coach's words, or that every key point was met (one line)."""
+        return live_line(self.kind, self.number, self.side, self.duration_s, self.results)
+
+    @property
+    def speech(self) -> str:
+        """What to say aloud as it ends ("" for nothing)."""
+        return live_speech(self.kind, self.number, self.duration_s, self.results)
+
 
 @dataclass(frozen=True, kw_only=True)
 class LiveState:
@@ -60,6 +70,8 @@ class LiveState:
     hip_extension_deg: float | None = None
     head_neck_deg: float | None = None
     reps_done: int = 0
+    #: the reps of a one-leg drill by working side ({"left": 2, "right": 1}); empty otherwise
+    reps_by_side: dict[str, int] = field(default_factory=dict)
     drill: str = ""
     #: what the drill is counted in: "reps", or "holds" (table top: holds and one-leg phases)
     counts: str = "reps"
@@ -116,6 +128,7 @@ class LiveCoach:
         self._last_analysis_t = -np.inf
         self._counted_until = -np.inf
         self._reps = 0
+        self._reps_by_side: dict[str, int] = {}
         self._longest_hold = 0.0
         self._drill_name = ""
         #: the bridge drill this stream was last recognised as ("" before any)
@@ -222,6 +235,8 @@ class LiveCoach:
             if seg.start_s <= self._counted_until or not (settled or ended):
                 continue
             self._reps += 1
+            if seg.side in ("left", "right"):
+                self._reps_by_side[seg.side] = self._reps_by_side.get(seg.side, 0) + 1
             self._counted_until = seg.start_s + 0.5 * (seg.end_s - seg.start_s)
             self._last_rep = tuple(report.results_of(seg.index))
             # a good rep clears the last one's faults (and the red skeleton) at once
@@ -341,6 +356,7 @@ class LiveCoach:
             hip_extension_deg=hip,
             head_neck_deg=head,
             reps_done=self._reps,
+            reps_by_side=dict(self._reps_by_side),
             drill=self._drill_name,
             counts=self._counts,
             view=self._view,
@@ -355,3 +371,22 @@ class LiveCoach:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def open_coach(
+    *,
+    drill: str = "auto",
+    variant: str = "",
+    backend: str = "mediapipe-legacy",
+    model: str | None = None,
+    fps_hint: float = 30.0,
+) -> LiveCoach:
+    """A `LiveCoach` on the pose backend and model `formcheck analyze` would pick for these
+    options (`formcheck live` and the service's live page both start one here)."""
+    from formcheck.pose.base import get_backend
+    from formcheck.pose.models import choose_pose_model
+
+    backend, chosen = choose_pose_model(backend, model)
+    return LiveCoach(
+        get_backend(backend, model=chosen), drill=drill, variant=variant, fps_hint=fps_hint
+    )

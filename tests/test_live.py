@@ -72,6 +72,41 @@ def test_live_shows_a_rep_fault_after_the_rep() -> None:
     assert states[-1].reps_done >= 2
 
 
+def test_a_fault_shows_for_a_while_then_the_screen_returns_to_normal() -> None:
+    """The faults of a rep stay on screen (and the skeleton red) for SHOW_FAULTS_S, then go:
+    an athlete resting after a faulty rep sees the normal overlay again."""
+    from formcheck.cli.live import _frame_state
+    from formcheck.live import SHOW_FAULTS_S
+    from formcheck.report.annotate import GREEN, RED, SkeletonAnnotator
+
+    spec = SynthSpec(
+        drill="single-leg-bridge", reps=1, camera="side-left", seed=5,
+        faults=Faults(lower_s=0.4), tempo=Tempo(),
+    )
+    track = resting_after(generate(spec).track, seconds=SHOW_FAULTS_S + 2.0)
+    coach = LiveCoach(ReplayBackend(track=track), drill="single-leg-bridge", fps_hint=30)
+    states = [coach.feed(BLANK, float(t)) for t in track.t]
+    judged = next(i for i, s in enumerate(states) if s.finished)
+    assert states[judged].faults, "the faulty rep's faults are shown as it is judged"
+    assert states[judged].finished[0].speech == "Lower slower"
+    assert not states[-1].faults, "the faults are gone once SHOW_FAULTS_S has passed"
+    assert states[-1].t - states[judged].t > SHOW_FAULTS_S
+
+    def bones_in(state: LiveState, colour: tuple[int, int, int]) -> bool:
+        """Whether the skeleton's bones are drawn in ``colour`` (its hue, under antialiasing)."""
+        pts = np.zeros((33, 4), np.float32)  # the joints spread over the frame
+        pts[:, 0], pts[:, 1], pts[:, 3] = np.linspace(0.05, 0.95, 33), np.tile([0.2, 0.8], 17)[:33], 1
+        shown = _frame_state(LiveState(t=state.t, landmarks=pts, faults=state.faults), 0, (400, 400))
+        out = SkeletonAnnotator().annotate(np.zeros((400, 400, 3), np.uint8), shown)
+        px = out.reshape(-1, 3).astype(int)
+        px = px[px.max(axis=1) > 100]
+        main = int(np.argmax(colour))
+        return bool((px[:, main] > 2 * np.delete(px, main, axis=1).max(axis=1)).any())
+
+    assert bones_in(states[judged], RED) and not bones_in(states[judged], GREEN)
+    assert bones_in(states[-1], GREEN) and not bones_in(states[-1], RED)
+
+
 def test_live_memory_is_bounded_by_the_window() -> None:
     clip = generate(SynthSpec(drill="banded-bridge", reps=2, camera="side-left", seed=1))
     coach = LiveCoach(ReplayBackend(track=clip.track), window_s=1.0, reanalyse_every_s=0.5)
@@ -224,10 +259,11 @@ def test_live_without_a_window_prints_each_rep_s_cues(tmp_path: Path) -> None:
 def test_a_floor_hold_no_key_point_judges_prints_its_time_alone() -> None:
     """A floor drill's hold (a top held ≥ 2 s, a marching bridge) has no cue of its own: its
     line says how long it lasted, not that nothing was measurable."""
-    from formcheck.cli.live import finished_line
     from formcheck.live import Finished
 
-    assert finished_line(Finished(kind="hold", number=1, duration_s=6.6)) == "hold 1, 6.6 s"
+    hold = Finished(kind="hold", number=1, duration_s=6.6)
+    assert hold.line == "hold 1, 6.6 s"
+    assert hold.speech == "Hold 1: 7 seconds"
 
 
 def test_live_table_top_prints_holds_and_single_leg_phases(tmp_path: Path) -> None:
@@ -261,6 +297,8 @@ def test_live_overlay_counts_reps_without_a_total() -> None:
     from formcheck.report.annotate import rep_count_text
 
     shown = _frame_state(LiveState(t=1.0, landmarks=None, reps_done=1), 0, (8, 8))
-    assert rep_count_text(shown) == "Reps: 1"
+    assert rep_count_text(shown) == "Reps done: 1"
+    one_leg = LiveState(t=1.0, landmarks=None, reps_done=3, reps_by_side={"right": 1, "left": 2})
+    assert rep_count_text(_frame_state(one_leg, 0, (8, 8))) == "Reps done: 3 (left 2, right 1)"
     table_top = LiveState(t=1.0, landmarks=None, counts="holds")
     assert _frame_state(table_top, 0, (8, 8)).reps_total == 0  # no rep counter at all

@@ -39,6 +39,7 @@ def _frame_state(state: LiveState, index: int, size: tuple[int, int]) -> FrameSt
         reps_done=state.reps_done,
         # a running count where the drill has reps (the total is not known live)
         reps_total=None if state.counts == "reps" else 0,
+        reps_by_side=tuple(sorted(state.reps_by_side.items())),
         hold_s=state.hold_s,
         longest_hold_s=state.longest_hold_s,
         one_leg=state.one_leg,
@@ -46,33 +47,12 @@ def _frame_state(state: LiveState, index: int, size: tuple[int, int]) -> FrameSt
     )
 
 
-_KIND_WORDS = {"rep": "rep", "hold": "hold", "single_leg": "single-leg phase"}
-
-
-def finished_line(event: Finished) -> str:
-    """One line for a rep, hold or single-leg phase that has just ended: its faults in the
-    coach's words, or that every key point was met."""
-    from formcheck.report.model import Status
-    from formcheck.report.words import screen_line
-
-    side = f" ({event.side} leg)" if event.side else ""
-    what = _KIND_WORDS.get(event.kind, event.kind)
-    head = f"{what} {event.number}{side}, {event.duration_s:.1f} s"
-    if not event.results:  # a floor drill's hold: no key point judges it, its time is the news
-        return head
-    faults = [screen_line(r) for r in event.results if r.status is Status.FAULT]
-    if faults:
-        return f"{head}: " + "; ".join(faults)
-    judged = any(r.status is Status.PASS for r in event.results)
-    return f"{head}: " + ("every key point met" if judged else "no key point measurable")
-
-
-def _note_finished(state: LiveState, finished: list[Finished], *, echo: bool) -> None:
-    """Keep what has just ended; without a window, print its cues as a line each."""
+def _note_finished(state: LiveState, finished: list[Finished]) -> None:
+    """Keep what has just ended and print its cues as a line each, as they are judged (with
+    the window open too: the terminal keeps the set's record)."""
     finished.extend(state.finished)
-    if echo:
-        for event in state.finished:
-            typer.echo(finished_line(event))
+    for event in state.finished:
+        typer.echo(event.line)
 
 
 def summary_line(state: LiveState | None, finished: list[Finished]) -> str:
@@ -110,7 +90,8 @@ def live_command(
     model: str | None = typer.Option(None, "--model", help=MODEL_HELP),
 ) -> None:
     """Train in front of a webcam and see the cues live: skeleton, hip and head angle, a rep
-    counter, and each finished rep's faults in plain words.
+    counter (the reps finished so far, by side on a one-leg drill), and each finished rep's
+    faults in plain words, on screen (the skeleton red while they show) and in the terminal.
 
     [bold]Examples[/bold]
 
@@ -119,26 +100,25 @@ def live_command(
       formcheck live --source set1.mp4 --no-window --record set1_live.mp4
 
     Film from the side at hip height, the whole body in frame. Press q in the window to stop.
-    With --no-window each rep (a table top: each hold and single-leg phase) prints one line,
-    its faults or "every key point met", as it ends.
+    Each rep (a table top: each hold and single-leg phase) prints one line in the terminal,
+    its faults or "every key point met", as it ends. No Python on the training machine? The
+    live page of `formcheck serve` does the same in a browser (docs/serve.md).
     """
-    from formcheck.live import LiveCoach
-    from formcheck.pose.base import get_backend
-    from formcheck.pose.models import choose_pose_model
+    from formcheck.live import open_coach
     from formcheck.report.annotate import VideoSink, default_annotator
     from formcheck.video import open_video
 
     check_variant(drill, variant)
     if window and not _has_display():
         raise OutputError("no display to show a window: use --no-window (with --record PATH)")
-    backend, chosen = choose_pose_model(backend, model)
-    src = open_video(source if source is not None else camera)
-    coach = LiveCoach(
-        get_backend(backend, model=chosen),
-        drill=drill.value,
-        variant=variant,
-        fps_hint=src.info.fps or 30.0,
-    )
+    # the model first: a model that is not installed stops before the camera opens
+    coach = open_coach(drill=drill.value, variant=variant, backend=backend, model=model)
+    try:
+        src = open_video(source if source is not None else camera)
+    except BaseException:
+        coach.close()
+        raise
+    coach.fps_hint = src.info.fps or 30.0
     overlay = default_annotator()
     sink: VideoSink | None = None
     state = None
@@ -150,7 +130,7 @@ def live_command(
         with src:
             for frame in src:
                 state = coach.feed(frame.image, frame.t)
-                _note_finished(state, finished, echo=not window)
+                _note_finished(state, finished)
                 size = (frame.image.shape[1], frame.image.shape[0])
                 shown = overlay.annotate(frame.image.copy(), _frame_state(state, frame.index, size))
                 if sink is not None:
@@ -160,7 +140,7 @@ def live_command(
         last = coach.finish()  # the rep the clip ended in counts too
         if last is not None:
             state = last
-            _note_finished(state, finished, echo=not window)
+            _note_finished(state, finished)
     finally:
         if sink is not None:
             sink.__exit__(None, None, None)

@@ -62,8 +62,11 @@ class FrameState:
     hip_extension_deg: float | None = None
     head_neck_deg: float | None = None
     reps_done: int = 0
-    #: the clip's reps ("Reps: 2/5"); None live, where the total is not known ("Reps: 2")
+    #: the clip's reps ("Reps: 2/5"); None live, where the total is not known and the counter
+    #: counts the reps finished so far ("Reps done: 2")
     reps_total: int | None = 0
+    #: live, a one-leg drill's finished reps by working side ("Reps done: 3 (left 2, right 1)")
+    reps_by_side: tuple[tuple[str, int], ...] = ()
     #: seconds into the hold under way, or None when not holding
     hold_s: float | None = None
     longest_hold_s: float = 0.0
@@ -157,8 +160,9 @@ class CounterAnnotator:
 
 
 def rep_count_text(state: FrameState) -> str:
-    if state.reps_total is None:
-        return f"Reps: {state.reps_done}"
+    if state.reps_total is None:  # live: the rep under way counts once it has ended
+        sides = ", ".join(f"{side} {n}" for side, n in state.reps_by_side)
+        return f"Reps done: {state.reps_done}" + (f" ({sides})" if sides else "")
     return f"Reps: {state.reps_done}/{state.reps_total}"
 
 

@@ -274,3 +274,44 @@ def views_words(views: tuple[str, ...]) -> str:
     if len(words) < 2:
         return "".join(words)
     return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+# -- live coaching: a rep, hold or single-leg phase the moment it ends --------------------------
+
+#: what each kind of finished segment is called on a live screen and in the terminal
+LIVE_KIND_WORDS = {"rep": "rep", "hold": "hold", "single_leg": "single-leg phase"}
+#: a finished rep (or phase) whose judged key points were all met
+ALL_MET = "every key point met"
+#: a finished rep on which the camera could judge nothing
+NONE_MEASURABLE = "no key point measurable"
+
+
+def live_line(
+    kind: str, number: int, side: str | None, duration_s: float, results: tuple[CueResult, ...]
+) -> str:
+    """One line for a rep, hold or single-leg phase that has just ended (`formcheck live`'s
+    terminal, the live page's log): its faults as `screen_line` says them, or that every key
+    point was met."""
+    what = LIVE_KIND_WORDS.get(kind, kind)
+    head = f"{what} {number}{f' ({side} leg)' if side else ''}, {duration_s:.1f} s"
+    if not results:  # a floor drill's hold: no key point judges it, its time is the news
+        return head
+    faults = [screen_line(r) for r in results if r.status is Status.FAULT]
+    if faults:
+        return f"{head}: " + "; ".join(faults)
+    judged = any(r.status is Status.PASS for r in results)
+    return f"{head}: " + (ALL_MET if judged else NONE_MEASURABLE)
+
+
+def live_speech(kind: str, number: int, duration_s: float, results: tuple[CueResult, ...]) -> str:
+    """What the live page says aloud when a rep (hold, phase) ends: a fault's short words (the
+    first fault: one cue at a time), "Good rep" when every judged key point was met, a hold's
+    time; "" when there is nothing worth saying (nothing judged)."""
+    faults = [r for r in results if r.status is Status.FAULT]
+    if faults:
+        return cue_words(faults[0].cue_id).fault
+    if kind == "hold" and not results:
+        return f"Hold {number}: {duration_s:.0f} seconds"
+    if any(r.status is Status.PASS for r in results):
+        return {"rep": "Good rep", "hold": "Good hold"}.get(kind, "Good")
+    return ""
