@@ -101,7 +101,7 @@ def test_a_fault_shows_for_a_while_then_the_screen_returns_to_normal() -> None:
         px = out.reshape(-1, 3).astype(int)
         px = px[px.max(axis=1) > 100]
         main = int(np.argmax(colour))
-        return bool((px[:, main] > 2 * np.delete(px, main, axis=1).max(axis=1)).any())
+        return bool((px[:, main] > 1.5 * np.delete(px, main, axis=1).max(axis=1)).any())
 
     assert bones_in(states[judged], RED) and not bones_in(states[judged], GREEN)
     assert bones_in(states[-1], GREEN) and not bones_in(states[-1], RED)
