@@ -190,6 +190,13 @@ class LiveCoach:
     def _reanalyse(self, now: float, ended: bool = False) -> None:
         self._last_analysis_t = now
         track = self.window()
+        if ended and track.detected.any():
+            # the stream ended after the athlete left the picture (a camera left running, a
+            # clip played to its end): the rep under way was cut where they were last seen,
+            # as offline analysis cuts the rep a clip ends in, not ended by their leaving
+            last_seen = int(np.flatnonzero(track.detected)[-1]) + 1
+            track = PoseTrack(t=track.t[:last_seen], image=track.image[:last_seen],
+                              world=track.world[:last_seen], size=track.size, fps=track.fps)
         if track.detected.sum() < 3:
             return
         analysis = analyze_track(track, drill=self.drill, variant=self.variant)
@@ -371,6 +378,30 @@ class LiveCoach:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def summary_line(state: LiveState | None, finished: list[Finished] | tuple[Finished, ...]) -> str:
+    """What the session counted: reps, or a table top's holds (with their times) and
+    single-leg phases."""
+    if state is None or state.counts == "reps":
+        return f"reps counted: {state.reps_done if state is not None else 0}"
+    holds = [e.duration_s for e in finished if e.kind == "hold"]
+    if state.hold_s is not None:
+        holds.append(state.hold_s)  # still holding when the stream stopped
+    legs = [e for e in finished if e.kind == "single_leg"]
+    line = f"holds: {len(holds)}"
+    if holds:
+        line += " (" + ", ".join(f"{d:.1f} s" for d in holds) + ")"
+    line += f"; single-leg phases: {len(legs)}"
+    if legs:
+        line += " (" + ", ".join(f"{e.side or 'one'} leg {e.duration_s:.1f} s" for e in legs) + ")"
+    return line
+
+
+def hold_marks_s(drill: str = "table-top") -> tuple[float, ...]:
+    """The marks a held drill's hold is timed against (table top: 10 s, 20 s, 2 min)."""
+    cue = "tth.duration"
+    return tuple(get_drill(drill).param(cue, k) for k in ("mark_1_s", "mark_2_s", "mark_3_s"))
 
 
 def open_coach(

@@ -55,24 +55,6 @@ def _note_finished(state: LiveState, finished: list[Finished]) -> None:
         typer.echo(event.line)
 
 
-def summary_line(state: LiveState | None, finished: list[Finished]) -> str:
-    """What the session counted: reps, or a table top's holds (with their times) and
-    single-leg phases."""
-    if state is None or state.counts == "reps":
-        return f"reps counted: {state.reps_done if state is not None else 0}"
-    holds = [e.duration_s for e in finished if e.kind == "hold"]
-    if state.hold_s is not None:
-        holds.append(state.hold_s)  # still holding when the stream stopped
-    legs = [e for e in finished if e.kind == "single_leg"]
-    line = f"holds: {len(holds)}"
-    if holds:
-        line += " (" + ", ".join(f"{d:.1f} s" for d in holds) + ")"
-    line += f"; single-leg phases: {len(legs)}"
-    if legs:
-        line += " (" + ", ".join(f"{e.side or 'one'} leg {e.duration_s:.1f} s" for e in legs) + ")"
-    return line
-
-
 def _has_display() -> bool:
     return sys.platform in ("win32", "darwin") or bool(
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
@@ -104,7 +86,7 @@ def live_command(
     its faults or "every key point met", as it ends. No Python on the training machine? The
     live page of `formcheck serve` does the same in a browser (docs/serve.md).
     """
-    from formcheck.live import open_coach
+    from formcheck.live import open_coach, summary_line
     from formcheck.report.annotate import VideoSink, default_annotator
     from formcheck.video import open_video
 

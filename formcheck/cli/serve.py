@@ -41,12 +41,15 @@ def serve_command(
     public_url: str = typer.Option("", "--public-url", help="The address athletes reach the service at, for invite links (e.g. https://club.example)."),
     tls_cert: Path | None = typer.Option(None, "--tls-cert", exists=True, dir_okay=False, help="Certificate file: serve https (phones give the camera only to https pages)."),
     tls_key: Path | None = typer.Option(None, "--tls-key", exists=True, dir_okay=False, help="The certificate's private key."),
+    live_sessions: int = typer.Option(0, "--live-sessions", min=0, help="Live pages that may train at once, each with its own pose model (0: one a core, at least 2)."),
 ) -> None:
     """Start the web service: athletes upload from their phone, coaches review.
 
     Everything lives in --data (SQLite, the queue, clips and reports); the command starts its
     own analysis workers. Make the first coach account with `formcheck coach add`, sign in at
     the address printed, add an athlete and send them the invite link (or its QR code).
+    Athletes and coaches also train live in front of the camera at /a/<invite>/live and /live
+    (a phone's camera needs https: --tls-cert/--tls-key, see docs/serve.md).
 
     Examples:
 
@@ -61,7 +64,7 @@ def serve_command(
     config = _config(
         data, database, queue, workers=workers, max_upload_mb=max_upload_mb,
         max_duration_s=max_duration_s, retention_days=retention_days, public_url=public_url,
-        secure_cookies=tls_cert is not None,
+        secure_cookies=tls_cert is not None, live_sessions=live_sessions,
         # pose tracks are cached by the clip's bytes; a shared cache saves re-tracking a clip
         # another service or `formcheck analyze` has tracked
         track_cache_dir=os.environ.get("FORMCHECK_SERVE_TRACK_CACHE", ""),

@@ -96,7 +96,7 @@ def create_app(
     ``supervisor``: the workers it starts with the app and stops with it (uvicorn ends the
     process by re-raising SIGTERM once the app has shut down, so stopping them after
     `uvicorn.run` returns would be too late)."""
-    from formcheck.server import athlete_routes, coach_routes, uploads
+    from formcheck.server import athlete_routes, coach_routes, live_routes, uploads
 
     config.make_dirs()
     store = Store(config.db_url)
@@ -143,6 +143,7 @@ def create_app(
     app.include_router(uploads.router(config, store, queue, athlete_from_header))
     app.include_router(athlete_routes.router)
     app.include_router(coach_routes.router)
+    app.include_router(live_routes.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

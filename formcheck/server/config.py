@@ -47,6 +47,8 @@ class ServerConfig:
     #: the address athletes reach the service at, for invite links and their QR codes
     #: ("https://club.example"); default: the address the coach's browser used
     public_url: str = ""
+    #: live sets (the live page's camera) analysed at once; 0: one a core, at least two
+    live_sessions: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser().resolve())
@@ -54,6 +56,8 @@ class ServerConfig:
             raise BadSettings("upload limits must be positive numbers")
         if self.workers < 0:
             raise BadSettings("--workers must be 0 or more")
+        if self.live_sessions < 0:
+            raise BadSettings("--live-sessions must be 0 (one a core) or more")
         if self.retention_days is not None and self.retention_days <= 0:
             raise BadSettings("--retention-days must be a positive number of days")
 
@@ -78,6 +82,12 @@ class ServerConfig:
     def cache_dir(self) -> Path:
         """Pose tracks, keyed by the clip's bytes (`formcheck.tracking`)."""
         return Path(self.track_cache_dir) if self.track_cache_dir else self.data_dir / "cache"
+
+    @property
+    def live_sessions_limit(self) -> int:
+        """How many live pages may train at once (each runs its own pose model)."""
+        return self.live_sessions or max(2, len(os.sched_getaffinity(0))
+                                         if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2)
 
     @property
     def max_upload_bytes(self) -> int:
