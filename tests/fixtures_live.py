@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from fixtures_browser import write_y4m
 
 #: the long side of the fake camera's picture (a laptop webcam's 640 × 480 or 640 × 360)

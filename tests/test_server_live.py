@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-
 from fixtures_browser import _launch, new_phone_page, save_screenshot
 from fixtures_live import clip_to_y4m, fault_agreement, run_set
 from fixtures_server import COACH_EMAIL, COACH_PASSWORD, Server, start_server
