@@ -11,6 +11,7 @@ figures are read back from ``window.fcLive``:
 - the round trip of a frame, from the page sending it to its skeleton and cue arriving back
   (``performance.now()`` on the page; target median < 150 ms; the 95th percentile printed),
   and the server's own time per frame;
+- the web server's memory after each set (a set's pose model and frames must not stay);
 - reps counted live against `formcheck analyze` on the same clip (target: equal on every clip)
   and the (rep, cue) pairs on which they agree about a fault (target ≥ 90 %).
 
@@ -49,6 +50,13 @@ def side_view_clips() -> list[Path]:
             if str(label.get("view", "")).startswith("side") and (folder / name).is_file():
                 clips.append(folder / name)
     return clips
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -112,9 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp_name, sync_playwright() as playwright:
         tmp = Path(tmp_name)
         server = start_server(tmp / "serve", ["--workers", "0"])
+        assert server.proc is not None
+        memory = [rss_mb(server.proc.pid)]
         try:
             for clip in clips:
                 rows.append(measure(clip, server, playwright, tmp))
+                memory.append(rss_mb(server.proc.pid))
                 r = rows[-1]
                 print(f"{r['clip']}: {r['analysed'] / r['set_s']:.1f} frames/s, round trip "
                       f"median {statistics.median(r['rtts']):.0f} ms, reps live {r['live_reps']} "
@@ -153,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
               for r in rows if r not in fast) or "none"))
     print(f"round trip, page to skeleton and cue back: median {statistics.median(rtts):.0f} ms, "
           f"p95 {pct(rtts, 0.95):.0f} ms (target median < 150 ms)")
+    print(f"web server memory (VmRSS): {memory[0]:.0f} MB at start, {memory[1]:.0f} MB after the "
+          f"first set, {memory[-1]:.0f} MB after the last ({len(rows)} sets; at most "
+          f"{max(memory):.0f} MB)")
     print(f"reps, live = offline: {same_reps}/{len(rows)} clips (target: all)")
     share = agree / compared if compared else float("nan")
     print(f"faults, live = offline: {agree}/{compared} (rep, cue) pairs = {100 * share:.1f} % "

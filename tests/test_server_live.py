@@ -91,6 +91,7 @@ def test_the_live_page_counts_the_reps_and_faults_analyze_finds(
     clip_id = page.get_attribute("#save-status a", "href").rsplit("/", 1)[-1]
     from fixtures_server import wait_for_clip
 
+    assert not list((server.data / "uploads").glob("live-*")), "the set's upload name is kept"
     saved = wait_for_clip(server, athlete.invite_token, clip_id)
     assert saved["status"] == "done", saved
     assert saved["reps"] == len(live.reps), saved  # the saved set, analysed offline, agrees

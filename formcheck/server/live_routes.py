@@ -319,6 +319,7 @@ class LiveSocket:
         queue: JobQueue = self.ws.app.state.queue
         drill = session.drill
         metadata = {"filename": f"live set {session.id}.mp4", "drill": drill, "side": "unknown"}
+        path = None
         try:
             path = await self._in_thread(session.write_clip, config.uploads_dir)
             clip_id = await self._in_thread(accept, config, store, queue, athlete, path, metadata)
@@ -329,4 +330,9 @@ class LiveSocket:
             log.exception("live set %s not saved", session.id)
             await self._send({"type": "save_failed", "message": f"could not write the set: {err.strerror}"})
             return
+        finally:
+            # not a tus upload, so no phone will ask to resume it: the clip's own copy is the one
+            # kept (the retention sweep must find no second name of its bytes here)
+            if path is not None:
+                path.unlink(missing_ok=True)
         await self._send({"type": "saved", "clip": clip_id, "url": f"{self.page}{clip_id}"})
