@@ -135,7 +135,8 @@ def test_the_hold_timer_runs_on_a_table_top_and_the_coach_saves_the_set(
 def test_two_live_pages_train_at_the_same_time(
     server: Server, browser_with_fake_camera: Any, tmp_path: Path
 ) -> None:
-    """Two athletes' pages at once, each with its own set on the server: both count the reps."""
+    """Two athletes' pages at once, each with its own set on the server: both count the reps;
+    the muted one shows its cues without saying them."""
     clip = SAMPLES / "banded_bridge_clean_side.mp4"
     y4m, seconds = _y4m(clip, tmp_path)
     browser = browser_with_fake_camera(y4m)
@@ -147,6 +148,8 @@ def test_two_live_pages_train_at_the_same_time(
         page.click("#start-btn")
     for page in pages:
         page.wait_for_function("() => window.fcLive.state.analysed > 0")
+    pages[1].click("#mute-btn")  # the second athlete trains with the sound off
+    assert pages[1].get_attribute("#mute-btn", "aria-pressed") == "true"
     time.sleep(seconds + 0.8)
     for page in pages:
         page.click("#end-btn")
@@ -157,6 +160,9 @@ def test_two_live_pages_train_at_the_same_time(
     sets = {page.evaluate("() => window.fcLive.state.summary.type") for page in pages}
     assert sets == {"set_end"}
     assert [c["reps"] for c in counts] == [2, 2], counts  # the clip's two reps, on each page
+    spoken = [page.evaluate("() => window.fcLive.state.spoken") for page in pages]
+    assert spoken[0] and not any(s["muted"] for s in spoken[0]), spoken  # "Good rep", aloud
+    assert spoken[1] and all(s["muted"] for s in spoken[1]), spoken  # the same cues, silent
     for page in pages:
         assert not page.console_errors, page.console_errors
         page.context.close()
